@@ -1,0 +1,110 @@
+//! Command-line flags (clap derive), turned into validated `Options`
+//! before anything runs.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "retrace",
+    version,
+    about = "Rename terminology across Python, TypeScript/JavaScript and SQL by declarative rules"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Rule file to use instead of retrace.toml discovery (repeatable).
+    #[arg(long = "rules", value_name = "FILE", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// Output format (check and diff).
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+    /// When to colour output. NO_COLOR is respected.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Number of worker threads (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", global = true)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print a unified diff of every change the rules make; writes nothing.
+    Diff { paths: Vec<PathBuf> },
+    /// Write the changes and print a summary.
+    Apply { paths: Vec<PathBuf> },
+    /// Exit 1 if any change is pending or any finding is reported.
+    Check { paths: Vec<PathBuf> },
+    /// Show how the rules treat each NAME, and why.
+    Explain {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// List the active rules and the files they came from.
+    Rules,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the user asked for, checked.
+#[derive(Debug)]
+pub struct Options {
+    pub command: Command,
+    pub rules: Vec<PathBuf>,
+    pub format: Format,
+    pub color: bool,
+    pub threads: Option<usize>,
+}
+
+impl Options {
+    pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Options> {
+        let scans = matches!(cli.command, Command::Diff { .. } | Command::Check { .. });
+        if cli.format.is_some() && !scans {
+            bail!("--format applies to `check` and `diff` only");
+        }
+        if cli.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_terminal && !no_color,
+        };
+        Ok(Options {
+            command: cli.command,
+            rules: cli.rules,
+            format: cli.format.unwrap_or(Format::Human),
+            color,
+            threads: cli.threads,
+        })
+    }
+
+    /// The PATH arguments, `.` when none.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let given = match &self.command {
+            Command::Diff { paths } | Command::Apply { paths } | Command::Check { paths } => {
+                paths.clone()
+            }
+            _ => Vec::new(),
+        };
+        if given.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            given
+        }
+    }
+}

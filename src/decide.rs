@@ -1,0 +1,360 @@
+//! The rule engine: what the rules active in a file do to one token of one
+//! class. A token is an identifier, or a word of prose in a comment or
+//! string. Exact rules see the whole token; word rules see its segments.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::case::{self, Style};
+use crate::rules::{Action, Class, Form, Rename, Rules};
+
+/// Why an occurrence was reported instead of renamed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// The policy of its class (or of the rule) says `report`.
+    Policy(Class),
+    /// The word sits inside a longer segment (`sessionmaker`).
+    Compound,
+    /// A module path that can only change with a file move.
+    ModulePath,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Policy(c) => write!(f, "{} policy: report", c.name()),
+            Reason::Compound => f.write_str("compound"),
+            Reason::ModulePath => f.write_str("module path: file moves are not supported yet"),
+        }
+    }
+}
+
+impl Reason {
+    /// A short stable key for summaries and JSON.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Reason::Policy(_) => "policy",
+            Reason::Compound => "compound",
+            Reason::ModulePath => "module-path",
+        }
+    }
+}
+
+/// One reported occurrence inside a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reported {
+    pub rule: usize,
+    pub reason: Reason,
+}
+
+/// What the rules do to one token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The token with every rename its policies allow.
+    pub new: String,
+    /// The token as it would be if reported occurrences were renamed too.
+    pub would_be: String,
+    /// Rules that renamed part of the token, in order, without repeats.
+    pub renamed: Vec<usize>,
+    pub reports: Vec<Reported>,
+    /// The `[keep] names` pattern that protects the token.
+    pub kept: Option<String>,
+}
+
+impl Outcome {
+    pub fn changed(&self) -> bool {
+        !self.renamed.is_empty()
+    }
+}
+
+/// The rules that apply in one file, indexed by what they match.
+pub struct Matcher<'r> {
+    rules: &'r Rules,
+    exact: HashMap<&'r str, usize>,
+    /// Every word form (`session`, `sessions`) → (rule, is plural).
+    words: HashMap<&'r str, (usize, bool)>,
+    /// Word rules in priority order, for finding compounds.
+    word_rules: Vec<usize>,
+}
+
+impl<'r> Matcher<'r> {
+    /// The matcher for the file at `abs_path`.
+    pub fn for_file(rules: &'r Rules, abs_path: &Path) -> Matcher<'r> {
+        Matcher::new(rules, |r| r.applies_to(abs_path))
+    }
+
+    /// The matcher where rules without `paths` apply, and of the rules with
+    /// `paths`, those for which `active` says yes.
+    pub fn new(rules: &'r Rules, active: impl Fn(&Rename) -> bool) -> Matcher<'r> {
+        let mut m = Matcher {
+            rules,
+            exact: HashMap::new(),
+            words: HashMap::new(),
+            word_rules: Vec::new(),
+        };
+        let active = |with_paths: bool| {
+            let active = &active;
+            rules
+                .renames
+                .iter()
+                .enumerate()
+                .filter(move |(_, r)| r.paths.is_some() == with_paths && (!with_paths || active(r)))
+        };
+        // Rules without paths first, so a rule with paths overrides them.
+        for with_paths in [false, true] {
+            for (i, r) in active(with_paths) {
+                match &r.form {
+                    Form::Exact => {
+                        m.exact.insert(&r.from, i);
+                    }
+                    Form::Word { from_plural, .. } => {
+                        m.words.insert(&r.from, (i, false));
+                        m.words.insert(from_plural, (i, true));
+                        m.word_rules.insert(0, i);
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// What the rules do to `token`, an occurrence of class `class`.
+    pub fn map(&self, token: &str, class: Class) -> Outcome {
+        let mut out = Outcome {
+            new: token.to_string(),
+            would_be: token.to_string(),
+            ..Outcome::default()
+        };
+        if let Some(pattern) = self.rules.kept(token) {
+            out.kept = Some(pattern.to_string());
+            return out;
+        }
+        if let Some(&i) = self.exact.get(token) {
+            let rule = &self.rules.renames[i];
+            let change = Change {
+                rule: i,
+                action: rule.policy.for_class(class),
+                reason: Reason::Policy(class),
+            };
+            out.record(&change, 0..token.len(), &rule.to);
+            return out;
+        }
+        let mut new = String::with_capacity(token.len());
+        let mut would_be = String::with_capacity(token.len());
+        let mut last = 0;
+        for seg in case::segments(token) {
+            let text = &token[seg.clone()];
+            let Some((change, replacement)) = self.map_segment(text, class) else {
+                continue;
+            };
+            new.push_str(&token[last..seg.start]);
+            would_be.push_str(&token[last..seg.start]);
+            would_be.push_str(&replacement);
+            match change.action {
+                Action::Rename => {
+                    new.push_str(&replacement);
+                    if !out.renamed.contains(&change.rule) {
+                        out.renamed.push(change.rule);
+                    }
+                }
+                Action::Report | Action::Keep => new.push_str(text),
+            }
+            if change.action == Action::Report {
+                let reported = Reported {
+                    rule: change.rule,
+                    reason: change.reason,
+                };
+                if !out.reports.contains(&reported) {
+                    out.reports.push(reported);
+                }
+            }
+            last = seg.end;
+        }
+        new.push_str(&token[last..]);
+        would_be.push_str(&token[last..]);
+        out.new = new;
+        out.would_be = would_be;
+        out
+    }
+
+    /// A segment that a word rule matches, whole or as a compound.
+    fn map_segment(&self, segment: &str, class: Class) -> Option<(Change, String)> {
+        let lower = segment.to_lowercase();
+        if let Some(&(i, plural)) = self.words.get(lower.as_str()) {
+            let rule = &self.rules.renames[i];
+            let to = match (&rule.form, plural) {
+                (Form::Word { to_plural, .. }, true) => to_plural,
+                _ => &rule.to,
+            };
+            let change = Change {
+                rule: i,
+                action: rule.policy.for_class(class),
+                reason: Reason::Policy(class),
+            };
+            return Some((change, Style::of(segment).apply(to)));
+        }
+        let &i = self
+            .word_rules
+            .iter()
+            .find(|&&i| lower.contains(&self.rules.renames[i].from))?;
+        let rule = &self.rules.renames[i];
+        let change = Change {
+            rule: i,
+            // The stricter of the class policy and the compound policy.
+            action: rule.policy.for_class(class).min(rule.policy.compounds),
+            reason: Reason::Compound,
+        };
+        Some((change, case::replace_within(segment, &rule.from, &rule.to)))
+    }
+}
+
+struct Change {
+    rule: usize,
+    action: Action,
+    reason: Reason,
+}
+
+impl Outcome {
+    fn record(&mut self, change: &Change, range: std::ops::Range<usize>, replacement: &str) {
+        let mut would_be = self.would_be.clone();
+        would_be.replace_range(range, replacement);
+        self.would_be = would_be.clone();
+        match change.action {
+            Action::Rename => {
+                self.new = would_be;
+                self.renamed.push(change.rule);
+            }
+            Action::Report => self.reports.push(Reported {
+                rule: change.rule,
+                reason: change.reason.clone(),
+            }),
+            Action::Keep => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{load, Source};
+    use proptest::prelude::*;
+
+    fn rules(text: &str) -> Rules {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("retrace.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&[Source::File {
+            path,
+            base: dir.path().to_path_buf(),
+        }])
+        .unwrap()
+    }
+
+    fn session_rules() -> Rules {
+        rules("[[rename]]\nfrom = \"session\"\nto = \"trace\"\n")
+    }
+
+    #[test]
+    fn every_row_of_the_word_table() {
+        let r = session_rules();
+        let m = Matcher::new(&r, |_| false);
+        for (before, after) in [
+            ("session", "trace"),
+            ("Session", "Trace"),
+            ("SESSION", "TRACE"),
+            ("sessions", "traces"),
+            ("Sessions", "Traces"),
+            ("SESSIONS", "TRACES"),
+            ("session_id", "trace_id"),
+            ("sessionId", "traceId"),
+            ("SessionID", "TraceID"),
+            ("SESSION_ID", "TRACE_ID"),
+            ("ISessionAndStats", "ITraceAndStats"),
+            ("IExtendedSession", "IExtendedTrace"),
+            ("get_sessions_by_user", "get_traces_by_user"),
+            ("obsession", "obsession"),
+            ("sessionmaker", "sessionmaker"),
+        ] {
+            assert_eq!(m.map(before, Class::Code).new, after, "{before}");
+        }
+        let compound = m.map("sessionmaker", Class::Code);
+        assert_eq!(compound.reports[0].reason, Reason::Compound);
+        assert_eq!(compound.would_be, "tracemaker");
+    }
+
+    #[test]
+    fn exact_wins_over_word() {
+        let r = rules(
+            "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n\
+             [[rename]]\nfrom = \"ISessionAndStats\"\nto = \"ITraceWithStats\"\nmatch = \"exact\"\n",
+        );
+        let m = Matcher::new(&r, |_| false);
+        assert_eq!(m.map("ISessionAndStats", Class::Code).new, "ITraceWithStats");
+        assert_eq!(m.map("ISessionAndStatsList", Class::Code).new, "ITraceAndStatsList");
+    }
+
+    #[test]
+    fn strings_are_reported_by_default() {
+        let r = session_rules();
+        let out = Matcher::new(&r, |_| false).map("session", Class::String);
+        assert_eq!(out.new, "session");
+        assert_eq!(out.reports[0].reason, Reason::Policy(Class::String));
+    }
+
+    fn style_name(words: &[String], style: usize) -> String {
+        let title = |w: &String| Style::Title.apply(w);
+        match style {
+            0 => words.join("_"),
+            1 => words.iter().map(|w| w.to_uppercase()).collect::<Vec<_>>().join("_"),
+            2 => words.join("-"),
+            3 => words.iter().map(title).collect(),
+            _ => {
+                let mut s = words[0].clone();
+                s.extend(words[1..].iter().map(title));
+                s
+            }
+        }
+    }
+
+    proptest! {
+        // Names built from words in snake, SCREAMING, kebab, Pascal and camel case:
+        // replacing `session` by `trace` gives the same style, and mapping back
+        // (trace → session) restores the name.
+        #[test]
+        fn mapping_keeps_case_style(
+            words in proptest::collection::vec(
+                prop_oneof![Just("session".to_string()), Just("sessions".to_string()), "[a-z]{2,6}"],
+                1..5),
+            style in 0usize..5,
+        ) {
+            let words: Vec<String> = words
+                .into_iter()
+                .filter(|w| !w.contains("session") || w == "session" || w == "sessions")
+                .filter(|w| !w.contains("trace"))
+                .collect();
+            prop_assume!(!words.is_empty());
+            let expected: Vec<String> = words
+                .iter()
+                .map(|w| match w.as_str() { "session" => "trace".into(), "sessions" => "traces".into(), _ => w.clone() })
+                .collect();
+            let forward = session_rules();
+            let back = rules("[[rename]]\nfrom = \"trace\"\nto = \"session\"\n");
+            let name = style_name(&words, style);
+            let renamed = Matcher::new(&forward, |_| false).map(&name, Class::Code).new;
+            prop_assert_eq!(&renamed, &style_name(&expected, style));
+            prop_assert_eq!(Matcher::new(&back, |_| false).map(&renamed, Class::Code).new, name);
+        }
+
+        // A word rule never renames inside a compound, whatever the case.
+        #[test]
+        fn compounds_are_never_renamed(prefix in "[a-z]{1,4}", suffix in "[a-z]{0,4}", upper in any::<bool>()) {
+            let name = format!("{prefix}session{suffix}");
+            let name = if upper { name.to_uppercase() } else { name };
+            let r = session_rules();
+            let out = Matcher::new(&r, |_| false).map(&name, Class::Code);
+            prop_assert_eq!(&out.new, &name);
+            prop_assert_eq!(&out.reports[0].reason, &Reason::Compound);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! `explain` and `rules`: the rules described for people.
+
+use std::fmt::Write;
+
+use crate::decide::{Matcher, Outcome};
+use crate::rules::{Class, Form, Policy, Rules};
+
+/// How the rules treat each name, in each class, and why.
+pub fn names(rules: &Rules, names: &[String]) -> String {
+    let mut out = String::new();
+    for name in names {
+        let everywhere = Matcher::new(rules, |_| false);
+        let _ = writeln!(out, "{name}");
+        if let Some(pattern) = rules.kept(name) {
+            let _ = writeln!(out, "  kept: matches [keep] names `{pattern}`; never renamed or reported");
+            continue;
+        }
+        describe(&mut out, rules, &everywhere, name, "");
+        for (i, rule) in rules.renames.iter().enumerate() {
+            let Some(paths) = &rule.paths else { continue };
+            let scoped = Matcher::new(rules, |r| std::ptr::eq(r, &rules.renames[i]));
+            if scoped.map(name, Class::Code) != everywhere.map(name, Class::Code)
+                || scoped.map(name, Class::String) != everywhere.map(name, Class::String)
+            {
+                let scope = format!(" in {}", paths.patterns().join(", "));
+                describe(&mut out, rules, &scoped, name, &scope);
+            }
+        }
+    }
+    out
+}
+
+fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &str) {
+    let results: Vec<(Class, Outcome)> = [Class::Code, Class::Comment, Class::String]
+        .into_iter()
+        .map(|c| (c, m.map(name, c)))
+        .collect();
+    if results.iter().all(|(_, o)| !o.changed() && o.reports.is_empty()) {
+        let _ = writeln!(out, "  unchanged{scope}: no rule matches");
+        return;
+    }
+    for (class, o) in &results {
+        let _ = write!(out, "  as {}{scope}: ", class.name());
+        if o.changed() {
+            let _ = write!(out, "→ {} (renamed", o.new);
+            for &i in &o.renamed {
+                let r = &rules.renames[i];
+                let _ = write!(out, "; rule {} at {}", r.label(), r.origin);
+            }
+            let _ = write!(out, ")");
+        } else if o.reports.is_empty() {
+            let _ = write!(out, "unchanged (policy: keep)");
+        } else {
+            let _ = write!(out, "unchanged");
+        }
+        for rep in &o.reports {
+            let r = &rules.renames[rep.rule];
+            let _ = write!(
+                out,
+                "; reported ({}): would be {}; rule {} at {}",
+                rep.reason, o.would_be, r.label(), r.origin
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+fn policy_text(p: &Policy) -> String {
+    format!(
+        "code {}, comments {}, strings {}, compounds {}",
+        p.code, p.comments, p.strings, p.compounds
+    )
+}
+
+/// The active rules and where each came from.
+pub fn rules(rules: &Rules) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "sources: {}", rules.sources.join(", "));
+    for r in &rules.renames {
+        let form = match &r.form {
+            Form::Word {
+                from_plural,
+                to_plural,
+            } => format!("word; plural {from_plural} → {to_plural}"),
+            Form::Exact => "exact".to_string(),
+        };
+        let _ = writeln!(out, "rename {} → {} ({form})  {}", r.from, r.to, r.origin);
+        if r.policy != rules.policy {
+            let _ = writeln!(out, "  policy: {}", policy_text(&r.policy));
+        }
+        if let Some(p) = &r.paths {
+            let _ = writeln!(out, "  paths: {}", p.patterns().join(", "));
+        }
+    }
+    let _ = writeln!(out, "policy: {}", policy_text(&rules.policy));
+    let lists = [
+        ("exclude", rules.exclude.iter().flat_map(|g| g.patterns().iter().cloned()).collect::<Vec<_>>()),
+        ("keep names", rules.keep_names.clone()),
+        ("keep modules", rules.keep_modules.clone()),
+        ("first party", rules.first_party.clone()),
+    ];
+    for (label, items) in lists {
+        if !items.is_empty() {
+            let _ = writeln!(out, "{label}: {}", items.join(", "));
+        }
+    }
+    out
+}

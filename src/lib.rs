@@ -1,0 +1,90 @@
+//! retrace: a codemod for terminology migrations across polyglot
+//! repositories. `run` is the whole program: options → rules → walk →
+//! per-file engine (in parallel) → report in path order.
+
+pub mod case;
+pub mod cli;
+pub mod decide;
+pub mod edit;
+pub mod engine;
+mod explain;
+pub mod lang;
+pub mod report;
+pub mod rules;
+pub mod walk;
+pub mod write;
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+use crate::cli::{Cli, Command, Options};
+use crate::engine::{Context, Mode};
+use crate::report::{Printer, Summary};
+
+/// Files are processed in chunks in path order: each chunk in parallel,
+/// then printed, so output is ordered and memory stays bounded.
+const CHUNK: usize = 512;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let options = Options::from_cli(cli, std::io::stdout().is_terminal())?;
+    if let Some(n) = options.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let paths = options.paths();
+    let start = match &options.command {
+        Command::Explain { .. } | Command::Rules => Path::new("."),
+        _ => paths[0].as_path(),
+    };
+    let sources = rules::discover(&options.rules, start, &cwd);
+    let rules = rules::load(&sources)?;
+    let mode = match &options.command {
+        Command::Diff { .. } => Mode::Diff,
+        Command::Apply { .. } => Mode::Apply,
+        Command::Check { .. } => Mode::Check,
+        Command::Explain { names } => {
+            print!("{}", explain::names(&rules, names));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Rules => {
+            print!("{}", explain::rules(&rules));
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+
+    let walked = walk::walk(&paths, &rules, &cwd);
+    let mut summary = Summary::default();
+    for e in &walked.errors {
+        eprintln!("retrace: {e}");
+    }
+    summary.errors += walked.errors.len();
+    if walked.excluded > 0 {
+        summary.skipped.insert("excluded", walked.excluded);
+    }
+    let context = Context::new(&rules, mode)?;
+    let mut printer = Printer::new(options.format, options.color, mode);
+    for chunk in walked.files.chunks(CHUNK) {
+        let outcomes: Vec<_> = chunk.par_iter().map(|e| context.process(e)).collect();
+        for (entry, outcome) in chunk.iter().zip(&outcomes) {
+            printer
+                .file(&entry.path, outcome, &mut summary)
+                .context("cannot write output")?;
+        }
+    }
+    printer.finish(&summary).context("cannot write output")?;
+
+    Ok(if summary.errors > 0 {
+        ExitCode::from(2)
+    } else if mode == Mode::Check && (summary.rename_count() + summary.finding_count()) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,275 @@
+//! Printing: diffs, findings, JSON lines and the summary. No decisions are
+//! made here; everything printed was decided by the engine.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::engine::{Mode, Occurrence, Outcome, Scanned};
+use crate::rules::Class;
+
+/// Counts for the closing summary.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub scanned: usize,
+    pub changed: usize,
+    pub renames: BTreeMap<Class, usize>,
+    pub findings: BTreeMap<Class, usize>,
+    pub reasons: BTreeMap<&'static str, usize>,
+    pub skipped: BTreeMap<&'static str, usize>,
+    pub dropped: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn finding_count(&self) -> usize {
+        self.findings.values().sum::<usize>() + self.dropped
+    }
+
+    pub fn rename_count(&self) -> usize {
+        self.renames.values().sum()
+    }
+
+    fn add(&mut self, s: &Scanned) {
+        self.scanned += 1;
+        if !s.changes.is_empty() {
+            self.changed += 1;
+        }
+        for c in &s.changes {
+            *self.renames.entry(c.class).or_default() += 1;
+        }
+        for f in &s.findings {
+            *self.findings.entry(f.class).or_default() += 1;
+            if let Some(r) = &f.reason {
+                *self.reasons.entry(r.key()).or_default() += 1;
+            }
+        }
+        if s.dropped.is_some() {
+            self.dropped += 1;
+        }
+    }
+}
+
+pub struct Printer {
+    format: Format,
+    color: bool,
+    mode: Mode,
+    out: io::BufWriter<io::Stdout>,
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Printer {
+    pub fn new(format: Format, color: bool, mode: Mode) -> Printer {
+        Printer {
+            format,
+            color,
+            mode,
+            out: io::BufWriter::new(io::stdout()),
+        }
+    }
+
+    /// Print one file's outcome and count it.
+    pub fn file(&mut self, path: &Path, outcome: &Outcome, summary: &mut Summary) -> io::Result<()> {
+        let path = path.display().to_string();
+        match outcome {
+            Outcome::Failed(message) => {
+                summary.errors += 1;
+                self.out.flush()?;
+                eprintln!("retrace: {message}");
+            }
+            Outcome::Skipped(skip) => {
+                *summary.skipped.entry(skip.name()).or_default() += 1;
+            }
+            Outcome::Scanned(s) => {
+                summary.add(s);
+                if let Some(d) = s.dropped {
+                    self.out.flush()?;
+                    eprintln!(
+                        "retrace: {path}: changes dropped: the rewrite would not parse ({} syntax errors before, {} after)",
+                        d.errors_before, d.errors_after
+                    );
+                }
+                match (self.format, self.mode) {
+                    (Format::Json, _) => self.json(&path, s)?,
+                    (Format::Human, Mode::Diff) => self.diff(s)?,
+                    (Format::Human, Mode::Check) => self.check(&path, s)?,
+                    (Format::Human, Mode::Apply) => {
+                        if !s.changes.is_empty() {
+                            writeln!(self.out, "{path}: {} renamed", plural(s.changes.len(), "name"))?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn diff(&mut self, s: &Scanned) -> io::Result<()> {
+        let Some(diff) = &s.diff else { return Ok(()) };
+        if !self.color {
+            return self.out.write_all(diff.as_bytes());
+        }
+        for line in diff.split_inclusive('\n') {
+            let color = if line.starts_with("diff ") || line.starts_with("---") || line.starts_with("+++") {
+                BOLD
+            } else if line.starts_with('+') {
+                GREEN
+            } else if line.starts_with('-') {
+                RED
+            } else if line.starts_with("@@") {
+                CYAN
+            } else {
+                ""
+            };
+            match color {
+                "" => self.out.write_all(line.as_bytes())?,
+                c => write!(self.out, "{c}{}{RESET}\n", line.trim_end_matches('\n'))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
+        let mut all: Vec<&Occurrence> = s.changes.iter().chain(&s.findings).collect();
+        all.sort_by_key(|o| (o.line, o.column));
+        for o in all {
+            let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
+            write!(
+                self.out,
+                "{bold}{path}:{}:{}:{reset} {} {} → {} ({})",
+                o.line,
+                o.column,
+                o.class.name(),
+                o.old,
+                o.new,
+                o.rule
+            )?;
+            match &o.reason {
+                Some(r) => writeln!(self.out, " reported: {r}")?,
+                None => writeln!(self.out)?,
+            }
+        }
+        if s.dropped.is_some() {
+            writeln!(self.out, "{path}: changes dropped: the rewrite would not parse")?;
+        }
+        Ok(())
+    }
+
+    fn json(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
+        for (kind, list) in [("change", &s.changes), ("finding", &s.findings)] {
+            for o in list {
+                let value = json!({
+                    "type": kind,
+                    "path": path,
+                    "line": o.line,
+                    "column": o.column,
+                    "class": o.class.name(),
+                    "old": o.old,
+                    "new": o.new,
+                    "rule": o.rule,
+                    "reason": o.reason.as_ref().map(|r| r.to_string()),
+                });
+                writeln!(self.out, "{value}")?;
+            }
+        }
+        if let Some(d) = s.dropped {
+            let value = json!({
+                "type": "dropped",
+                "path": path,
+                "errors_before": d.errors_before,
+                "errors_after": d.errors_after,
+            });
+            writeln!(self.out, "{value}")?;
+        }
+        Ok(())
+    }
+
+    /// The closing summary: on stderr for `diff`, so the patch stays clean.
+    pub fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if self.format == Format::Json {
+            let value = json!({
+                "type": "summary",
+                "files_scanned": summary.scanned,
+                "files_changed": summary.changed,
+                "renames": class_counts(&summary.renames),
+                "findings": class_counts(&summary.findings),
+                "reasons": summary.reasons,
+                "skipped": summary.skipped,
+                "dropped": summary.dropped,
+                "errors": summary.errors,
+            });
+            writeln!(self.out, "{value}")?;
+            return self.out.flush();
+        }
+        let text = summary_text(summary, self.mode);
+        if self.mode == Mode::Diff {
+            self.out.flush()?;
+            eprint!("{text}");
+            Ok(())
+        } else {
+            self.out.write_all(text.as_bytes())?;
+            self.out.flush()
+        }
+    }
+}
+
+fn class_counts(map: &BTreeMap<Class, usize>) -> serde_json::Value {
+    map.iter().map(|(c, n)| (c.name().to_string(), json!(n))).collect()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn breakdown<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> String {
+    let parts: Vec<String> = map.map(|(k, n)| format!("{k} {n}")).collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+pub fn summary_text(s: &Summary, mode: Mode) -> String {
+    let verb = match mode {
+        Mode::Apply => "changed",
+        Mode::Diff | Mode::Check => "to change",
+    };
+    let skipped: usize = s.skipped.values().sum();
+    let mut out = format!(
+        "files: {} scanned, {} {verb}, {} skipped{}\n",
+        s.scanned,
+        s.changed,
+        skipped,
+        breakdown(s.skipped.iter().map(|(k, n)| (k, *n)))
+    );
+    out += &format!(
+        "renames: {}{}\n",
+        s.rename_count(),
+        breakdown(s.renames.iter().map(|(c, n)| (c.name(), *n)))
+    );
+    out += &format!(
+        "findings: {}{}\n",
+        s.findings.values().sum::<usize>(),
+        breakdown(s.findings.iter().map(|(c, n)| (c.name(), *n)))
+    );
+    if s.dropped > 0 {
+        out += &format!("dropped: {} (rewrite would not parse)\n", plural(s.dropped, "file"));
+    }
+    if s.errors > 0 {
+        out += &format!("errors: {}\n", plural(s.errors, "path"));
+    }
+    out
+}

@@ -1,0 +1,665 @@
+//! Rule files: TOML in, validated `Rules` out.
+//!
+//! Raw serde structs mirror the file format (unknown keys are errors); they
+//! are turned into `Rules`, where every rename is known to be well formed and
+//! free of conflicts and chains. Every error names `FILE:LINE:COL`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::case;
+
+/// The bundled default rules, compiled into the binary.
+pub const BUNDLED: &str = include_str!("../rules/session-to-trace.toml");
+pub const BUNDLED_NAME: &str = "rules/session-to-trace.toml (built-in)";
+
+/// What a policy does with an occurrence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    // Ordered from strictest to loosest: combining two policies takes the min.
+    Keep,
+    Report,
+    Rename,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Keep => "keep",
+            Action::Report => "report",
+            Action::Rename => "rename",
+        })
+    }
+}
+
+/// The syntactic class of an occurrence, which picks its policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    Code,
+    Comment,
+    String,
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Code => "code",
+            Class::Comment => "comment",
+            Class::String => "string",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub code: Action,
+    pub comments: Action,
+    pub strings: Action,
+    pub compounds: Action,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            code: Action::Rename,
+            comments: Action::Rename,
+            strings: Action::Report,
+            compounds: Action::Report,
+        }
+    }
+}
+
+impl Policy {
+    pub fn for_class(&self, class: Class) -> Action {
+        match class {
+            Class::Code => self.code,
+            Class::Comment => self.comments,
+            Class::String => self.strings,
+        }
+    }
+
+    fn overlay(mut self, raw: &RawPolicy) -> Policy {
+        self.code = raw.code.unwrap_or(self.code);
+        self.comments = raw.comments.unwrap_or(self.comments);
+        self.strings = raw.strings.unwrap_or(self.strings);
+        self.compounds = raw.compounds.unwrap_or(self.compounds);
+        self
+    }
+}
+
+/// Where a rule was written, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// How a rule matches names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// A word, matched as a whole segment (or its plural) in any case style.
+    Word {
+        from_plural: String,
+        to_plural: String,
+    },
+    /// One name, matched whole and case-sensitively.
+    Exact,
+}
+
+/// Globs relative to a base directory (the directory of the rule file, or
+/// the current directory).
+#[derive(Clone, Debug)]
+pub struct PathGlobs {
+    base: PathBuf,
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl PathGlobs {
+    fn new(base: &Path, patterns: &[String]) -> Result<PathGlobs> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            // A pattern without a slash matches at any depth, as in .gitignore.
+            let full = if p.contains('/') {
+                p.trim_start_matches('/').to_string()
+            } else {
+                format!("**/{p}")
+            };
+            let glob = globset::GlobBuilder::new(&full)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("invalid glob `{p}`"))?;
+            builder.add(glob);
+            // `dir/**` should also match `dir` itself, so excluded directories are pruned.
+            if let Some(dir) = full.strip_suffix("/**") {
+                builder.add(Glob::new(dir)?);
+            }
+        }
+        Ok(PathGlobs {
+            base: base.to_path_buf(),
+            patterns: patterns.to_vec(),
+            set: builder.build()?,
+        })
+    }
+
+    /// Does the absolute, normalized `path` match?
+    pub fn matches(&self, path: &Path) -> bool {
+        path.strip_prefix(&self.base)
+            .is_ok_and(|rel| self.set.is_match(rel))
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    fn same_scope(&self, other: &PathGlobs) -> bool {
+        self.base == other.base && self.patterns == other.patterns
+    }
+}
+
+/// One validated rename rule.
+#[derive(Clone, Debug)]
+pub struct Rename {
+    /// A lowercase word (`Form::Word`) or an exact name.
+    pub from: String,
+    pub to: String,
+    pub form: Form,
+    pub paths: Option<PathGlobs>,
+    pub policy: Policy,
+    pub origin: Origin,
+    overrides: RawPolicy,
+}
+
+impl Rename {
+    /// `session→trace`, as rules are named in output.
+    pub fn label(&self) -> String {
+        format!("{}→{}", self.from, self.to)
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.form == Form::Exact
+    }
+
+    /// The word forms this rule matches, with what each becomes.
+    pub fn forms(&self) -> Vec<(&str, &str)> {
+        match &self.form {
+            Form::Word {
+                from_plural,
+                to_plural,
+            } => vec![(&self.from, &self.to), (from_plural, to_plural)],
+            Form::Exact => vec![(&self.from, &self.to)],
+        }
+    }
+
+    pub fn applies_to(&self, abs_path: &Path) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.matches(abs_path))
+    }
+}
+
+/// All active rules, merged from every rule file.
+#[derive(Debug)]
+pub struct Rules {
+    pub renames: Vec<Rename>,
+    pub policy: Policy,
+    pub exclude: Vec<PathGlobs>,
+    pub keep_names: Vec<String>,
+    keep_set: GlobSet,
+    pub keep_modules: Vec<String>,
+    pub first_party: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl Rules {
+    /// The `[keep] names` pattern that `name` matches, if any.
+    pub fn kept(&self, name: &str) -> Option<&str> {
+        self.keep_set
+            .matches(name)
+            .first()
+            .map(|&i| self.keep_names[i].as_str())
+    }
+
+    pub fn excluded(&self, abs_path: &Path) -> bool {
+        self.exclude.iter().any(|g| g.matches(abs_path))
+    }
+
+    /// Every literal that can start an occurrence: the prefilter's needles.
+    pub fn needles(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.renames {
+            for (from, _) in r.forms() {
+                out.push(from.to_ascii_lowercase());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Where one rule file comes from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    File { path: PathBuf, base: PathBuf },
+    Bundled { base: PathBuf },
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::File { path, .. } => path.display().to_string(),
+            Source::Bundled { .. } => BUNDLED_NAME.to_string(),
+        }
+    }
+}
+
+/// `--rules` files if given, else the nearest `retrace.toml` upward from
+/// `start`, else the bundled rules.
+pub fn discover(explicit: &[PathBuf], start: &Path, cwd: &Path) -> Vec<Source> {
+    if !explicit.is_empty() {
+        return explicit
+            .iter()
+            .map(|p| Source::File {
+                path: p.clone(),
+                base: cwd.to_path_buf(),
+            })
+            .collect();
+    }
+    let start = crate::walk::absolute(cwd, start);
+    let mut dir = if start.is_file() {
+        start.parent().map(Path::to_path_buf)
+    } else {
+        Some(start)
+    };
+    while let Some(d) = dir {
+        let candidate = d.join("retrace.toml");
+        if candidate.is_file() {
+            return vec![Source::File {
+                path: candidate,
+                base: d,
+            }];
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    vec![Source::Bundled {
+        base: cwd.to_path_buf(),
+    }]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rename: Vec<RawRename>,
+    policy: Option<RawPolicy>,
+    #[serde(default)]
+    files: RawFiles,
+    #[serde(default)]
+    keep: RawKeep,
+    #[serde(default)]
+    project: RawProject,
+}
+
+#[derive(Deserialize, Default, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    code: Option<Action>,
+    comments: Option<Action>,
+    strings: Option<Action>,
+    compounds: Option<Action>,
+}
+
+#[derive(Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum MatchKind {
+    #[default]
+    Word,
+    Exact,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRename {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    #[serde(rename = "match", default)]
+    kind: MatchKind,
+    from_plural: Option<Spanned<String>>,
+    to_plural: Option<Spanned<String>>,
+    paths: Option<Vec<String>>,
+    code: Option<Action>,
+    comments: Option<Action>,
+    strings: Option<Action>,
+    compounds: Option<Action>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKeep {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    modules: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    #[serde(default)]
+    first_party: Vec<String>,
+}
+
+/// A rule error: `FILE:LINE:COL: message`.
+#[derive(Debug)]
+pub struct RuleError {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+fn origin_at(file: &str, text: &str, offset: usize) -> Origin {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Origin {
+        file: file.to_string(),
+        line,
+        col,
+    }
+}
+
+fn rule_error(origin: Origin, message: impl Into<String>) -> anyhow::Error {
+    anyhow!(RuleError {
+        origin,
+        message: message.into()
+    })
+}
+
+/// Load, merge and validate rule files.
+pub fn load(sources: &[Source]) -> Result<Rules> {
+    let mut renames = Vec::new();
+    let mut policy = RawPolicy::default();
+    let mut exclude = Vec::new();
+    let mut keep_names = Vec::new();
+    let mut keep_modules = Vec::new();
+    let mut first_party = Vec::new();
+    for source in sources {
+        let (text, base) = match source {
+            Source::File { path, base } => (
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read rule file", path.display()))?,
+                base,
+            ),
+            Source::Bundled { base } => (BUNDLED.to_string(), base),
+        };
+        let name = source.name();
+        let raw: RawFile = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            rule_error(origin_at(&name, &text, at), e.message().trim().to_string())
+        })?;
+        for r in raw.rename {
+            renames.push(validate_rename(r, &name, &text, base)?);
+        }
+        if let Some(p) = raw.policy {
+            // Single values: the later file wins, key by key.
+            policy = RawPolicy {
+                code: p.code.or(policy.code),
+                comments: p.comments.or(policy.comments),
+                strings: p.strings.or(policy.strings),
+                compounds: p.compounds.or(policy.compounds),
+            };
+        }
+        if !raw.files.exclude.is_empty() {
+            exclude.push(
+                PathGlobs::new(base, &raw.files.exclude)
+                    .map_err(|e| rule_error(origin_at(&name, &text, 0), format!("{e:#}")))?,
+            );
+        }
+        keep_names.extend(raw.keep.names);
+        keep_modules.extend(raw.keep.modules);
+        first_party.extend(raw.project.first_party);
+    }
+    let policy = Policy::default().overlay(&policy);
+    for r in &mut renames {
+        r.policy = policy.overlay(&r.overrides);
+    }
+    let mut keep = GlobSetBuilder::new();
+    for n in &keep_names {
+        keep.add(Glob::new(n).with_context(|| format!("[keep] names: invalid glob `{n}`"))?);
+    }
+    let rules = Rules {
+        renames,
+        policy,
+        exclude,
+        keep_set: keep.build()?,
+        keep_names,
+        keep_modules,
+        first_party,
+        sources: sources.iter().map(Source::name).collect(),
+    };
+    check_conflicts(&rules.renames)?;
+    check_chains(&rules)?;
+    Ok(rules)
+}
+
+fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<Rename> {
+    let at = |s: &Spanned<String>| origin_at(file, text, s.span().start);
+    for s in [&r.from, &r.to] {
+        if s.get_ref().trim().is_empty() {
+            return Err(rule_error(at(s), "empty word"));
+        }
+    }
+    if r.from.get_ref() == r.to.get_ref() {
+        return Err(rule_error(at(&r.to), "`from` and `to` are the same"));
+    }
+    let form = match r.kind {
+        MatchKind::Word => {
+            for s in [&r.from, &r.to]
+                .into_iter()
+                .chain(r.from_plural.as_ref())
+                .chain(r.to_plural.as_ref())
+            {
+                let w = s.get_ref();
+                if case::segments(w) != [0..w.len()] {
+                    return Err(rule_error(
+                        at(s),
+                        format!("`{w}` is not one word; a word rule takes letters only (use match = \"exact\" for a whole name)"),
+                    ));
+                }
+            }
+            let lower = |s: &Spanned<String>| s.get_ref().to_lowercase();
+            Form::Word {
+                from_plural: r
+                    .from_plural
+                    .as_ref()
+                    .map_or_else(|| case::plural(&lower(&r.from)), lower),
+                to_plural: r
+                    .to_plural
+                    .as_ref()
+                    .map_or_else(|| case::plural(&lower(&r.to)), lower),
+            }
+        }
+        MatchKind::Exact => {
+            if let Some(p) = r.from_plural.as_ref().or(r.to_plural.as_ref()) {
+                return Err(rule_error(at(p), "plurals apply to word rules only"));
+            }
+            for s in [&r.from, &r.to] {
+                let w = s.get_ref();
+                if case::tokens(w) != [0..w.len()] {
+                    return Err(rule_error(
+                        at(s),
+                        format!("`{w}` is not a name (letters, digits and `_` only)"),
+                    ));
+                }
+            }
+            Form::Exact
+        }
+    };
+    let (from, to) = match form {
+        Form::Word { .. } => (r.from.get_ref().to_lowercase(), r.to.get_ref().to_lowercase()),
+        Form::Exact => (r.from.get_ref().clone(), r.to.get_ref().clone()),
+    };
+    let paths = match &r.paths {
+        Some(p) if p.is_empty() => return Err(rule_error(at(&r.from), "`paths` is empty")),
+        Some(p) => Some(
+            PathGlobs::new(base, p).map_err(|e| rule_error(at(&r.from), format!("{e:#}")))?,
+        ),
+        None => None,
+    };
+    Ok(Rename {
+        from,
+        to,
+        form,
+        paths,
+        policy: Policy::default(),
+        origin: at(&r.from),
+        overrides: RawPolicy {
+            code: r.code,
+            comments: r.comments,
+            strings: r.strings,
+            compounds: r.compounds,
+        },
+    })
+}
+
+/// Two rules of the same scope (same `paths`, same kind) that map one form
+/// to two results.
+fn check_conflicts(renames: &[Rename]) -> Result<()> {
+    let mut seen: BTreeMap<(bool, String), Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, r) in renames.iter().enumerate() {
+        for (from, to) in r.forms() {
+            let others = seen.entry((r.is_exact(), from.to_string())).or_default();
+            for &(j, other_to) in others.iter() {
+                let o = &renames[j];
+                let same_scope = match (&o.paths, &r.paths) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => a.same_scope(b),
+                    _ => false,
+                };
+                if same_scope && other_to != to {
+                    return Err(rule_error(
+                        r.origin.clone(),
+                        format!(
+                            "`{from}` is renamed to `{to}` here and to `{other_to}` by the rule at {}",
+                            o.origin
+                        ),
+                    ));
+                }
+            }
+            others.push((i, to));
+        }
+    }
+    Ok(())
+}
+
+/// A rule whose result another rule would rename again (`a→b`, `b→c`):
+/// applying twice would not be a no-op.
+fn check_chains(rules: &Rules) -> Result<()> {
+    for r in &rules.renames {
+        for (_, to) in r.forms() {
+            for other in &rules.renames {
+                let hit = match other.form {
+                    Form::Exact => other.from == to,
+                    Form::Word { .. } => case::segments(to).into_iter().any(|s| {
+                        let seg = to[s].to_lowercase();
+                        other.forms().iter().any(|(f, _)| *f == seg)
+                    }),
+                };
+                if hit {
+                    return Err(rule_error(
+                        r.origin.clone(),
+                        format!(
+                            "rules chain: `{}` becomes `{to}`, which the rule at {} renames again",
+                            r.from, other.origin
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> Result<Rules> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("retrace.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&[Source::File {
+            path,
+            base: dir.path().to_path_buf(),
+        }])
+    }
+
+    fn error_of(text: &str) -> String {
+        let e = load_str(text).unwrap_err();
+        let rule = e.downcast_ref::<RuleError>().expect("a rule error");
+        format!("{}:{}: {}", rule.origin.line, rule.origin.col, rule.message)
+    }
+
+    #[test]
+    fn bundled_rules_load() {
+        let rules = load(&[Source::Bundled {
+            base: PathBuf::from("/"),
+        }])
+        .unwrap();
+        assert!(rules.renames.iter().any(|r| r.from == "session"));
+    }
+
+    #[test]
+    fn plurals_are_derived_or_overridden() {
+        let rules = load_str(
+            "[[rename]]\nfrom = \"person\"\nto = \"user\"\nfrom_plural = \"people\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rules.renames[0].form,
+            Form::Word {
+                from_plural: "people".into(),
+                to_plural: "users".into()
+            }
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_value() {
+        assert_eq!(
+            error_of("[[rename]]\nfrom = \"\"\nto = \"x\"\n"),
+            "2:8: empty word"
+        );
+        assert!(error_of("[[rename]]\nfrom = \"a\"\nto = \"b\"\nmatch = \"word\"\nfoo = 1\n")
+            .starts_with("5:1: unknown field `foo`"));
+        assert!(error_of("[[rename]]\nfrom = \"a\"\nto = \"b\"\n[[rename]]\nfrom = \"b\"\nto = \"c\"\n")
+            .contains("rules chain"));
+    }
+}

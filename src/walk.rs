@@ -1,0 +1,86 @@
+//! The files to visit: ripgrep's walker (.gitignore, hidden files), then
+//! `[files] exclude` and the language filter. Paths come back sorted so that
+//! output is in path order whatever the thread count.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::lang::Lang;
+use crate::rules::Rules;
+
+/// A file to process, with its absolute normalized path for glob matching.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub abs: PathBuf,
+    pub lang: Lang,
+}
+
+/// What the walk found: files to process and paths it could not read.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<Entry>,
+    pub excluded: usize,
+    pub errors: Vec<String>,
+}
+
+/// `path` made absolute against `cwd` and normalized without touching the
+/// file system (no symlink resolution), so globs see the path the user gave.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a path is shown: as given, without a leading `./`.
+fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}
+
+pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
+    let mut walked = Walked::default();
+    for root in roots {
+        if let Err(e) = std::fs::metadata(root) {
+            walked.errors.push(format!("{}: {e}", root.display()));
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        // .gitignore applies even outside a git repository, as users expect.
+        builder.require_git(false).follow_links(false);
+        for result in builder.build() {
+            let dent = match result {
+                Ok(d) => d,
+                Err(e) => {
+                    walked.errors.push(e.to_string());
+                    continue;
+                }
+            };
+            if !dent.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Some(lang) = Lang::from_path(dent.path()) else {
+                continue;
+            };
+            let abs = absolute(cwd, dent.path());
+            if rules.excluded(&abs) {
+                walked.excluded += 1;
+                continue;
+            }
+            walked.files.push(Entry {
+                path: display_path(dent.path()),
+                abs,
+                lang,
+            });
+        }
+    }
+    walked.files.sort_by(|a, b| a.path.cmp(&b.path));
+    walked.files.dedup_by(|a, b| a.abs == b.abs);
+    walked
+}
