@@ -171,9 +171,11 @@ impl<'r> Context<'r> {
             }
         }
         let path = entry.path.display().to_string();
+        // Diffs and writes see the whole file, BOM included.
+        let new_full = format!("{bom}{new_text}");
         match self.mode {
-            Mode::Diff => scanned.diff = Some(unified_diff(&path, text, &new_text)),
-            Mode::Apply => write::atomic(&entry.path, format!("{bom}{new_text}").as_bytes())?,
+            Mode::Diff => scanned.diff = Some(unified_diff(&path, &full, &new_full)),
+            Mode::Apply => write::atomic(&entry.path, new_full.as_bytes())?,
             Mode::Check => {}
         }
         Ok(Outcome::Scanned(scanned))

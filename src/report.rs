@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::cli::Format;
-use crate::engine::{Mode, Occurrence, Outcome, Scanned};
+use crate::engine::{Dropped, Mode, Occurrence, Outcome, Scanned};
 use crate::rules::Class;
 
 /// Counts for the closing summary.
@@ -90,12 +90,9 @@ impl Printer {
             }
             Outcome::Scanned(s) => {
                 summary.add(s);
-                if let Some(d) = s.dropped {
+                if let (Some(d), false) = (s.dropped, self.mode == Mode::Check) {
                     self.out.flush()?;
-                    eprintln!(
-                        "retrace: {path}: changes dropped: the rewrite would not parse ({} syntax errors before, {} after)",
-                        d.errors_before, d.errors_after
-                    );
+                    eprintln!("retrace: {path}: {}", dropped_text(d));
                 }
                 match (self.format, self.mode) {
                     (Format::Json, _) => self.json(&path, s)?,
@@ -157,8 +154,8 @@ impl Printer {
                 None => writeln!(self.out)?,
             }
         }
-        if s.dropped.is_some() {
-            writeln!(self.out, "{path}: changes dropped: the rewrite would not parse")?;
+        if let Some(d) = s.dropped {
+            writeln!(self.out, "{path}: {}", dropped_text(d))?;
         }
         Ok(())
     }
@@ -219,6 +216,13 @@ impl Printer {
             self.out.flush()
         }
     }
+}
+
+fn dropped_text(d: Dropped) -> String {
+    format!(
+        "changes dropped: the rewrite would not parse ({} syntax errors before, {} after)",
+        d.errors_before, d.errors_after
+    )
 }
 
 fn class_counts(map: &BTreeMap<Class, usize>) -> serde_json::Value {

@@ -1,0 +1,2 @@
+﻿const session = 1;
+export default session;

@@ -1,0 +1,2 @@
+﻿const trace = 1;
+export default trace;

@@ -1,0 +1,2 @@
+# close the session
+session.close()

@@ -1,0 +1,2 @@
+# close the trace
+session.close()

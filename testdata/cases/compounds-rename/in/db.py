@@ -1,0 +1,6 @@
+def sessionmaker():
+    return None
+
+
+Sessionmaker = sessionmaker
+session = sessionmaker()

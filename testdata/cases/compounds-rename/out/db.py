@@ -1,0 +1,6 @@
+def tracemaker():
+    return None
+
+
+Tracemaker = tracemaker
+trace = tracemaker()

@@ -1,0 +1,5 @@
+from db import sessionmaker
+
+Sessionmaker = sessionmaker
+obsession = "never renamed"
+session = sessionmaker()

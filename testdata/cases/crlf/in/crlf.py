@@ -1,0 +1,3 @@
+def end(session):
+    # close the session
+    return session

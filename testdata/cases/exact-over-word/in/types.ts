@@ -1,0 +1,2 @@
+export interface ISessionAndStats { session: Session }
+export type ISessionAndStatsList = ISessionAndStats[];

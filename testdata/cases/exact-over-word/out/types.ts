@@ -1,0 +1,2 @@
+export interface ITraceWithStats { trace: Trace }
+export type ITraceAndStatsList = ITraceWithStats[];

@@ -1,0 +1,1 @@
+export const traceKey = (trace) => `${trace.id}`;

@@ -1,0 +1,1 @@
+export const Row = () => <div data-session-id="1" className="row">x</div>;

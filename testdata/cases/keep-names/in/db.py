@@ -1,0 +1,4 @@
+def get_orm_session():
+    orm_session = make()
+    session = orm_session
+    return session

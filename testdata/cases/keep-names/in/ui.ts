@@ -1,0 +1,1 @@
+const sessionId = sessionStorage.getItem("id");

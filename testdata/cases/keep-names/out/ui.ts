@@ -1,0 +1,1 @@
+const traceId = sessionStorage.getItem("id");

@@ -1,0 +1,4 @@
+import { Session } from "./sessions";
+export { endSession } from "../lib/sessions";
+const lazy = () => import("./sessions");
+const old = require("./sessions");

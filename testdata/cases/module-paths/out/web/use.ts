@@ -1,0 +1,4 @@
+import { Trace } from "./sessions";
+export { endTrace } from "../lib/sessions";
+const lazy = () => import("./sessions");
+const old = require("./sessions");

@@ -1,0 +1,2 @@
+def ok(session):
+    return session

@@ -1,0 +1,4 @@
+def list_people(person_id):
+    people = [person_id]
+    PEOPLE = people
+    return [Person(p) for p in People]

@@ -1,0 +1,9 @@
+from typing import Optional
+
+
+def current() -> "Session":
+    ...
+
+
+def maybe(x: Optional["Session"]) -> Optional[int]:
+    ...

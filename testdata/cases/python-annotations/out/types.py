@@ -1,0 +1,9 @@
+from typing import Optional
+
+
+def current() -> "Trace":
+    ...
+
+
+def maybe(x: Optional["Trace"]) -> Optional[int]:
+    ...

@@ -1,0 +1,2 @@
+def headers(session_id):
+    return {"X-Session-Id": session_id, "kind": "session"}

@@ -1,0 +1,2 @@
+def headers(trace_id):
+    return {"X-Trace-Id": trace_id, "kind": "trace"}

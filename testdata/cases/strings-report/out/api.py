@@ -1,0 +1,2 @@
+def headers(trace_id):
+    return {"X-Session-Id": trace_id, "kind": "session"}

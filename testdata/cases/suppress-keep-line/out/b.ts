@@ -1,0 +1,4 @@
+// retrace: keep
+export const sessionCookie = "sid";
+export const sessionId = 1; // retrace: keep
+export const trace = 2;

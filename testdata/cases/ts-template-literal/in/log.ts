@@ -1,0 +1,2 @@
+export const describe = (sessionId: string, session: Session) =>
+  `session ${sessionId} has ${session.events.length} events`;

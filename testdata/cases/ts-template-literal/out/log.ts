@@ -1,0 +1,2 @@
+export const describe = (traceId: string, trace: Trace) =>
+  `session ${traceId} has ${trace.events.length} events`;
