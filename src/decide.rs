@@ -93,14 +93,13 @@ impl<'r> Matcher<'r> {
             words: HashMap::new(),
             word_rules: Vec::new(),
         };
-        let active = |with_paths: bool| {
-            let active = &active;
-            rules
-                .renames
-                .iter()
-                .enumerate()
-                .filter(move |(_, r)| r.paths.is_some() == with_paths && (!with_paths || active(r)))
-        };
+        let active =
+            |with_paths: bool| {
+                let active = &active;
+                rules.renames.iter().enumerate().filter(move |(_, r)| {
+                    r.paths.is_some() == with_paths && (!with_paths || active(r))
+                })
+            };
         // Rules without paths first, so a rule with paths overrides them.
         for with_paths in [false, true] {
             for (i, r) in active(with_paths) {
@@ -290,8 +289,14 @@ mod tests {
              [[rename]]\nfrom = \"ISessionAndStats\"\nto = \"ITraceWithStats\"\nmatch = \"exact\"\n",
         );
         let m = Matcher::new(&r, |_| false);
-        assert_eq!(m.map("ISessionAndStats", Class::Code).new, "ITraceWithStats");
-        assert_eq!(m.map("ISessionAndStatsList", Class::Code).new, "ITraceAndStatsList");
+        assert_eq!(
+            m.map("ISessionAndStats", Class::Code).new,
+            "ITraceWithStats"
+        );
+        assert_eq!(
+            m.map("ISessionAndStatsList", Class::Code).new,
+            "ITraceAndStatsList"
+        );
     }
 
     #[test]
@@ -306,7 +311,11 @@ mod tests {
         let title = |w: &String| Style::Title.apply(w);
         match style {
             0 => words.join("_"),
-            1 => words.iter().map(|w| w.to_uppercase()).collect::<Vec<_>>().join("_"),
+            1 => words
+                .iter()
+                .map(|w| w.to_uppercase())
+                .collect::<Vec<_>>()
+                .join("_"),
             2 => words.join("-"),
             3 => words.iter().map(title).collect(),
             _ => {

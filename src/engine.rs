@@ -222,9 +222,17 @@ impl<'r> Context<'r> {
                     reason,
                 };
                 if unit.module_path && (outcome.changed() || !outcome.reports.is_empty()) {
-                    let rules = outcome.renamed.iter().copied().chain(outcome.reports.iter().map(|r| r.rule));
+                    let rules = outcome
+                        .renamed
+                        .iter()
+                        .copied()
+                        .chain(outcome.reports.iter().map(|r| r.rule));
                     let rule = label(&mut rules.collect::<Vec<_>>().into_iter());
-                    scanned.findings.push(occurrence(&outcome.would_be, rule, Some(Reason::ModulePath)));
+                    scanned.findings.push(occurrence(
+                        &outcome.would_be,
+                        rule,
+                        Some(Reason::ModulePath),
+                    ));
                     continue;
                 }
                 if outcome.changed() {
@@ -237,9 +245,11 @@ impl<'r> Context<'r> {
                 }
                 for r in &outcome.reports {
                     let rule = label(&mut std::iter::once(r.rule));
-                    scanned
-                        .findings
-                        .push(occurrence(&outcome.would_be, rule, Some(r.reason.clone())));
+                    scanned.findings.push(occurrence(
+                        &outcome.would_be,
+                        rule,
+                        Some(r.reason.clone()),
+                    ));
                 }
             }
         }
@@ -311,7 +321,9 @@ fn kept_lines(text: &str) -> HashSet<usize> {
             .trim_end_matches("*/")
             .trim()
             .eq("retrace: keep");
-        let only_comment = COMMENT_MARKERS.iter().any(|m| line.trim_start().starts_with(m));
+        let only_comment = COMMENT_MARKERS
+            .iter()
+            .any(|m| line.trim_start().starts_with(m));
         if alone && only_comment {
             out.insert(i + 2);
         }

@@ -12,7 +12,10 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
         let everywhere = Matcher::new(rules, |_| false);
         let _ = writeln!(out, "{name}");
         if let Some(pattern) = rules.kept(name) {
-            let _ = writeln!(out, "  kept: matches [keep] names `{pattern}`; never renamed or reported");
+            let _ = writeln!(
+                out,
+                "  kept: matches [keep] names `{pattern}`; never renamed or reported"
+            );
             continue;
         }
         describe(&mut out, rules, &everywhere, name, "");
@@ -35,7 +38,10 @@ fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &st
         .into_iter()
         .map(|c| (c, m.map(name, c)))
         .collect();
-    if results.iter().all(|(_, o)| !o.changed() && o.reports.is_empty()) {
+    if results
+        .iter()
+        .all(|(_, o)| !o.changed() && o.reports.is_empty())
+    {
         let _ = writeln!(out, "  unchanged{scope}: no rule matches");
         return;
     }
@@ -58,7 +64,10 @@ fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &st
             let _ = write!(
                 out,
                 "; reported ({}): would be {}; rule {} at {}",
-                rep.reason, o.would_be, r.label(), r.origin
+                rep.reason,
+                o.would_be,
+                r.label(),
+                r.origin
             );
         }
         let _ = writeln!(out);
@@ -94,7 +103,14 @@ pub fn rules(rules: &Rules) -> String {
     }
     let _ = writeln!(out, "policy: {}", policy_text(&rules.policy));
     let lists = [
-        ("exclude", rules.exclude.iter().flat_map(|g| g.patterns().iter().cloned()).collect::<Vec<_>>()),
+        (
+            "exclude",
+            rules
+                .exclude
+                .iter()
+                .flat_map(|g| g.patterns().iter().cloned())
+                .collect::<Vec<_>>(),
+        ),
         ("keep names", rules.keep_names.clone()),
         ("keep modules", rules.keep_modules.clone()),
         ("first party", rules.first_party.clone()),

@@ -77,7 +77,12 @@ impl Printer {
     }
 
     /// Print one file's outcome and count it.
-    pub fn file(&mut self, path: &Path, outcome: &Outcome, summary: &mut Summary) -> io::Result<()> {
+    pub fn file(
+        &mut self,
+        path: &Path,
+        outcome: &Outcome,
+        summary: &mut Summary,
+    ) -> io::Result<()> {
         let path = path.display().to_string();
         match outcome {
             Outcome::Failed(message) => {
@@ -100,7 +105,11 @@ impl Printer {
                     (Format::Human, Mode::Check) => self.check(&path, s)?,
                     (Format::Human, Mode::Apply) => {
                         if !s.changes.is_empty() {
-                            writeln!(self.out, "{path}: {} renamed", plural(s.changes.len(), "name"))?;
+                            writeln!(
+                                self.out,
+                                "{path}: {} renamed",
+                                plural(s.changes.len(), "name")
+                            )?;
                         }
                     }
                 }
@@ -115,7 +124,10 @@ impl Printer {
             return self.out.write_all(diff.as_bytes());
         }
         for line in diff.split_inclusive('\n') {
-            let color = if line.starts_with("diff ") || line.starts_with("---") || line.starts_with("+++") {
+            let color = if line.starts_with("diff ")
+                || line.starts_with("---")
+                || line.starts_with("+++")
+            {
                 BOLD
             } else if line.starts_with('+') {
                 GREEN
@@ -128,7 +140,7 @@ impl Printer {
             };
             match color {
                 "" => self.out.write_all(line.as_bytes())?,
-                c => write!(self.out, "{c}{}{RESET}\n", line.trim_end_matches('\n'))?,
+                c => writeln!(self.out, "{c}{}{RESET}", line.trim_end_matches('\n'))?,
             }
         }
         Ok(())
@@ -226,7 +238,9 @@ fn dropped_text(d: Dropped) -> String {
 }
 
 fn class_counts(map: &BTreeMap<Class, usize>) -> serde_json::Value {
-    map.iter().map(|(c, n)| (c.name().to_string(), json!(n))).collect()
+    map.iter()
+        .map(|(c, n)| (c.name().to_string(), json!(n)))
+        .collect()
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -270,7 +284,10 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
         breakdown(s.findings.iter().map(|(c, n)| (c.name(), *n)))
     );
     if s.dropped > 0 {
-        out += &format!("dropped: {} (rewrite would not parse)\n", plural(s.dropped, "file"));
+        out += &format!(
+            "dropped: {} (rewrite would not parse)\n",
+            plural(s.dropped, "file")
+        );
     }
     if s.errors > 0 {
         out += &format!("errors: {}\n", plural(s.errors, "path"));

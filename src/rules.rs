@@ -287,10 +287,11 @@ pub fn discover(explicit: &[PathBuf], start: &Path, cwd: &Path) -> Vec<Source> {
     while let Some(d) = dir {
         let candidate = d.join("retrace.toml");
         if candidate.is_file() {
-            return vec![Source::File {
-                path: candidate,
-                base: d,
-            }];
+            // Shown relative to the current directory when it is below it.
+            let path = candidate
+                .strip_prefix(cwd)
+                .map_or(candidate.clone(), Path::to_path_buf);
+            return vec![Source::File { path, base: d }];
         }
         dir = d.parent().map(Path::to_path_buf);
     }
@@ -487,7 +488,7 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
                 .chain(r.to_plural.as_ref())
             {
                 let w = s.get_ref();
-                if case::segments(w) != [0..w.len()] {
+                if !covers_whole(&case::segments(w), w) {
                     return Err(rule_error(
                         at(s),
                         format!("`{w}` is not one word; a word rule takes letters only (use match = \"exact\" for a whole name)"),
@@ -512,7 +513,7 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
             }
             for s in [&r.from, &r.to] {
                 let w = s.get_ref();
-                if case::tokens(w) != [0..w.len()] {
+                if !covers_whole(&case::tokens(w), w) {
                     return Err(rule_error(
                         at(s),
                         format!("`{w}` is not a name (letters, digits and `_` only)"),
@@ -523,14 +524,17 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
         }
     };
     let (from, to) = match form {
-        Form::Word { .. } => (r.from.get_ref().to_lowercase(), r.to.get_ref().to_lowercase()),
+        Form::Word { .. } => (
+            r.from.get_ref().to_lowercase(),
+            r.to.get_ref().to_lowercase(),
+        ),
         Form::Exact => (r.from.get_ref().clone(), r.to.get_ref().clone()),
     };
     let paths = match &r.paths {
         Some(p) if p.is_empty() => return Err(rule_error(at(&r.from), "`paths` is empty")),
-        Some(p) => Some(
-            PathGlobs::new(base, p).map_err(|e| rule_error(at(&r.from), format!("{e:#}")))?,
-        ),
+        Some(p) => {
+            Some(PathGlobs::new(base, p).map_err(|e| rule_error(at(&r.from), format!("{e:#}")))?)
+        }
         None => None,
     };
     Ok(Rename {
@@ -547,6 +551,11 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
             compounds: r.compounds,
         },
     })
+}
+
+/// Is `ranges` exactly one range spanning all of `text`?
+fn covers_whole(ranges: &[std::ops::Range<usize>], text: &str) -> bool {
+    matches!(ranges, [r] if *r == (0..text.len()))
 }
 
 /// Two rules of the same scope (same `paths`, same kind) that map one form
@@ -638,10 +647,9 @@ mod tests {
 
     #[test]
     fn plurals_are_derived_or_overridden() {
-        let rules = load_str(
-            "[[rename]]\nfrom = \"person\"\nto = \"user\"\nfrom_plural = \"people\"\n",
-        )
-        .unwrap();
+        let rules =
+            load_str("[[rename]]\nfrom = \"person\"\nto = \"user\"\nfrom_plural = \"people\"\n")
+                .unwrap();
         assert_eq!(
             rules.renames[0].form,
             Form::Word {
@@ -657,9 +665,13 @@ mod tests {
             error_of("[[rename]]\nfrom = \"\"\nto = \"x\"\n"),
             "2:8: empty word"
         );
-        assert!(error_of("[[rename]]\nfrom = \"a\"\nto = \"b\"\nmatch = \"word\"\nfoo = 1\n")
-            .starts_with("5:1: unknown field `foo`"));
-        assert!(error_of("[[rename]]\nfrom = \"a\"\nto = \"b\"\n[[rename]]\nfrom = \"b\"\nto = \"c\"\n")
-            .contains("rules chain"));
+        assert!(
+            error_of("[[rename]]\nfrom = \"a\"\nto = \"b\"\nmatch = \"word\"\nfoo = 1\n")
+                .starts_with("5:1: unknown field `foo`")
+        );
+        assert!(error_of(
+            "[[rename]]\nfrom = \"a\"\nto = \"b\"\n[[rename]]\nfrom = \"b\"\nto = \"c\"\n"
+        )
+        .contains("rules chain"));
     }
 }

@@ -66,7 +66,11 @@ fn cases_dir() -> PathBuf {
 /// Describe how two trees differ, file by file.
 fn tree_diff(got: &Tree, want: &Tree) -> Option<String> {
     let mut msgs = Vec::new();
-    for path in got.keys().chain(want.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for path in got
+        .keys()
+        .chain(want.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         match (got.get(path), want.get(path)) {
             (Some(g), Some(w)) if g == w => {}
             (Some(g), Some(w)) => msgs.push(format!(
@@ -112,7 +116,10 @@ fn run_case(case: &Path) -> Result<(), String> {
     if let Ok(expected) = std::fs::read_to_string(case.join("check.out")) {
         let check = retrace(&work, &with("check"));
         if stdout(&check) != expected {
-            return Err(format!("check output:\n{}\nwant:\n{expected}", stdout(&check)));
+            return Err(format!(
+                "check output:\n{}\nwant:\n{expected}",
+                stdout(&check)
+            ));
         }
     }
 
@@ -130,7 +137,10 @@ fn run_case(case: &Path) -> Result<(), String> {
         return Err(format!("a second apply changed files:\n{d}"));
     }
     if !stdout(&again).contains(" 0 changed") {
-        return Err(format!("a second apply reported changes:\n{}", stdout(&again)));
+        return Err(format!(
+            "a second apply reported changes:\n{}",
+            stdout(&again)
+        ));
     }
 
     // `git apply` of the diff on a pristine copy gives what `apply` wrote.
@@ -158,12 +168,19 @@ fn run_case(case: &Path) -> Result<(), String> {
         let (Some(lang), Some(before)) = (Lang::from_path(path), input.get(path)) else {
             continue;
         };
-        let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after)) else {
+        let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
+        else {
             continue;
         };
-        let (b, a) = (syntax_errors(lang, before).unwrap(), syntax_errors(lang, after).unwrap());
+        let (b, a) = (
+            syntax_errors(lang, before).unwrap(),
+            syntax_errors(lang, after).unwrap(),
+        );
         if a > b {
-            return Err(format!("{}: {b} syntax errors before, {a} after", path.display()));
+            return Err(format!(
+                "{}: {b} syntax errors before, {a} after",
+                path.display()
+            ));
         }
     }
     Ok(())
@@ -179,7 +196,303 @@ fn golden_cases() {
     assert!(cases.len() >= 30, "expected at least 30 golden cases");
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|c| run_case(c).err().map(|e| format!("== {}: {e}", c.display())))
+        .filter_map(|c| {
+            run_case(c)
+                .err()
+                .map(|e| format!("== {}: {e}", c.display()))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A temporary directory holding `files`.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const SESSION_RULE: &str = "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n";
+
+#[test]
+fn rule_errors_name_file_line_and_column_and_exit_2() {
+    let cases = [
+        ("toml syntax", "[[rename]]\nfrom = \"session\nto = \"trace\"\n", "retrace.toml:2:"),
+        ("unknown key", "[[rename]]\nfrom = \"a\"\nto = \"b\"\ncolour = 1\n", "retrace.toml:4:1: unknown field `colour`"),
+        ("unknown table", "[polcy]\ncode = \"keep\"\n", "retrace.toml:1:"),
+        ("bad policy value", "[policy]\nstrings = \"shout\"\n", "retrace.toml:2:11: unknown variant `shout`"),
+        ("empty word", "[[rename]]\nfrom = \"session\"\nto = \"\"\n", "retrace.toml:3:6: empty word"),
+        ("not a word", "[[rename]]\nfrom = \"session_id\"\nto = \"trace_id\"\n", "retrace.toml:2:8: `session_id` is not one word"),
+        (
+            "two results",
+            "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n[[rename]]\nfrom = \"session\"\nto = \"span\"\n",
+            "retrace.toml:5:8: `session` is renamed to `span` here and to `trace` by the rule at",
+        ),
+        (
+            "chain",
+            "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n[[rename]]\nfrom = \"trace\"\nto = \"span\"\n",
+            "retrace.toml:2:8: rules chain: `session` becomes `trace`",
+        ),
+    ];
+    for (what, rules, want) in cases {
+        let dir = project(&[("retrace.toml", rules), ("a.py", "session = 1\n")]);
+        let out = retrace(dir.path(), &["check"]);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(want),
+            "{what}: stderr was {:?}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "{what}: nothing is scanned");
+    }
+}
+
+#[test]
+fn missing_paths_are_reported_and_the_run_goes_on() {
+    let dir = project(&[("a.py", "session = 1\n")]);
+    let out = retrace(dir.path(), &["check", "nope.py", "a.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nope.py: No such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("a.py:1:1: code session → trace"));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_counted() {
+    // A dangling symlink named as a path: it exists as a name but cannot be read.
+    let dir = project(&[("a.py", "session = 1\n")]);
+    std::os::unix::fs::symlink(dir.path().join("gone.py"), dir.path().join("link.py")).unwrap();
+    let out = retrace(dir.path(), &["diff", "link.py", "a.py"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("link.py"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("+trace = 1"),
+        "the readable file is still diffed"
+    );
+}
+
+#[test]
+fn binary_and_invalid_utf8_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), b"session = 1\x00").unwrap();
+    std::fs::write(dir.path().join("b.py"), b"session = '\xff'\n").unwrap();
+    let out = retrace(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2 skipped (binary 1, invalid UTF-8 1)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn exit_codes_follow_the_spec() {
+    let dirty = project(&[("a.py", "session = 1\n")]);
+    let clean = project(&[("a.py", "trace = 1\n")]);
+    assert_eq!(retrace(dirty.path(), &["check"]).status.code(), Some(1));
+    assert_eq!(retrace(clean.path(), &["check"]).status.code(), Some(0));
+    assert_eq!(retrace(dirty.path(), &["diff"]).status.code(), Some(0));
+    assert_eq!(
+        retrace(dirty.path(), &["frobnicate"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        retrace(dirty.path(), &["apply", "--format", "json"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // Findings alone (a reported string) also fail check.
+    let reported = project(&[("a.py", "x = 'session'\n")]);
+    assert_eq!(retrace(reported.path(), &["check"]).status.code(), Some(1));
+}
+
+#[test]
+fn json_lines_carry_every_field() {
+    let dir = project(&[("a.py", "session_id = 'session'\n")]);
+    let out = retrace(dir.path(), &["check", "--format", "json"]);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", stdout(&out));
+    let change = &lines[0];
+    assert_eq!(change["type"], "change");
+    assert_eq!(change["path"], "a.py");
+    assert_eq!(
+        (change["line"].as_u64(), change["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (change["class"].as_str(), change["old"].as_str()),
+        (Some("code"), Some("session_id"))
+    );
+    assert_eq!(
+        (change["new"].as_str(), change["rule"].as_str()),
+        (Some("trace_id"), Some("session→trace"))
+    );
+    assert_eq!(lines[1]["type"], "finding");
+    assert_eq!(lines[1]["reason"], "string policy: report");
+    assert_eq!(lines[2]["type"], "summary");
+    assert_eq!(lines[2]["files_changed"], 1);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = project(&[("a.py", "session = 1\n")]);
+    let plain = retrace(dir.path(), &["diff"]);
+    assert!(
+        !stdout(&plain).contains('\x1b'),
+        "not a terminal: no colour"
+    );
+    let always = retrace(dir.path(), &["diff", "--color", "always"]);
+    assert!(stdout(&always).contains("\x1b[32m+trace = 1"));
+    let never = retrace(dir.path(), &["diff", "--color", "never"]);
+    assert!(!stdout(&never).contains('\x1b'));
+}
+
+#[test]
+fn output_is_the_same_at_any_thread_count() {
+    let files: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            (
+                format!("d{}/m{i}.py", i % 7),
+                format!("session_{i} = 'session'\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = project(&refs);
+    let one = retrace(dir.path(), &["diff", "-j", "1"]);
+    let two = retrace(dir.path(), &["diff", "-j", "2"]);
+    assert_eq!(stdout(&one), stdout(&two));
+    assert_eq!(stdout(&one).matches("diff --git").count(), 200);
+    let check = retrace(dir.path(), &["check", "-j", "2"]);
+    assert_eq!(
+        stdout(&check),
+        stdout(&retrace(dir.path(), &["check", "-j", "1"]))
+    );
+}
+
+#[test]
+fn rules_are_discovered_upward_and_merged_from_several_files() {
+    let dir = project(&[
+        (
+            "retrace.toml",
+            "[[rename]]\nfrom = \"session\"\nto = \"span\"\n",
+        ),
+        ("src/deep/a.py", "session = 'session'\n"),
+        ("extra.toml", "[policy]\nstrings = \"rename\"\n"),
+        ("base.toml", SESSION_RULE),
+    ]);
+    let found = retrace(&dir.path().join("src/deep"), &["diff"]);
+    assert!(
+        stdout(&found).contains("+span = 'session'"),
+        "{}",
+        stdout(&found)
+    );
+    // With --rules, discovery is off; later files' single values win.
+    let merged = retrace(
+        dir.path(),
+        &["diff", "--rules", "base.toml", "--rules", "extra.toml"],
+    );
+    assert!(
+        stdout(&merged).contains("+trace = 'trace'"),
+        "{}",
+        stdout(&merged)
+    );
+    let listed = retrace(
+        dir.path(),
+        &["rules", "--rules", "base.toml", "--rules", "extra.toml"],
+    );
+    assert!(
+        stdout(&listed).contains("sources: base.toml, extra.toml"),
+        "{}",
+        stdout(&listed)
+    );
+    assert!(stdout(&listed)
+        .contains("rename session → trace (word; plural sessions → traces)  base.toml:2:8"));
+    assert!(stdout(&listed).contains("strings rename"));
+}
+
+#[test]
+fn bundled_rules_apply_with_no_setup() {
+    let dir = project(&[("a.ts", "const sessionId = sessionStorage.getItem('k');\n")]);
+    let out = retrace(dir.path(), &["diff"]);
+    assert!(
+        stdout(&out).contains("+const traceId = sessionStorage.getItem('k');"),
+        "{}",
+        stdout(&out)
+    );
+    let rules = retrace(dir.path(), &["rules"]);
+    assert!(stdout(&rules).contains("sources: rules/session-to-trace.toml (built-in)"));
+}
+
+#[test]
+fn explain_says_what_and_why() {
+    let dir = project(&[(
+        "retrace.toml",
+        "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n\
+         [[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = [\"app/**\"]\nstrings = \"rename\"\n\
+         [keep]\nnames = [\"sessionStorage\"]\n",
+    )]);
+    let out = stdout(&retrace(
+        dir.path(),
+        &[
+            "explain",
+            "ISessionAndStats",
+            "obsession",
+            "sessionStorage",
+            "user",
+        ],
+    ));
+    assert!(
+        out.contains("as code: → ITraceAndStats (renamed; rule session→trace at"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "as string: unchanged; reported (string policy: report): would be ITraceAndStats"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("as string in app/**: → ITraceAndStats"),
+        "{out}"
+    );
+    assert!(
+        out.contains("reported (compound): would be obtrace"),
+        "{out}"
+    );
+    assert!(
+        out.contains("kept: matches [keep] names `sessionStorage`"),
+        "{out}"
+    );
+    assert!(out.contains("user\n  unchanged: no rule matches"), "{out}");
+}
+
+#[test]
+fn apply_keeps_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("run.py", "#!/usr/bin/env python3\nsession = 1\n")]);
+    let path = dir.path().join("run.py");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(retrace(dir.path(), &["apply"]).status.success());
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o755
+    );
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("trace = 1"));
 }

@@ -160,7 +160,9 @@ impl<'t> Classifier<'t> {
             .descendant_for_byte_range(hit.start, hit.end)?;
         match self.lang {
             Lang::Python => python::classify(node, hit.start),
-            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => js::classify(node, self.text, hit.start),
+            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
+                js::classify(node, self.text, hit.start)
+            }
             Lang::Sql => self.sql.classify(node, self.text, hit.start),
         }
     }

@@ -102,7 +102,8 @@ fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
             }
             push(&mut out, start..i, None);
         } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
-            while i < end && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+            while i < end
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
             {
                 i += 1;
             }
@@ -168,7 +169,8 @@ mod tests {
 
     #[test]
     fn lexer_tells_names_strings_and_comments_apart() {
-        let got = lexed("create policy \"own sessions\" on s -- note\nusing ('x''y' = $$ a $$) /* c */");
+        let got =
+            lexed("create policy \"own sessions\" on s -- note\nusing ('x''y' = $$ a $$) /* c */");
         assert!(got.contains(&("\"own sessions\"", Some(Class::Code))));
         assert!(got.contains(&("-- note", Some(Class::Comment))));
         assert!(got.contains(&("'x''y'", Some(Class::String))));
