@@ -342,6 +342,12 @@ fn json_lines_carry_every_field() {
     assert_eq!(lines[1]["reason"], "string policy: report");
     assert_eq!(lines[2]["type"], "summary");
     assert_eq!(lines[2]["files_changed"], 1);
+
+    // `diff --format json` gives the same objects, and no patch text.
+    let diff = stdout(&retrace(dir.path(), &["diff", "--format", "json"]));
+    assert!(!diff.contains("diff --git"));
+    let first: serde_json::Value = serde_json::from_str(diff.lines().next().unwrap()).unwrap();
+    assert_eq!(first, lines[0]);
 }
 
 #[test]

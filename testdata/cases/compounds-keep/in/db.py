@@ -1,0 +1,3 @@
+from db import sessionmaker
+
+session = sessionmaker()

@@ -1,0 +1,2 @@
+export const session = 1;
+export default session;

@@ -1,0 +1,2 @@
+export const trace = 1;
+export default trace;
