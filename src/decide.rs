@@ -131,12 +131,10 @@ impl<'r> Matcher<'r> {
         }
         if let Some(&i) = self.exact.get(token) {
             let rule = &self.rules.renames[i];
-            let change = Change {
-                rule: i,
-                action: rule.policy.for_class(class),
-                reason: Reason::Policy(class),
-            };
-            out.record(&change, 0..token.len(), &rule.to);
+            out.would_be = rule.to.clone();
+            if out.note(i, rule.policy.for_class(class), Reason::Policy(class)) {
+                out.new = rule.to.clone();
+            }
             return out;
         }
         let mut new = String::with_capacity(token.len());
@@ -150,24 +148,8 @@ impl<'r> Matcher<'r> {
             new.push_str(&token[last..seg.start]);
             would_be.push_str(&token[last..seg.start]);
             would_be.push_str(&replacement);
-            match change.action {
-                Action::Rename => {
-                    new.push_str(&replacement);
-                    if !out.renamed.contains(&change.rule) {
-                        out.renamed.push(change.rule);
-                    }
-                }
-                Action::Report | Action::Keep => new.push_str(text),
-            }
-            if change.action == Action::Report {
-                let reported = Reported {
-                    rule: change.rule,
-                    reason: change.reason,
-                };
-                if !out.reports.contains(&reported) {
-                    out.reports.push(reported);
-                }
-            }
+            let renamed = out.note(change.rule, change.action, change.reason);
+            new.push_str(if renamed { &replacement } else { text });
             last = seg.end;
         }
         new.push_str(&token[last..]);
@@ -215,20 +197,23 @@ struct Change {
 }
 
 impl Outcome {
-    fn record(&mut self, change: &Change, range: std::ops::Range<usize>, replacement: &str) {
-        let mut would_be = self.would_be.clone();
-        would_be.replace_range(range, replacement);
-        self.would_be = would_be.clone();
-        match change.action {
+    /// Record one matched piece under its policy; true if it is renamed.
+    fn note(&mut self, rule: usize, action: Action, reason: Reason) -> bool {
+        match action {
             Action::Rename => {
-                self.new = would_be;
-                self.renamed.push(change.rule);
+                if !self.renamed.contains(&rule) {
+                    self.renamed.push(rule);
+                }
+                true
             }
-            Action::Report => self.reports.push(Reported {
-                rule: change.rule,
-                reason: change.reason.clone(),
-            }),
-            Action::Keep => {}
+            Action::Report => {
+                let reported = Reported { rule, reason };
+                if !self.reports.contains(&reported) {
+                    self.reports.push(reported);
+                }
+                false
+            }
+            Action::Keep => false,
         }
     }
 }

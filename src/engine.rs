@@ -120,7 +120,7 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Skipped(Skip::TooLarge));
         }
         let bytes = std::fs::read(&entry.path).context("cannot read")?;
-        if memchr_nul(&bytes) {
+        if bytes.contains(&0) {
             return Ok(Outcome::Skipped(Skip::Binary));
         }
         let Ok(full) = String::from_utf8(bytes) else {
@@ -206,12 +206,6 @@ impl<'r> Context<'r> {
                     continue;
                 }
                 let outcome = matcher.map(word, unit.class);
-                let label = |rules: &mut dyn Iterator<Item = usize>| {
-                    rules
-                        .map(|i| self.rules.renames[i].label())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
                 let occurrence = |new: &str, rule: String, reason: Option<Reason>| Occurrence {
                     line,
                     column,
@@ -222,17 +216,14 @@ impl<'r> Context<'r> {
                     reason,
                 };
                 if unit.module_path && (outcome.changed() || !outcome.reports.is_empty()) {
-                    let rules = outcome
-                        .renamed
-                        .iter()
-                        .copied()
-                        .chain(outcome.reports.iter().map(|r| r.rule));
-                    let rule = label(&mut rules.collect::<Vec<_>>().into_iter());
-                    scanned.findings.push(occurrence(
-                        &outcome.would_be,
-                        rule,
-                        Some(Reason::ModulePath),
-                    ));
+                    let rules = outcome.renamed.iter().copied();
+                    let rule = self
+                        .rules
+                        .label(rules.chain(outcome.reports.iter().map(|r| r.rule)));
+                    let reason = Some(Reason::ModulePath);
+                    scanned
+                        .findings
+                        .push(occurrence(&outcome.would_be, rule, reason));
                     continue;
                 }
                 if outcome.changed() {
@@ -240,25 +231,20 @@ impl<'r> Context<'r> {
                         range: at..at + word.len(),
                         replacement: outcome.new.clone(),
                     });
-                    let rule = label(&mut outcome.renamed.iter().copied());
+                    let rule = self.rules.label(outcome.renamed.iter().copied());
                     scanned.changes.push(occurrence(&outcome.new, rule, None));
                 }
                 for r in &outcome.reports {
-                    let rule = label(&mut std::iter::once(r.rule));
-                    scanned.findings.push(occurrence(
-                        &outcome.would_be,
-                        rule,
-                        Some(r.reason.clone()),
-                    ));
+                    let rule = self.rules.label([r.rule]);
+                    let reason = Some(r.reason.clone());
+                    scanned
+                        .findings
+                        .push(occurrence(&outcome.would_be, rule, reason));
                 }
             }
         }
         (edits, scanned)
     }
-}
-
-fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
 }
 
 /// Line starts, for turning byte offsets into 1-based line and column

@@ -236,6 +236,15 @@ impl Rules {
         self.exclude.iter().any(|g| g.matches(abs_path))
     }
 
+    /// The rules at these indices, named as in output (`session→trace`).
+    pub fn label(&self, indices: impl IntoIterator<Item = usize>) -> String {
+        let names: Vec<String> = indices
+            .into_iter()
+            .map(|i| self.renames[i].label())
+            .collect();
+        names.join(", ")
+    }
+
     /// Every literal that can start an occurrence: the prefilter's needles.
     pub fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
