@@ -221,18 +221,10 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{load, Source};
     use proptest::prelude::*;
 
     fn rules(text: &str) -> Rules {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("retrace.toml");
-        std::fs::write(&path, text).unwrap();
-        load(&[Source::File {
-            path,
-            base: dir.path().to_path_buf(),
-        }])
-        .unwrap()
+        crate::rules::load_str(text).unwrap()
     }
 
     fn session_rules() -> Rules {

@@ -625,19 +625,21 @@ fn check_chains(rules: &Rules) -> Result<()> {
     Ok(())
 }
 
+/// Rules from TOML text, as a `retrace.toml` in a temporary directory.
+#[cfg(test)]
+pub(crate) fn load_str(text: &str) -> Result<Rules> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("retrace.toml");
+    std::fs::write(&path, text)?;
+    load(&[Source::File {
+        path,
+        base: dir.path().to_path_buf(),
+    }])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn load_str(text: &str) -> Result<Rules> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("retrace.toml");
-        std::fs::write(&path, text).unwrap();
-        load(&[Source::File {
-            path,
-            base: dir.path().to_path_buf(),
-        }])
-    }
 
     fn error_of(text: &str) -> String {
         let e = load_str(text).unwrap_err();
