@@ -24,6 +24,9 @@ pub struct Cli {
     /// When to colour output. NO_COLOR is respected.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Also list occurrences kept on purpose (third-party, keep lists) in `check`.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// Number of worker threads (default: one per core).
     #[arg(short = 'j', long = "threads", value_name = "N", global = true)]
     pub threads: Option<usize>,
@@ -66,6 +69,7 @@ pub struct Options {
     pub rules: Vec<PathBuf>,
     pub format: Format,
     pub color: bool,
+    pub verbose: bool,
     pub threads: Option<usize>,
 }
 
@@ -89,6 +93,7 @@ impl Options {
             rules: cli.rules,
             format: cli.format.unwrap_or(Format::Human),
             color,
+            verbose: cli.verbose,
             threads: cli.threads,
         })
     }

@@ -18,6 +18,14 @@ pub enum Reason {
     Compound,
     /// A module path that can only change with a file move.
     ModulePath,
+    /// The new name is already bound where this one is (`with` at `at`).
+    Collision { with: String, at: String },
+    /// Kept: bound by, or reached through, an import of this module.
+    ThirdParty(String),
+    /// Kept: matches this `[keep] names` pattern.
+    KeepName(String),
+    /// Kept: a `retrace: keep` comment.
+    KeepComment,
 }
 
 impl fmt::Display for Reason {
@@ -26,6 +34,10 @@ impl fmt::Display for Reason {
             Reason::Policy(c) => write!(f, "{} policy: report", c.name()),
             Reason::Compound => f.write_str("compound"),
             Reason::ModulePath => f.write_str("module path: file moves are not supported yet"),
+            Reason::Collision { with, at } => write!(f, "collision with {with} at {at}"),
+            Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
+            Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
+            Reason::KeepComment => f.write_str("keep: comment"),
         }
     }
 }
@@ -37,7 +49,19 @@ impl Reason {
             Reason::Policy(_) => "policy",
             Reason::Compound => "compound",
             Reason::ModulePath => "module-path",
+            Reason::Collision { .. } => "collision",
+            Reason::ThirdParty(_) => "third-party",
+            Reason::KeepName(_) => "keep-names",
+            Reason::KeepComment => "keep-comment",
         }
+    }
+
+    /// Kept occurrences are never findings: they are explained, not reported.
+    pub fn is_kept(&self) -> bool {
+        matches!(
+            self,
+            Reason::ThirdParty(_) | Reason::KeepName(_) | Reason::KeepComment
+        )
     }
 }
 
@@ -57,6 +81,8 @@ pub struct Outcome {
     pub would_be: String,
     /// Rules that renamed part of the token, in order, without repeats.
     pub renamed: Vec<usize>,
+    /// Every rule that matched part of the token (renamed, reported or kept).
+    pub rules: Vec<usize>,
     pub reports: Vec<Reported>,
     /// The `[keep] names` pattern that protects the token.
     pub kept: Option<String>,
@@ -125,17 +151,25 @@ impl<'r> Matcher<'r> {
             would_be: token.to_string(),
             ..Outcome::default()
         };
+        self.map_parts(token, class, &mut out);
         if let Some(pattern) = self.rules.kept(token) {
+            // Kept names keep the rules that matched, to explain themselves.
             out.kept = Some(pattern.to_string());
-            return out;
+            out.new = token.to_string();
+            out.renamed.clear();
+            out.reports.clear();
         }
+        out
+    }
+
+    fn map_parts(&self, token: &str, class: Class, out: &mut Outcome) {
         if let Some(&i) = self.exact.get(token) {
             let rule = &self.rules.renames[i];
             out.would_be = rule.to.clone();
             if out.note(i, rule.policy.for_class(class), Reason::Policy(class)) {
                 out.new = rule.to.clone();
             }
-            return out;
+            return;
         }
         let mut new = String::with_capacity(token.len());
         let mut would_be = String::with_capacity(token.len());
@@ -156,7 +190,6 @@ impl<'r> Matcher<'r> {
         would_be.push_str(&token[last..]);
         out.new = new;
         out.would_be = would_be;
-        out
     }
 
     /// A segment that a word rule matches, whole or as a compound.
@@ -199,6 +232,9 @@ struct Change {
 impl Outcome {
     /// Record one matched piece under its policy; true if it is renamed.
     fn note(&mut self, rule: usize, action: Action, reason: Reason) -> bool {
+        if !self.rules.contains(&rule) {
+            self.rules.push(rule);
+        }
         match action {
             Action::Rename => {
                 if !self.renamed.contains(&rule) {

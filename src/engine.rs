@@ -4,16 +4,19 @@
 //! Files are independent, so this runs on many threads at once; nothing
 //! here prints. The caller sorts and reports.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context as _, Result};
+use tree_sitter::Tree;
 
 use crate::decide::{Matcher, Reason};
 use crate::edit::{self, Edit};
-use crate::lang::{self, Classifier, Lang, Unit};
+use crate::lang::{self, Classifier, Lang, Shape, Unit};
+use crate::project::Project;
 use crate::rules::{Class, Rules};
+use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
 use crate::write;
 
@@ -61,6 +64,16 @@ pub struct Occurrence {
     pub reason: Option<Reason>,
 }
 
+impl Occurrence {
+    /// The class shown in output: collisions are their own class.
+    pub fn kind(&self) -> &'static str {
+        match self.reason {
+            Some(Reason::Collision { .. }) => "collision",
+            _ => self.class.name(),
+        }
+    }
+}
+
 /// A rewrite thrown away because it would have added syntax errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dropped {
@@ -74,6 +87,9 @@ pub struct Scanned {
     pub changes: Vec<Occurrence>,
     /// Occurrences reported and left alone.
     pub findings: Vec<Occurrence>,
+    /// Occurrences kept on purpose (third-party, keep lists): explained,
+    /// never findings.
+    pub kept: Vec<Occurrence>,
     pub dropped: Option<Dropped>,
     /// The unified diff, in diff mode, when something changed.
     pub diff: Option<String>,
@@ -89,12 +105,13 @@ pub enum Outcome {
 /// What every file's run shares: the rules, the prefilter and the mode.
 pub struct Context<'r> {
     pub rules: &'r Rules,
+    project: &'r Project,
     pub mode: Mode,
     searcher: AhoCorasick,
 }
 
 impl<'r> Context<'r> {
-    pub fn new(rules: &'r Rules, mode: Mode) -> Result<Self> {
+    pub fn new(rules: &'r Rules, project: &'r Project, mode: Mode) -> Result<Self> {
         let searcher = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
@@ -102,6 +119,7 @@ impl<'r> Context<'r> {
             .context("cannot build the prefilter")?;
         Ok(Context {
             rules,
+            project,
             mode,
             searcher,
         })
@@ -153,7 +171,7 @@ impl<'r> Context<'r> {
                 units.insert(unit.range.start, unit);
             }
         }
-        let (edits, mut scanned) = self.decide(entry, text, units.values());
+        let (edits, mut scanned) = self.decide(entry, text, &tree, units.values());
         if edits.is_empty() {
             return Ok(Outcome::Scanned(scanned));
         }
@@ -181,18 +199,22 @@ impl<'r> Context<'r> {
         Ok(Outcome::Scanned(scanned))
     }
 
-    /// Run every token of every unit through the rules.
+    /// Run every token of every unit through the rules. First every token
+    /// gets a plan; then collisions are decided per binding (so all
+    /// occurrences of a name in a scope stay together); then edits and
+    /// occurrences are emitted.
     fn decide<'u>(
         &self,
         entry: &Entry,
         text: &str,
+        tree: &Tree,
         units: impl Iterator<Item = &'u Unit>,
     ) -> (Vec<Edit>, Scanned) {
         let matcher = Matcher::for_file(self.rules, &entry.abs);
         let lines = Lines::new(text);
         let kept_lines = kept_lines(text);
-        let mut edits = Vec::new();
-        let mut scanned = Scanned::default();
+        let mut scopes: Option<Scopes> = None;
+        let mut plans = Vec::new();
         for unit in units {
             let unit_text = &text[unit.range.clone()];
             for token in crate::case::tokens(unit_text) {
@@ -200,51 +222,204 @@ impl<'r> Context<'r> {
                 if !self.searcher.is_match(word) {
                     continue;
                 }
+                let outcome = matcher.map(word, unit.class);
+                if outcome.rules.is_empty() {
+                    continue;
+                }
                 let at = unit.range.start + token.start;
                 let (line, column) = lines.position(text, at);
-                if kept_lines.contains(&line) {
-                    continue;
-                }
-                let outcome = matcher.map(word, unit.class);
-                let occurrence = |new: &str, rule: String, reason: Option<Reason>| Occurrence {
+                let verdict = if kept_lines.contains(&line) {
+                    Verdict::Kept(Reason::KeepComment)
+                } else if let Some(pattern) = &outcome.kept {
+                    Verdict::Kept(Reason::KeepName(pattern.clone()))
+                } else {
+                    match unit.shape {
+                        Shape::ModulePath => {
+                            match self.module_owner(entry, text, tree, &mut scopes, at) {
+                                Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
+                                None => Verdict::ModulePath,
+                            }
+                        }
+                        Shape::DottedTarget if unit_text[token.end..].contains('.') => {
+                            Verdict::ModulePath
+                        }
+                        _ if entry.lang == Lang::Sql => match unit.class {
+                            Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
+                            _ => Verdict::Plain,
+                        },
+                        Shape::Identifier => {
+                            let scopes = scopes.get_or_insert_with(|| {
+                                Scopes::build(entry.lang, tree, text, self.project, &entry.abs)
+                            });
+                            let node = tree
+                                .root_node()
+                                .descendant_for_byte_range(at, at + word.len());
+                            match node.map(|n| scopes.owner(n)) {
+                                Some((_, Some(module))) => {
+                                    Verdict::Kept(Reason::ThirdParty(module))
+                                }
+                                Some((Role::Name, None)) => Verdict::Scoped {
+                                    scope: scopes.resolve(word, at).0,
+                                    inner: scopes.innermost(at),
+                                },
+                                _ => Verdict::Plain,
+                            }
+                        }
+                        _ => Verdict::Plain,
+                    }
+                };
+                plans.push(Plan {
+                    class: unit.class,
+                    at,
+                    word,
                     line,
                     column,
-                    class: unit.class,
-                    old: word.to_string(),
-                    new: new.to_string(),
-                    rule,
-                    reason,
-                };
-                if unit.module_path && (outcome.changed() || !outcome.reports.is_empty()) {
-                    let rules = outcome.renamed.iter().copied();
-                    let rule = self
-                        .rules
-                        .label(rules.chain(outcome.reports.iter().map(|r| r.rule)));
-                    let reason = Some(Reason::ModulePath);
+                    outcome,
+                    verdict,
+                });
+            }
+        }
+        let collisions = self.collisions(entry, text, tree, &plans, scopes.as_ref(), &lines);
+        let mut edits = Vec::new();
+        let mut scanned = Scanned::default();
+        for plan in plans {
+            let o = &plan.outcome;
+            let occurrence = |new: &str, rules: &[usize], reason: Option<Reason>| Occurrence {
+                line: plan.line,
+                column: plan.column,
+                class: plan.class,
+                old: plan.word.to_string(),
+                new: new.to_string(),
+                rule: self.rules.label(rules.iter().copied()),
+                reason,
+            };
+            let blocked = match &plan.verdict {
+                Verdict::Kept(reason) => {
                     scanned
-                        .findings
-                        .push(occurrence(&outcome.would_be, rule, reason));
+                        .kept
+                        .push(occurrence(&o.would_be, &o.rules, Some(reason.clone())));
                     continue;
                 }
-                if outcome.changed() {
-                    edits.push(Edit {
-                        range: at..at + word.len(),
-                        replacement: outcome.new.clone(),
-                    });
-                    let rule = self.rules.label(outcome.renamed.iter().copied());
-                    scanned.changes.push(occurrence(&outcome.new, rule, None));
-                }
-                for r in &outcome.reports {
-                    let rule = self.rules.label([r.rule]);
-                    let reason = Some(r.reason.clone());
-                    scanned
-                        .findings
-                        .push(occurrence(&outcome.would_be, rule, reason));
-                }
+                Verdict::ModulePath => Some(Reason::ModulePath),
+                Verdict::Scoped { scope, .. } => collisions.get(&(*scope, plan.word)).cloned(),
+                Verdict::Plain => None,
+            };
+            if let (Some(reason), true) = (&blocked, o.changed()) {
+                scanned
+                    .findings
+                    .push(occurrence(&o.would_be, &o.renamed, Some(reason.clone())));
+            } else if o.changed() {
+                edits.push(Edit {
+                    range: plan.at..plan.at + plan.word.len(),
+                    replacement: o.new.clone(),
+                });
+                scanned.changes.push(occurrence(&o.new, &o.renamed, None));
+            }
+            for r in &o.reports {
+                let reason = match &blocked {
+                    Some(Reason::ModulePath) => Reason::ModulePath,
+                    _ => r.reason.clone(),
+                };
+                scanned
+                    .findings
+                    .push(occurrence(&o.would_be, &[r.rule], Some(reason)));
             }
         }
         (edits, scanned)
     }
+
+    /// The third-party module an import path at `at` names, if it is one.
+    fn module_owner<'t>(
+        &'t self,
+        entry: &'t Entry,
+        text: &'t str,
+        tree: &Tree,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+    ) -> Option<String> {
+        let node = tree.root_node().descendant_for_byte_range(at, at)?;
+        if entry.lang == Lang::Python {
+            let scopes = scopes.get_or_insert_with(|| {
+                Scopes::build(entry.lang, tree, text, self.project, &entry.abs)
+            });
+            return scopes.owner(node).1;
+        }
+        let spec = &text[node.byte_range()];
+        self.project
+            .js_third_party(spec, &entry.abs)
+            .then(|| spec.to_string())
+    }
+
+    /// Bindings whose rename would collide: (scope, old name) → why. The
+    /// new name must not be visible from any scope where the old one is
+    /// used (SQL: must not be a table or column the file defines).
+    fn collisions<'t>(
+        &self,
+        entry: &Entry,
+        text: &str,
+        tree: &Tree,
+        plans: &[Plan<'t>],
+        scopes: Option<&Scopes>,
+        lines: &Lines,
+    ) -> HashMap<(usize, &'t str), Reason> {
+        let mut out = HashMap::new();
+        let mut sql_names = None;
+        for plan in plans.iter().filter(|p| p.outcome.changed()) {
+            let Verdict::Scoped { scope, inner } = plan.verdict else {
+                continue;
+            };
+            if out.contains_key(&(scope, plan.word)) {
+                continue;
+            }
+            let new = plan.outcome.new.as_str();
+            let found = match (entry.lang, scopes) {
+                (Lang::Sql, _) => sql_names
+                    .get_or_insert_with(|| scope::sql_definitions(tree, text))
+                    .get(new)
+                    .copied(),
+                (_, Some(scopes)) => scopes
+                    .chain(inner)
+                    .find_map(|s| scopes.bound_in(s, new))
+                    .map(|b| b.at),
+                _ => None,
+            };
+            if let Some(at) = found {
+                let (line, column) = lines.position(text, at);
+                let at = format!("{}:{line}:{column}", entry.path.display());
+                out.insert(
+                    (scope, plan.word),
+                    Reason::Collision {
+                        with: new.to_string(),
+                        at,
+                    },
+                );
+            }
+        }
+        out
+    }
+}
+
+/// One token's decision before collisions are known.
+struct Plan<'t> {
+    class: Class,
+    at: usize,
+    word: &'t str,
+    line: usize,
+    column: usize,
+    outcome: crate::decide::Outcome,
+    verdict: Verdict,
+}
+
+enum Verdict {
+    /// Renamed or reported as its policies say.
+    Plain,
+    /// A name bound in `scope`, used from `inner`: subject to collisions.
+    Scoped {
+        scope: usize,
+        inner: usize,
+    },
+    ModulePath,
+    Kept(Reason),
 }
 
 /// Line starts, for turning byte offsets into 1-based line and column

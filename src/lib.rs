@@ -9,8 +9,10 @@ pub mod edit;
 pub mod engine;
 mod explain;
 pub mod lang;
+pub mod project;
 pub mod report;
 pub mod rules;
+pub mod scope;
 pub mod walk;
 pub mod write;
 
@@ -68,8 +70,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if walked.excluded > 0 {
         summary.skipped.insert("excluded", walked.excluded);
     }
-    let context = Context::new(&rules, mode)?;
-    let mut printer = Printer::new(options.format, options.color, mode);
+    let project = project::Project::new(&walked.files, &rules);
+    let context = Context::new(&rules, &project, mode)?;
+    let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     for chunk in walked.files.chunks(CHUNK) {
         let outcomes: Vec<_> = chunk.par_iter().map(|e| context.process(e)).collect();
         for (entry, outcome) in chunk.iter().zip(&outcomes) {

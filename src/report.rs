@@ -17,8 +17,9 @@ pub struct Summary {
     pub scanned: usize,
     pub changed: usize,
     pub renames: BTreeMap<Class, usize>,
-    pub findings: BTreeMap<Class, usize>,
+    pub findings: BTreeMap<&'static str, usize>,
     pub reasons: BTreeMap<&'static str, usize>,
+    pub kept: BTreeMap<&'static str, usize>,
     pub skipped: BTreeMap<&'static str, usize>,
     pub dropped: usize,
     pub errors: usize,
@@ -41,8 +42,13 @@ impl Summary {
         for c in &s.changes {
             *self.renames.entry(c.class).or_default() += 1;
         }
+        for k in &s.kept {
+            if let Some(r) = &k.reason {
+                *self.kept.entry(r.key()).or_default() += 1;
+            }
+        }
         for f in &s.findings {
-            *self.findings.entry(f.class).or_default() += 1;
+            *self.findings.entry(f.kind()).or_default() += 1;
             if let Some(r) = &f.reason {
                 *self.reasons.entry(r.key()).or_default() += 1;
             }
@@ -55,6 +61,7 @@ impl Summary {
 
 pub struct Printer {
     format: Format,
+    verbose: bool,
     color: bool,
     mode: Mode,
     out: io::BufWriter<io::Stdout>,
@@ -67,9 +74,10 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 impl Printer {
-    pub fn new(format: Format, color: bool, mode: Mode) -> Printer {
+    pub fn new(format: Format, color: bool, verbose: bool, mode: Mode) -> Printer {
         Printer {
             format,
+            verbose,
             color,
             mode,
             out: io::BufWriter::new(io::stdout()),
@@ -147,7 +155,8 @@ impl Printer {
     }
 
     fn check(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
-        let mut all: Vec<&Occurrence> = s.changes.iter().chain(&s.findings).collect();
+        let kept = s.kept.iter().filter(|_| self.verbose);
+        let mut all: Vec<&Occurrence> = s.changes.iter().chain(&s.findings).chain(kept).collect();
         all.sort_by_key(|o| (o.line, o.column));
         for o in all {
             let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
@@ -156,12 +165,13 @@ impl Printer {
                 "{bold}{path}:{}:{}:{reset} {} {} → {} ({})",
                 o.line,
                 o.column,
-                o.class.name(),
+                o.kind(),
                 o.old,
                 o.new,
                 o.rule
             )?;
             match &o.reason {
+                Some(r) if r.is_kept() => writeln!(self.out, " kept: {r}")?,
                 Some(r) => writeln!(self.out, " reported: {r}")?,
                 None => writeln!(self.out)?,
             }
@@ -173,14 +183,18 @@ impl Printer {
     }
 
     fn json(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
-        for (kind, list) in [("change", &s.changes), ("finding", &s.findings)] {
+        for (kind, list) in [
+            ("change", &s.changes),
+            ("finding", &s.findings),
+            ("kept", &s.kept),
+        ] {
             for o in list {
                 let value = json!({
                     "type": kind,
                     "path": path,
                     "line": o.line,
                     "column": o.column,
-                    "class": o.class.name(),
+                    "class": o.kind(),
                     "old": o.old,
                     "new": o.new,
                     "rule": o.rule,
@@ -209,7 +223,8 @@ impl Printer {
                 "files_scanned": summary.scanned,
                 "files_changed": summary.changed,
                 "renames": class_counts(&summary.renames),
-                "findings": class_counts(&summary.findings),
+                "findings": summary.findings,
+                "kept": summary.kept,
                 "reasons": summary.reasons,
                 "skipped": summary.skipped,
                 "dropped": summary.dropped,
@@ -281,8 +296,15 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
     out += &format!(
         "findings: {}{}\n",
         s.findings.values().sum::<usize>(),
-        breakdown(s.findings.iter().map(|(c, n)| (c.name(), *n)))
+        breakdown(s.findings.iter().map(|(c, n)| (c, *n)))
     );
+    let kept: usize = s.kept.values().sum();
+    if kept > 0 {
+        out += &format!(
+            "kept: {kept}{}\n",
+            breakdown(s.kept.iter().map(|(k, n)| (k, *n)))
+        );
+    }
     if s.dropped > 0 {
         out += &format!(
             "dropped: {} (rewrite would not parse)\n",

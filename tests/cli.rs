@@ -100,6 +100,11 @@ fn run_case(case: &Path) -> Result<(), String> {
         a.extend(args.iter().copied());
         a
     };
+    let with_verbose = |cmd: &'static str| {
+        let mut a = with(cmd);
+        a.push("-v");
+        a
+    };
 
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("work");
@@ -114,7 +119,7 @@ fn run_case(case: &Path) -> Result<(), String> {
     }
 
     if let Ok(expected) = std::fs::read_to_string(case.join("check.out")) {
-        let check = retrace(&work, &with("check"));
+        let check = retrace(&work, &with_verbose("check"));
         if stdout(&check) != expected {
             return Err(format!(
                 "check output:\n{}\nwant:\n{expected}",

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, Unit};
+use super::{child_at, Shape, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
@@ -24,10 +24,7 @@ pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
         "jsx_text" | "regex_pattern" => Some(Unit::new(n, Class::String)),
         "string_fragment" => {
             if n.parent().is_some_and(|s| is_module_specifier(s, text)) {
-                return Some(Unit {
-                    module_path: true,
-                    ..Unit::new(n, Class::Code)
-                });
+                return Some(Unit::with(n.byte_range(), Class::Code, Shape::ModulePath));
             }
             Some(Unit::new(n, Class::String))
         }

@@ -118,17 +118,38 @@ pub fn error_count(tree: &Tree) -> usize {
 pub struct Unit {
     pub range: Range<usize>,
     pub class: Class,
+    pub shape: Shape,
+}
+
+/// What a unit's text is, which decides how its words are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One identifier node: scopes, ownership and collisions apply.
+    Identifier,
+    /// Words: comments, strings, quoted SQL names, code-reference strings.
+    Text,
     /// A module path in an import (`agentops.session`, `'./sessions'`):
     /// it can only change together with a file move.
-    pub module_path: bool,
+    ModulePath,
+    /// A dotted target (`"agentops.session.Session"`): the module path,
+    /// then one name.
+    DottedTarget,
 }
 
 impl Unit {
     fn new(node: Node, class: Class) -> Unit {
+        let shape = match class {
+            Class::Code => Shape::Identifier,
+            _ => Shape::Text,
+        };
+        Unit::with(node.byte_range(), class, shape)
+    }
+
+    fn with(range: Range<usize>, class: Class, shape: Shape) -> Unit {
         Unit {
-            range: node.byte_range(),
+            range,
             class,
-            module_path: false,
+            shape,
         }
     }
 }

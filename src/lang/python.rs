@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, Unit};
+use super::{child_at, Shape, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
@@ -16,12 +16,16 @@ pub fn classify(node: Node, at: usize) -> Option<Unit> {
         n = n.parent()?;
     }
     match n.kind() {
-        "identifier" => Some(Unit {
-            module_path: is_module_path(n),
-            ..Unit::new(n, Class::Code)
-        }),
+        "identifier" if is_module_path(n) => {
+            Some(Unit::with(n.byte_range(), Class::Code, Shape::ModulePath))
+        }
+        "identifier" => Some(Unit::new(n, Class::Code)),
         "comment" => Some(Unit::new(n, Class::Comment)),
-        "string_content" => Some(Unit::new(n, string_class(n.parent()?))),
+        "string_content" => Some(Unit::with(
+            n.byte_range(),
+            string_class(n.parent()?),
+            Shape::Text,
+        )),
         _ => None,
     }
 }

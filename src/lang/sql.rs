@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::Unit;
+use super::{Shape, Unit};
 use crate::rules::Class;
 
 /// Lexed ERROR regions of one file, keyed by their start byte, so each
@@ -25,7 +25,8 @@ impl Fallback {
         match node.kind() {
             "identifier" => Some(Unit::new(node, Class::Code)),
             "comment" | "marginalia" => Some(Unit::new(node, Class::Comment)),
-            "literal" => literal_class(&text[node.byte_range()]).map(|c| Unit::new(node, c)),
+            "literal" => literal_class(&text[node.byte_range()])
+                .map(|c| Unit::with(node.byte_range(), c, Shape::Text)),
             "ERROR" => {
                 let range = node.byte_range();
                 let tokens = self
@@ -34,11 +35,7 @@ impl Fallback {
                     .or_insert_with(|| lex(text, range));
                 let i = tokens.partition_point(|t| t.range.end <= at);
                 let t = tokens.get(i).filter(|t| t.range.start <= at)?;
-                Some(Unit {
-                    range: t.range.clone(),
-                    class: t.class?,
-                    module_path: false,
-                })
+                Some(Unit::with(t.range.clone(), t.class?, Shape::Text))
             }
             _ => None,
         }

@@ -1,0 +1,537 @@
+//! Scopes and bindings of one file, for ownership and collisions.
+//!
+//! One preorder walk of the tree records every scope (Python: module,
+//! function, lambda, class; TypeScript/JavaScript: module, function, block)
+//! and the names bound in it: imports (with their module and whether it is
+//! third-party), definitions, parameters and assignment targets. Queries
+//! then answer "is this identifier theirs?" and "is this name visible here?"
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use tree_sitter::{Node, Tree};
+
+use crate::lang::Lang;
+use crate::project::Project;
+
+/// Where a name is bound, and from which module if by an import.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub at: usize,
+    pub third_party: Option<String>,
+}
+
+#[derive(Debug)]
+struct Scope {
+    range: Range<usize>,
+    parent: Option<usize>,
+    names: HashMap<String, Binding>,
+}
+
+/// How an identifier relates to scopes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A name that scopes bind and resolve.
+    Name,
+    /// An attribute, property or keyword: reached through something else.
+    Member,
+}
+
+pub struct Scopes<'a> {
+    lang: Lang,
+    text: &'a str,
+    project: &'a Project,
+    file: &'a Path,
+    scopes: Vec<Scope>,
+}
+
+impl<'a> Scopes<'a> {
+    pub fn build(
+        lang: Lang,
+        tree: &Tree,
+        text: &'a str,
+        project: &'a Project,
+        file: &'a Path,
+    ) -> Scopes<'a> {
+        let mut s = Scopes {
+            lang,
+            text,
+            project,
+            file,
+            scopes: vec![Scope {
+                range: 0..text.len(),
+                parent: None,
+                names: HashMap::new(),
+            }],
+        };
+        let mut stack = vec![0usize];
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            while stack.len() > 1 && s.scopes[stack[stack.len() - 1]].range.end <= node.start_byte()
+            {
+                stack.pop();
+            }
+            let current = stack[stack.len() - 1];
+            let pushed = match lang {
+                Lang::Python => s.python_node(node, current),
+                Lang::Sql => None,
+                _ => s.js_node(node, current),
+            };
+            stack.extend(pushed);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return s;
+                }
+            }
+        }
+    }
+
+    fn text_of(&self, node: Node) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+
+    fn bind(&mut self, scope: usize, name: Node, third_party: Option<String>) {
+        let key = self.text_of(name).to_string();
+        self.scopes[scope].names.entry(key).or_insert(Binding {
+            at: name.start_byte(),
+            third_party,
+        });
+    }
+
+    fn bind_pattern(&mut self, scope: usize, pattern: Node) {
+        for name in pattern_names(pattern) {
+            self.bind(scope, name, None);
+        }
+    }
+
+    fn push(&mut self, node: Node, parent: usize) -> usize {
+        self.scopes.push(Scope {
+            range: node.byte_range(),
+            parent: Some(parent),
+            names: HashMap::new(),
+        });
+        self.scopes.len() - 1
+    }
+
+    /// Record what a Python node binds; return the scope it opens, if any.
+    fn python_node(&mut self, node: Node, scope: usize) -> Option<usize> {
+        match node.kind() {
+            "import_statement" => {
+                for name in children_by_field(node, "name") {
+                    let (module, bound) = match name.kind() {
+                        "aliased_import" => (
+                            name.child_by_field_name("name")?,
+                            name.child_by_field_name("alias")?,
+                        ),
+                        _ => (name, name.named_child(0)?),
+                    };
+                    let module = self.text_of(module);
+                    let third = self
+                        .project
+                        .python_third_party(module)
+                        .then(|| module.to_string());
+                    self.bind(scope, bound, third);
+                }
+            }
+            "import_from_statement" => {
+                let module = self.text_of(node.child_by_field_name("module_name")?);
+                let third = self
+                    .project
+                    .python_third_party(module)
+                    .then(|| module.to_string());
+                for name in children_by_field(node, "name") {
+                    let bound = match name.kind() {
+                        "aliased_import" => name.child_by_field_name("alias")?,
+                        _ => name.named_child(0)?,
+                    };
+                    self.bind(scope, bound, third.clone());
+                }
+            }
+            "function_definition" | "class_definition" => {
+                self.bind(scope, node.child_by_field_name("name")?, None);
+                let inner = self.push(node, scope);
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    self.python_parameters(params, inner);
+                }
+                return Some(inner);
+            }
+            "lambda" => {
+                let inner = self.push(node, scope);
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    self.python_parameters(params, inner);
+                }
+                return Some(inner);
+            }
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                self.bind_pattern(scope, node.child_by_field_name("left")?);
+            }
+            "as_pattern" => self.bind_pattern(scope, node.child_by_field_name("alias")?),
+            "named_expression" => self.bind(scope, node.child_by_field_name("name")?, None),
+            _ => {}
+        }
+        None
+    }
+
+    fn python_parameters(&mut self, params: Node, scope: usize) {
+        for p in named_children(params) {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                    named_children(p)
+                        .into_iter()
+                        .find(|c| c.kind() == "identifier")
+                        .or_else(|| p.named_child(0).and_then(|c| c.named_child(0)))
+                }
+                _ => None,
+            };
+            if let Some(n) = name.filter(|n| n.kind() == "identifier") {
+                self.bind(scope, n, None);
+            }
+        }
+    }
+
+    /// Record what a TypeScript/JavaScript node binds; return the scope it
+    /// opens, if any.
+    fn js_node(&mut self, node: Node, scope: usize) -> Option<usize> {
+        match node.kind() {
+            "import_statement" => {
+                let spec = unquote(self.text_of(node.child_by_field_name("source")?));
+                let third = self
+                    .project
+                    .js_third_party(spec, self.file)
+                    .then(|| spec.to_string());
+                let clause = named_children(node)
+                    .into_iter()
+                    .find(|c| c.kind() == "import_clause")?;
+                for part in named_children(clause) {
+                    match part.kind() {
+                        "identifier" => self.bind(scope, part, third.clone()),
+                        "namespace_import" => self.bind(scope, part.named_child(0)?, third.clone()),
+                        "named_imports" => {
+                            for spec in named_children(part) {
+                                let bound = spec
+                                    .child_by_field_name("alias")
+                                    .or_else(|| spec.child_by_field_name("name"));
+                                if let Some(b) = bound {
+                                    self.bind(scope, b, third.clone());
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "variable_declarator" => {
+                let name = node.child_by_field_name("name")?;
+                let required = node
+                    .child_by_field_name("value")
+                    .and_then(|v| self.required_module(v))
+                    .filter(|spec| self.project.js_third_party(spec, self.file));
+                for n in pattern_names(name) {
+                    self.bind(scope, n, required.map(str::to_string));
+                }
+            }
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "abstract_class_declaration"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration" => {
+                self.bind(scope, node.child_by_field_name("name")?, None);
+                if node.kind().contains("function") {
+                    return Some(self.js_function(node, scope));
+                }
+            }
+            "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => return Some(self.js_function(node, scope)),
+            "statement_block" | "class_body" | "for_statement" | "for_in_statement" => {
+                let inner = self.push(node, scope);
+                if node.kind() == "for_in_statement" {
+                    self.bind_pattern(inner, node.child_by_field_name("left")?);
+                }
+                return Some(inner);
+            }
+            "catch_clause" => {
+                let inner = self.push(node, scope);
+                self.bind_pattern(inner, node.child_by_field_name("parameter")?);
+                return Some(inner);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn js_function(&mut self, node: Node, scope: usize) -> usize {
+        let inner = self.push(node, scope);
+        if let Some(p) = node.child_by_field_name("parameter") {
+            self.bind_pattern(inner, p);
+        }
+        if let Some(params) = node.child_by_field_name("parameters") {
+            for p in named_children(params) {
+                let pattern = p.child_by_field_name("pattern").unwrap_or(p);
+                self.bind_pattern(inner, pattern);
+            }
+        }
+        inner
+    }
+
+    /// `require('m')` (possibly `.x` on it) → `m`.
+    fn required_module(&self, value: Node) -> Option<&'a str> {
+        let mut v = value;
+        while v.kind() == "member_expression" {
+            v = v.child_by_field_name("object")?;
+        }
+        let function = v.child_by_field_name("function")?;
+        if v.kind() != "call_expression" || self.text_of(function) != "require" {
+            return None;
+        }
+        let arg = v.child_by_field_name("arguments")?.named_child(0)?;
+        (arg.kind() == "string").then(|| unquote(self.text_of(arg)))
+    }
+
+    /// The innermost scope around byte `at`.
+    pub fn innermost(&self, at: usize) -> usize {
+        // Scopes are in preorder: the last one that contains `at` is the deepest.
+        self.scopes
+            .iter()
+            .rposition(|s| s.range.start <= at && at < s.range.end)
+            .unwrap_or(0)
+    }
+
+    /// Scopes from `scope` out to the module.
+    pub fn chain(&self, scope: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(scope), |&s| self.scopes[s].parent)
+    }
+
+    pub fn bound_in(&self, scope: usize, name: &str) -> Option<&Binding> {
+        self.scopes[scope].names.get(name)
+    }
+
+    /// The scope that binds `name` as seen from byte `at` (the module scope
+    /// when nothing does), with its binding.
+    pub fn resolve(&self, name: &str, at: usize) -> (usize, Option<&Binding>) {
+        let inner = self.innermost(at);
+        self.chain(inner)
+            .find_map(|s| self.bound_in(s, name).map(|b| (s, Some(b))))
+            .unwrap_or((0, None))
+    }
+
+    /// The role of an identifier, and the third-party module it belongs to
+    /// (bound by its import, reached through such a name, or named in such
+    /// an import statement), if any.
+    pub fn owner(&self, node: Node) -> (Role, Option<String>) {
+        if let Some(module) = self.import_statement_module(node) {
+            return (Role::Name, module);
+        }
+        let (role, root) = match self.lang {
+            Lang::Python => python_root(node),
+            _ => js_root(node),
+        };
+        let third = root.and_then(|r| {
+            let (_, binding) = self.resolve(self.text_of(r), r.start_byte());
+            binding.and_then(|b| b.third_party.clone())
+        });
+        (role, third)
+    }
+
+    /// For an identifier inside an import statement: Some(third-party module
+    /// or None when first-party). None when not in an import.
+    fn import_statement_module(&self, node: Node) -> Option<Option<String>> {
+        let statement = ancestors(node).take(4).find(|a| {
+            matches!(a.kind(), "import_statement" | "import_from_statement")
+                || a.kind() == "export_statement" && a.child_by_field_name("source").is_some()
+        })?;
+        let third = match self.lang {
+            Lang::Python if statement.kind() == "import_from_statement" => {
+                let module = self.text_of(statement.child_by_field_name("module_name")?);
+                self.project
+                    .python_third_party(module)
+                    .then(|| module.to_string())
+            }
+            Lang::Python => {
+                let module = ancestors(node).find(|a| a.kind() == "dotted_name")?;
+                let module = self.text_of(module);
+                self.project
+                    .python_third_party(module)
+                    .then(|| module.to_string())
+            }
+            _ => {
+                let spec = unquote(self.text_of(statement.child_by_field_name("source")?));
+                self.project
+                    .js_third_party(spec, self.file)
+                    .then(|| spec.to_string())
+            }
+        };
+        Some(third)
+    }
+}
+
+/// Python: the identifier whose binding decides ownership, and the role.
+/// `a.b.session` → `a` (member); `f(session_id=…)` → `f`'s root (member).
+fn python_root(node: Node) -> (Role, Option<Node>) {
+    let Some(parent) = node.parent() else {
+        return (Role::Name, Some(node));
+    };
+    let is_field = |field: &str| {
+        parent
+            .child_by_field_name(field)
+            .is_some_and(|c| c.id() == node.id())
+    };
+    match parent.kind() {
+        "attribute" if is_field("attribute") => (
+            Role::Member,
+            parent
+                .child_by_field_name("object")
+                .and_then(python_chain_root),
+        ),
+        "keyword_argument" if is_field("name") => {
+            let call = parent.parent().and_then(|args| args.parent());
+            (
+                Role::Member,
+                call.and_then(|c| c.child_by_field_name("function"))
+                    .and_then(python_chain_root),
+            )
+        }
+        _ => (Role::Name, Some(node)),
+    }
+}
+
+fn python_chain_root(mut n: Node) -> Option<Node> {
+    loop {
+        n = match n.kind() {
+            "identifier" => return Some(n),
+            "attribute" => n.child_by_field_name("object")?,
+            "call" => n.child_by_field_name("function")?,
+            "subscript" => n.child_by_field_name("value")?,
+            "parenthesized_expression" => n.named_child(0)?,
+            _ => return None,
+        }
+    }
+}
+
+/// TypeScript/JavaScript: as `python_root`.
+fn js_root(node: Node) -> (Role, Option<Node>) {
+    match node.kind() {
+        "property_identifier" | "private_property_identifier" => {
+            let parent = node.parent();
+            let object = parent
+                .filter(|p| p.kind() == "member_expression")
+                .and_then(|p| p.child_by_field_name("object"));
+            (Role::Member, object.and_then(js_chain_root))
+        }
+        "type_identifier"
+            if node
+                .parent()
+                .is_some_and(|p| p.kind() == "nested_type_identifier") =>
+        {
+            let module = node.parent().and_then(|p| p.child_by_field_name("module"));
+            (Role::Member, module.and_then(js_chain_root))
+        }
+        "identifier"
+            if node
+                .parent()
+                .is_some_and(|p| p.kind() == "nested_identifier") =>
+        {
+            (Role::Member, node.parent().and_then(js_chain_root))
+        }
+        _ => (Role::Name, Some(node)),
+    }
+}
+
+fn js_chain_root(mut n: Node) -> Option<Node> {
+    loop {
+        n = match n.kind() {
+            "identifier" => return Some(n),
+            "member_expression" | "subscript_expression" => n.child_by_field_name("object")?,
+            "call_expression" => n.child_by_field_name("function")?,
+            "nested_identifier"
+            | "nested_type_identifier"
+            | "non_null_expression"
+            | "parenthesized_expression" => n.named_child(0)?,
+            _ => return None,
+        }
+    }
+}
+
+/// The identifiers a binding pattern binds (`a`, `(a, b)`, `{ a, b: c }`,
+/// `[a, ...rest]`, `a = 1`); attributes and subscripts bind nothing.
+fn pattern_names(pattern: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut todo = vec![pattern];
+    while let Some(n) = todo.pop() {
+        match n.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => out.push(n),
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "object_pattern"
+            | "array_pattern"
+            | "rest_pattern"
+            | "parenthesized_expression" => todo.extend(named_children(n)),
+            "pair_pattern" => todo.extend(n.child_by_field_name("value")),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                todo.extend(n.child_by_field_name("left"))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn named_children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+fn children_by_field<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children_by_field_name(field, &mut cursor).collect()
+}
+
+fn ancestors(node: Node) -> impl Iterator<Item = Node> {
+    std::iter::successors(node.parent(), |n| n.parent())
+}
+
+fn unquote(s: &str) -> &str {
+    s.trim_matches(|c| c == '\'' || c == '"' || c == '`')
+}
+
+/// Names a SQL file defines (tables, columns) → where, for collisions.
+pub fn sql_definitions(tree: &Tree, text: &str) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let defined = match node.kind() {
+            "create_table" => named_children(node)
+                .into_iter()
+                .find(|c| c.kind() == "object_reference")
+                .and_then(|r| r.named_child(r.named_child_count().saturating_sub(1))),
+            "column_definition" => node.named_child(0).filter(|c| c.kind() == "identifier"),
+            _ => None,
+        };
+        if let Some(name) = defined {
+            out.entry(text[name.byte_range()].to_string())
+                .or_insert(name.start_byte());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
