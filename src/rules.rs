@@ -18,6 +18,9 @@ use crate::case;
 /// The bundled default rules, compiled into the binary.
 pub const BUNDLED: &str = include_str!("../rules/session-to-trace.toml");
 pub const BUNDLED_NAME: &str = "rules/session-to-trace.toml (built-in)";
+/// Platform names that are never a project's, loaded under every rule set.
+pub const PLATFORM: &str = include_str!("../rules/platform.toml");
+pub const PLATFORM_NAME: &str = "rules/platform.toml (built-in)";
 
 /// What a policy does with an occurrence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -264,6 +267,7 @@ impl Rules {
 pub enum Source {
     File { path: PathBuf, base: PathBuf },
     Bundled { base: PathBuf },
+    Platform,
 }
 
 impl Source {
@@ -271,6 +275,7 @@ impl Source {
         match self {
             Source::File { path, .. } => path.display().to_string(),
             Source::Bundled { .. } => BUNDLED_NAME.to_string(),
+            Source::Platform => PLATFORM_NAME.to_string(),
         }
     }
 }
@@ -412,8 +417,12 @@ fn rule_error(origin: Origin, message: impl Into<String>) -> anyhow::Error {
     })
 }
 
-/// Load, merge and validate rule files.
+/// Load, merge and validate rule files, on top of the platform keep list.
 pub fn load(sources: &[Source]) -> Result<Rules> {
+    let sources: Vec<Source> = std::iter::once(Source::Platform)
+        .chain(sources.iter().cloned())
+        .collect();
+    let sources = sources.as_slice();
     let mut renames = Vec::new();
     let mut policy = RawPolicy::default();
     let mut exclude = Vec::new();
@@ -428,6 +437,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
                 base,
             ),
             Source::Bundled { base } => (BUNDLED.to_string(), base),
+            Source::Platform => (PLATFORM.to_string(), &PathBuf::new()),
         };
         let name = source.name();
         let raw: RawFile = toml::from_str(&text).map_err(|e| {

@@ -427,7 +427,7 @@ fn rules_are_discovered_upward_and_merged_from_several_files() {
         &["rules", "--rules", "base.toml", "--rules", "extra.toml"],
     );
     assert!(
-        stdout(&listed).contains("sources: base.toml, extra.toml"),
+        stdout(&listed).contains("sources: rules/platform.toml (built-in), base.toml, extra.toml"),
         "{}",
         stdout(&listed)
     );
@@ -446,7 +446,7 @@ fn bundled_rules_apply_with_no_setup() {
         stdout(&out)
     );
     let rules = retrace(dir.path(), &["rules"]);
-    assert!(stdout(&rules).contains("sources: rules/session-to-trace.toml (built-in)"));
+    assert!(stdout(&rules).contains("sources: rules/platform.toml (built-in), rules/session-to-trace.toml (built-in)"));
 }
 
 #[test]
