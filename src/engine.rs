@@ -157,7 +157,7 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Skipped(Skip::KeepFile));
         }
         let tree = lang::parse(entry.lang, text)?;
-        let mut classifier = Classifier::new(entry.lang, &tree, text);
+        let mut classifier = Classifier::new(entry.lang, &tree, text, self.project, &entry.abs);
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
         for hit in hits {
             if units

@@ -44,6 +44,9 @@ pub struct Scopes<'a> {
     project: &'a Project,
     file: &'a Path,
     scopes: Vec<Scope>,
+    /// Object-pattern keys destructured from a third-party value, by start
+    /// byte: the shape of their data, not names the project chose.
+    third_party_keys: HashMap<usize, String>,
 }
 
 impl<'a> Scopes<'a> {
@@ -64,6 +67,7 @@ impl<'a> Scopes<'a> {
                 parent: None,
                 names: HashMap::new(),
             }],
+            third_party_keys: HashMap::new(),
         };
         let mut stack = vec![0usize];
         let mut cursor = tree.walk();
@@ -167,7 +171,17 @@ impl<'a> Scopes<'a> {
                 }
                 return Some(inner);
             }
-            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+            "assignment" => {
+                let left = node.child_by_field_name("left")?;
+                let made_by = node
+                    .child_by_field_name("right")
+                    .and_then(|r| self.factory_module(r, scope));
+                match (left.kind(), made_by) {
+                    ("identifier", Some(module)) => self.bind(scope, left, Some(module)),
+                    _ => self.bind_pattern(scope, left),
+                }
+            }
+            "augmented_assignment" | "for_statement" | "for_in_clause" => {
                 self.bind_pattern(scope, node.child_by_field_name("left")?);
             }
             "as_pattern" => self.bind_pattern(scope, node.child_by_field_name("alias")?),
@@ -229,12 +243,27 @@ impl<'a> Scopes<'a> {
             }
             "variable_declarator" => {
                 let name = node.child_by_field_name("name")?;
-                let required = node
-                    .child_by_field_name("value")
+                let value = node.child_by_field_name("value");
+                let required = value
                     .and_then(|v| self.required_module(v))
-                    .filter(|spec| self.project.js_third_party(spec, self.file));
+                    .filter(|spec| self.project.js_third_party(spec, self.file))
+                    .map(str::to_string);
+                let made_by = match name.kind() {
+                    "identifier" => value.and_then(|v| self.factory_module(v, scope)),
+                    _ => None,
+                };
+                let source = match name.kind() {
+                    "object_pattern" => value.and_then(|v| self.source_module(v, scope)),
+                    _ => None,
+                };
+                if let Some(module) = &source {
+                    self.mark_keys(name, module);
+                }
                 for n in pattern_names(name) {
-                    self.bind(scope, n, required.map(str::to_string));
+                    let shorthand = n.kind() == "shorthand_property_identifier_pattern";
+                    let theirs = required.clone().or(made_by.clone());
+                    let theirs = theirs.or(source.clone().filter(|_| shorthand));
+                    self.bind(scope, n, theirs);
                 }
             }
             "function_declaration"
@@ -285,6 +314,84 @@ impl<'a> Scopes<'a> {
         inner
     }
 
+    /// The third-party module whose constructor or factory made `value`
+    /// directly (`new Stripe(k)`, `createClient(…)`, `requests.Session()`,
+    /// `await connect()`): the name it is assigned to is theirs too. A
+    /// call on a call's result (a query) is not followed: its result is
+    /// the project's data.
+    fn factory_module(&self, value: Node, scope: usize) -> Option<String> {
+        let mut v = value;
+        while v.kind() == "await_expression" || v.kind() == "await" {
+            v = v.named_child(0)?;
+        }
+        let callee = match v.kind() {
+            "call" | "call_expression" => v.child_by_field_name("function")?,
+            "new_expression" => v.child_by_field_name("constructor")?,
+            _ => return None,
+        };
+        // Only names and dotted names: `a.b.C(…)`, not `a.b().c(…)`.
+        let mut root = callee;
+        while matches!(root.kind(), "attribute" | "member_expression") {
+            root = root.child_by_field_name("object")?;
+        }
+        if root.kind() != "identifier" {
+            return None;
+        }
+        let name = self.text_of(root);
+        self.chain(scope)
+            .find_map(|s| self.bound_in(s, name))
+            .and_then(|b| b.third_party.clone())
+    }
+
+    /// The third-party module a value comes from, however it was reached
+    /// (`await supabase.auth.getSession()` → `@supabase/supabase-js`).
+    fn source_module(&self, value: Node, scope: usize) -> Option<String> {
+        let mut v = value;
+        loop {
+            v = match v.kind() {
+                "identifier" => break,
+                "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                    v.named_child(0)?
+                }
+                "call_expression" => v.child_by_field_name("function")?,
+                "new_expression" => v.child_by_field_name("constructor")?,
+                "member_expression" | "subscript_expression" => v.child_by_field_name("object")?,
+                _ => return None,
+            };
+        }
+        let name = self.text_of(v);
+        self.chain(scope)
+            .find_map(|s| self.bound_in(s, name))
+            .and_then(|b| b.third_party.clone())
+    }
+
+    /// Record the keys of an object pattern (nested ones too) as theirs.
+    fn mark_keys(&mut self, pattern: Node, module: &str) {
+        let mut todo = vec![pattern];
+        while let Some(p) = todo.pop() {
+            for child in named_children(p) {
+                match child.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        self.third_party_keys
+                            .insert(child.start_byte(), module.to_string());
+                    }
+                    "pair_pattern" => {
+                        if let Some(key) = child.child_by_field_name("key") {
+                            self.third_party_keys
+                                .insert(key.start_byte(), module.to_string());
+                        }
+                        todo.extend(
+                            child
+                                .child_by_field_name("value")
+                                .filter(|v| v.kind() == "object_pattern"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
     /// `require('m')` (possibly `.x` on it) → `m`.
     fn required_module(&self, value: Node) -> Option<&'a str> {
         let mut v = value;
@@ -332,6 +439,9 @@ impl<'a> Scopes<'a> {
     pub fn owner(&self, node: Node) -> (Role, Option<String>) {
         if let Some(module) = self.import_statement_module(node) {
             return (Role::Name, module);
+        }
+        if let Some(module) = self.third_party_keys.get(&node.start_byte()) {
+            return (Role::Member, Some(module.clone()));
         }
         let (role, root) = match self.lang {
             Lang::Python => python_root(node),

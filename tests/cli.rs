@@ -446,7 +446,9 @@ fn bundled_rules_apply_with_no_setup() {
         stdout(&out)
     );
     let rules = retrace(dir.path(), &["rules"]);
-    assert!(stdout(&rules).contains("sources: rules/platform.toml (built-in), rules/session-to-trace.toml (built-in)"));
+    assert!(stdout(&rules).contains(
+        "sources: rules/platform.toml (built-in), rules/session-to-trace.toml (built-in)"
+    ));
 }
 
 #[test]

@@ -4,7 +4,8 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, Shape, Unit};
+use super::python::QUERY_METHODS;
+use super::{child_at, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
@@ -44,5 +45,93 @@ fn is_module_specifier(string: Node, text: &str) -> bool {
             .and_then(|call| call.child_by_field_name("function"))
             .is_some_and(|f| f.kind() == "import" || &text[f.byte_range()] == "require"),
         _ => false,
+    }
+}
+
+/// What a TypeScript/JavaScript string literal is: key types
+/// (`Trace['traceId']`, `Pick<Trace, 'traceId'>`), `jest.mock` paths and
+/// Supabase table/column arguments are code; anything else may be SQL.
+pub fn string_use(string: Node, env: &Env) -> StringUse {
+    let text = env.text;
+    let Some(parent) = string.parent() else {
+        return StringUse::Plain;
+    };
+    match parent.kind() {
+        "literal_type" => {
+            let mut outer = parent.parent();
+            while let Some(o) = outer.filter(|o| o.kind() == "union_type") {
+                outer = o.parent();
+            }
+            let key_type = outer.is_some_and(|o| {
+                o.kind() == "lookup_type"
+                    || o.kind() == "type_arguments"
+                        && o.parent()
+                            .and_then(|g| g.named_child(0))
+                            .is_some_and(|name| matches!(&text[name.byte_range()], "Pick" | "Omit"))
+            });
+            if key_type {
+                StringUse::Code(Shape::Text)
+            } else {
+                StringUse::Plain
+            }
+        }
+        "arguments" => {
+            let call = parent.parent();
+            let Some(function) = call.and_then(|c| c.child_by_field_name("function")) else {
+                return StringUse::Sql;
+            };
+            let first = parent.named_child(0).is_some_and(|a| a.id() == string.id());
+            if function.kind() != "member_expression" || !first {
+                return StringUse::Sql;
+            }
+            let object = function.child_by_field_name("object");
+            let method = function
+                .child_by_field_name("property")
+                .map_or("", |p| &text[p.byte_range()]);
+            let object_text = object.map_or("", |o| &text[o.byte_range()]);
+            let spec =
+                text[string.byte_range()].trim_matches(|c| c == '\'' || c == '"' || c == '`');
+            match method {
+                "mock"
+                    if matches!(object_text, "jest" | "vi")
+                        && !env.project.js_third_party(spec, env.file) =>
+                {
+                    StringUse::Code(Shape::ModulePath)
+                }
+                // `Array.from('…')`, `Buffer.from('…')`: a class, not a query.
+                "from" | "table" if !object_text.starts_with(|c: char| c.is_uppercase()) => {
+                    StringUse::Code(Shape::Text)
+                }
+                m if QUERY_METHODS.contains(&m) && in_query_chain(function, text) => {
+                    StringUse::Code(Shape::Text)
+                }
+                _ => StringUse::Sql,
+            }
+        }
+        _ => StringUse::Sql,
+    }
+}
+
+/// Is this call part of a query started by `.from(…)` / `.table(…)`?
+fn in_query_chain(function: Node, text: &str) -> bool {
+    let mut n = function;
+    loop {
+        let next = match n.kind() {
+            "member_expression" => n.child_by_field_name("object"),
+            "call_expression" => {
+                let f = n.child_by_field_name("function");
+                let called = f.map(|f| &text[f.byte_range()]);
+                if called.is_some_and(|c| c.ends_with(".from") || c.ends_with(".table")) {
+                    return true;
+                }
+                f
+            }
+            "await_expression" | "non_null_expression" => n.named_child(0),
+            _ => None,
+        };
+        match next {
+            Some(next) => n = next,
+            None => return false,
+        }
     }
 }

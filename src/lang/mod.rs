@@ -6,16 +6,18 @@
 //! the hit and each language walks up a few parents to learn its class.
 
 mod js;
-mod python;
+pub(crate) mod python;
 mod sql;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::project::Project;
 use crate::rules::Class;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,21 +156,61 @@ impl Unit {
     }
 }
 
+/// What a string literal is, which decides how its words are treated.
+pub enum StringUse {
+    /// A reference to code (`__all__` entries, `getattr` names, mock
+    /// targets, Supabase table and column names, TS key types).
+    Code(Shape),
+    /// A SQL statement, parsed with the SQL grammar.
+    Sql,
+    /// Text.
+    Plain,
+}
+
+/// Context a language needs to tell code references from text.
+pub struct Env<'t> {
+    pub text: &'t str,
+    pub project: &'t Project,
+    pub file: &'t Path,
+}
+
+/// A SQL statement inside a host-language string: its text (with the
+/// interpolations masked, so offsets match the file), tree and fallback.
+struct SqlRegion {
+    offset: usize,
+    text: String,
+    tree: Tree,
+    fallback: sql::Fallback,
+}
+
 /// Classifies hits in one parsed file.
 pub struct Classifier<'t> {
     lang: Lang,
     tree: &'t Tree,
-    text: &'t str,
+    env: Env<'t>,
     sql: sql::Fallback,
+    /// SQL strings by their start byte; None for strings that are not SQL.
+    sql_strings: HashMap<usize, Option<SqlRegion>>,
 }
 
 impl<'t> Classifier<'t> {
-    pub fn new(lang: Lang, tree: &'t Tree, text: &'t str) -> Self {
+    pub fn new(
+        lang: Lang,
+        tree: &'t Tree,
+        text: &'t str,
+        project: &'t Project,
+        file: &'t Path,
+    ) -> Self {
         Classifier {
             lang,
             tree,
-            text,
+            env: Env {
+                text,
+                project,
+                file,
+            },
             sql: sql::Fallback::default(),
+            sql_strings: HashMap::new(),
         }
     }
 
@@ -179,13 +221,152 @@ impl<'t> Classifier<'t> {
             .tree
             .root_node()
             .descendant_for_byte_range(hit.start, hit.end)?;
-        match self.lang {
-            Lang::Python => python::classify(node, hit.start),
-            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
-                js::classify(node, self.text, hit.start)
-            }
-            Lang::Sql => self.sql.classify(node, self.text, hit.start),
+        let text = self.env.text;
+        let unit = match self.lang {
+            Lang::Python => python::classify(node, hit.start)?,
+            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => js::classify(node, text, hit.start)?,
+            Lang::Sql => return self.sql.classify(node, text, hit.start),
+        };
+        if unit.shape != Shape::Text || unit.class != Class::String {
+            return Some(unit);
         }
+        let string = std::iter::successors(Some(node), |n| n.parent())
+            .find(|n| matches!(n.kind(), "string" | "template_string"))?;
+        let used = match self.lang {
+            Lang::Python => python::string_use(string, &self.env),
+            _ => js::string_use(string, &self.env),
+        };
+        match used {
+            StringUse::Code(shape) => Some(Unit::with(unit.range, Class::Code, shape)),
+            StringUse::Plain => Some(unit),
+            StringUse::Sql => self.sql_unit(string, hit.start).or(Some(unit)),
+        }
+    }
+
+    /// The SQL unit at `at` inside a SQL string.
+    fn sql_unit(&mut self, string: Node, at: usize) -> Option<Unit> {
+        let text = self.env.text;
+        let region = self
+            .sql_strings
+            .entry(string.start_byte())
+            .or_insert_with(|| SqlRegion::new(string, text))
+            .as_mut()?;
+        let local = at - region.offset;
+        let node = region
+            .tree
+            .root_node()
+            .descendant_for_byte_range(local, local + 1)?;
+        let unit = region.fallback.classify(node, &region.text, local)?;
+        let range = unit.range.start + region.offset..unit.range.end + region.offset;
+        Some(Unit::with(range, unit.class, Shape::Text))
+    }
+}
+
+impl SqlRegion {
+    /// The string's content, interpolations masked with spaces and a `0`
+    /// (a value, so the SQL around it still parses); None if it is not SQL.
+    fn new(string: Node, text: &str) -> Option<SqlRegion> {
+        let (content, masks) = string_content(string)?;
+        let mut masked = text[content.clone()].to_string().into_bytes();
+        for m in masks {
+            let (start, end) = (m.start - content.start, m.end - content.start);
+            masked[start..end].fill(b' ');
+            masked[start + 1] = b'0';
+        }
+        // Masking replaced whole UTF-8 sequences with ASCII, so this holds.
+        let masked = String::from_utf8(masked).ok()?;
+        if !looks_like_sql(&masked) && !is_tagged_sql(string, text) {
+            return None;
+        }
+        let tree = parse(Lang::Sql, &masked).ok()?;
+        Some(SqlRegion {
+            offset: content.start,
+            text: masked,
+            tree,
+            fallback: sql::Fallback::default(),
+        })
+    }
+}
+
+/// A string's content range (inside the quotes) and its interpolations.
+fn string_content(string: Node) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let mut cursor = string.walk();
+    let children: Vec<Node> = string.children(&mut cursor).collect();
+    let start = match children.first() {
+        Some(c) if c.kind() == "string_start" => c.end_byte(),
+        _ => string.start_byte() + 1,
+    };
+    let end = match children.last() {
+        Some(c) if c.kind() == "string_end" => c.start_byte(),
+        _ => string.end_byte().checked_sub(1)?,
+    };
+    let masks = children
+        .iter()
+        .filter(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
+        .map(|c| c.byte_range())
+        .filter(|r| r.len() >= 2)
+        .collect();
+    (start <= end).then_some((start..end, masks))
+}
+
+/// A template tagged `sql` (`sql`…``, `Prisma.sql`…``).
+fn is_tagged_sql(string: Node, text: &str) -> bool {
+    string
+        .parent()
+        .filter(|p| p.kind() == "call_expression")
+        .and_then(|p| p.child_by_field_name("function"))
+        .is_some_and(|f| text[f.byte_range()].rsplit('.').next() == Some("sql"))
+}
+
+/// Does this text start like a SQL statement? The first keyword must be
+/// followed by what makes it SQL (`SELECT … FROM`, `DELETE FROM`,
+/// `UPDATE x SET`, `CREATE TABLE` …), so prose such as "Delete the
+/// session?" is not taken for SQL.
+pub fn looks_like_sql(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let words: Vec<String> = rest
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .take(64)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let nth = |i: usize| words.get(i).map(String::as_str);
+    match nth(0) {
+        Some("select") => has("from"),
+        Some("with") => has("as") && has("select"),
+        Some("insert") => nth(1) == Some("into"),
+        Some("delete") => nth(1) == Some("from"),
+        Some("update") => nth(2) == Some("set") || nth(3) == Some("set"),
+        Some("create" | "alter" | "drop") => matches!(
+            nth(1),
+            Some(
+                "table"
+                    | "index"
+                    | "view"
+                    | "function"
+                    | "policy"
+                    | "schema"
+                    | "type"
+                    | "materialized"
+                    | "or"
+                    | "unique"
+                    | "trigger"
+                    | "sequence"
+                    | "extension"
+                    | "database"
+            )
+        ),
+        _ => false,
     }
 }
 
@@ -208,6 +389,22 @@ mod tests {
             let tree = parse(lang, "x").unwrap();
             assert_eq!(tree.root_node().start_byte(), 0, "{lang:?}");
         }
+    }
+
+    #[test]
+    fn sql_is_told_from_prose() {
+        assert!(looks_like_sql("SELECT session_id FROM sessions"));
+        assert!(looks_like_sql(
+            "\n  -- count\n  select count() from otel.traces"
+        ));
+        assert!(looks_like_sql("UPDATE sessions SET ended = now()"));
+        assert!(looks_like_sql("delete from sessions where id = $1"));
+        assert!(looks_like_sql(
+            "CREATE TABLE IF NOT EXISTS sessions (id int)"
+        ));
+        assert!(!looks_like_sql("Delete the session?"));
+        assert!(!looks_like_sql("Update session settings"));
+        assert!(!looks_like_sql("select a session"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, Shape, Unit};
+use super::{child_at, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
@@ -61,4 +61,121 @@ fn is_module_path(ident: Node) -> bool {
             .is_some_and(|m| m.id() == dotted.id()),
         _ => false,
     }
+}
+
+/// What a Python string literal is: `__all__` entries, `getattr`-style
+/// attribute names, `mock.patch` targets, `import_module` paths and
+/// Supabase table/column arguments are code; anything else may be SQL.
+pub fn string_use(string: Node, env: &Env) -> StringUse {
+    let text = env.text;
+    let Some(parent) = string.parent() else {
+        return StringUse::Plain;
+    };
+    let content = text[string.byte_range()]
+        .trim_matches(|c: char| c == '"' || c == '\'' || c.is_alphabetic() && c != '_');
+    match parent.kind() {
+        "list" | "tuple" => {
+            let assigned_all = parent
+                .parent()
+                .filter(|a| matches!(a.kind(), "assignment" | "augmented_assignment"))
+                .and_then(|a| a.child_by_field_name("left"))
+                .is_some_and(|l| &text[l.byte_range()] == "__all__");
+            if assigned_all {
+                return StringUse::Code(Shape::Text);
+            }
+        }
+        "argument_list" => {
+            let Some(function) = parent
+                .parent()
+                .and_then(|c| c.child_by_field_name("function"))
+            else {
+                return StringUse::Sql;
+            };
+            let name = &text[function.byte_range()];
+            let last = name.rsplit('.').next().unwrap_or(name);
+            let index = argument_index(parent, string);
+            let module = content.rsplit_once('.').map_or(content, |(m, _)| m);
+            match (last, index) {
+                ("patch", 0) if !env.project.python_third_party(module) => {
+                    return StringUse::Code(Shape::DottedTarget)
+                }
+                ("import_module", 0) if !env.project.python_third_party(content) => {
+                    return StringUse::Code(Shape::ModulePath)
+                }
+                ("object", 1) if name.ends_with("patch.object") => {
+                    return StringUse::Code(Shape::Text)
+                }
+                ("getattr" | "hasattr" | "setattr" | "delattr", 1) => {
+                    return StringUse::Code(Shape::Text)
+                }
+                ("table" | "from_", 0) => return StringUse::Code(Shape::Text),
+                (q, 0) if QUERY_METHODS.contains(&q) && in_query_chain(function, text) => {
+                    return StringUse::Code(Shape::Text)
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    StringUse::Sql
+}
+
+/// Supabase/PostgREST query builder methods whose first argument names
+/// columns (`.select("session_id, …")`, `.eq("session_id", x)`).
+pub const QUERY_METHODS: [&str; 22] = [
+    "select",
+    "eq",
+    "neq",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "like",
+    "ilike",
+    "is_",
+    "is",
+    "in_",
+    "in",
+    "contains",
+    "contained_by",
+    "containedBy",
+    "order",
+    "filter",
+    "not_",
+    "not",
+    "match",
+    "upsert",
+];
+
+/// Is this call part of a query started by `.table(…)` / `.from_(…)`?
+fn in_query_chain(function: Node, text: &str) -> bool {
+    let mut n = function;
+    loop {
+        let next = match n.kind() {
+            "attribute" => n.child_by_field_name("object"),
+            "call" => {
+                let f = n.child_by_field_name("function");
+                let called = f.map(|f| &text[f.byte_range()]);
+                if called.is_some_and(|c| c.ends_with(".table") || c.ends_with(".from_")) {
+                    return true;
+                }
+                f
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => n = next,
+            None => return false,
+        }
+    }
+}
+
+/// The position of `arg` among the positional arguments.
+fn argument_index(arguments: Node, arg: Node) -> usize {
+    let mut cursor = arguments.walk();
+    let index = arguments
+        .named_children(&mut cursor)
+        .filter(|c| !matches!(c.kind(), "keyword_argument" | "comment"))
+        .position(|c| c.id() == arg.id());
+    index.unwrap_or(usize::MAX)
 }
