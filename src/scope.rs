@@ -15,11 +15,15 @@ use tree_sitter::{Node, Tree};
 use crate::lang::Lang;
 use crate::project::Project;
 
-/// Where a name is bound, and from which module if by an import.
+/// Where a name is bound, and whose it is.
 #[derive(Clone, Debug)]
 pub struct Binding {
     pub at: usize,
+    /// The name itself is theirs: bound by an import of this module.
     pub third_party: Option<String>,
+    /// The name is ours but its value is theirs (`s = requests.Session()`):
+    /// members reached through it belong to this module.
+    pub holds: Option<String>,
 }
 
 #[derive(Debug)]
@@ -100,9 +104,20 @@ impl<'a> Scopes<'a> {
     }
 
     fn bind(&mut self, scope: usize, name: Node, third_party: Option<String>) {
+        self.bind_holding(scope, name, third_party, None);
+    }
+
+    fn bind_holding(
+        &mut self,
+        scope: usize,
+        name: Node,
+        third_party: Option<String>,
+        holds: Option<String>,
+    ) {
         let key = self.text_of(name).to_string();
         self.scopes[scope].names.entry(key).or_insert(Binding {
             at: name.start_byte(),
+            holds: holds.or_else(|| third_party.clone()),
             third_party,
         });
     }
@@ -177,7 +192,9 @@ impl<'a> Scopes<'a> {
                     .child_by_field_name("right")
                     .and_then(|r| self.factory_module(r, scope));
                 match (left.kind(), made_by) {
-                    ("identifier", Some(module)) => self.bind(scope, left, Some(module)),
+                    ("identifier", Some(module)) => {
+                        self.bind_holding(scope, left, None, Some(module))
+                    }
                     _ => self.bind_pattern(scope, left),
                 }
             }
@@ -260,10 +277,11 @@ impl<'a> Scopes<'a> {
                     self.mark_keys(name, module);
                 }
                 for n in pattern_names(name) {
+                    // A shorthand key (`{ session }`) is their key and our name at
+                    // once: it cannot change without breaking the destructuring.
                     let shorthand = n.kind() == "shorthand_property_identifier_pattern";
-                    let theirs = required.clone().or(made_by.clone());
-                    let theirs = theirs.or(source.clone().filter(|_| shorthand));
-                    self.bind(scope, n, theirs);
+                    let theirs = required.clone().or(source.clone().filter(|_| shorthand));
+                    self.bind_holding(scope, n, theirs, made_by.clone());
                 }
             }
             "function_declaration"
@@ -340,7 +358,7 @@ impl<'a> Scopes<'a> {
         let name = self.text_of(root);
         self.chain(scope)
             .find_map(|s| self.bound_in(s, name))
-            .and_then(|b| b.third_party.clone())
+            .and_then(|b| b.holds.clone())
     }
 
     /// The third-party module a value comes from, however it was reached
@@ -362,7 +380,7 @@ impl<'a> Scopes<'a> {
         let name = self.text_of(v);
         self.chain(scope)
             .find_map(|s| self.bound_in(s, name))
-            .and_then(|b| b.third_party.clone())
+            .and_then(|b| b.holds.clone())
     }
 
     /// Record the keys of an object pattern (nested ones too) as theirs.
@@ -449,7 +467,10 @@ impl<'a> Scopes<'a> {
         };
         let third = root.and_then(|r| {
             let (_, binding) = self.resolve(self.text_of(r), r.start_byte());
-            binding.and_then(|b| b.third_party.clone())
+            match role {
+                Role::Name => binding.and_then(|b| b.third_party.clone()),
+                Role::Member => binding.and_then(|b| b.holds.clone()),
+            }
         });
         (role, third)
     }

@@ -1,0 +1,3 @@
+from agentops.session import Session, end_session
+
+__all__ = ["Session", "end_session"]

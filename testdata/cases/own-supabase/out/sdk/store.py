@@ -1,0 +1,2 @@
+def fetch(supabase, trace_id):
+    return supabase.table("traces").select("trace_id").eq("trace_id", trace_id).execute()

@@ -1,0 +1,4 @@
+export interface Session { sessionId: string; sessionName: string }
+export type SessionId = Session['sessionId'];
+export type SessionKeys = Pick<Session, 'sessionId' | 'sessionName'>;
+export type Mode = 'session' | 'anonymous';

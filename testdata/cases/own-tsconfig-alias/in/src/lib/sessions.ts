@@ -1,0 +1,2 @@
+export interface ISession { id: string }
+export const getSessions = async (): Promise<ISession[]> => [];

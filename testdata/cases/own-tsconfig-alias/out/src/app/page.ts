@@ -1,0 +1,6 @@
+import { getTraces, type ITrace } from "@/lib/sessions";
+import { type Session as AuthSession } from "@supabase/supabase-js";
+
+export default async function Page(auth: AuthSession): Promise<ITrace[]> {
+  return getTraces();
+}

@@ -1,0 +1,2 @@
+export interface ITrace { id: string }
+export const getTraces = async (): Promise<ITrace[]> => [];
