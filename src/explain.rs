@@ -19,6 +19,14 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
             continue;
         }
         describe(&mut out, rules, &everywhere, name, "");
+        if everywhere.map(name, Class::Code).changed() {
+            let _ = writeln!(
+                out,
+                "  as code, kept where a third-party import binds it or it is reached through one \
+                 (third-party: MODULE), and reported where the new name is already bound (collision); \
+                 `retrace check -v` lists both"
+            );
+        }
         for (i, rule) in rules.renames.iter().enumerate() {
             let Some(paths) = &rule.paths else { continue };
             let scoped = Matcher::new(rules, |r| std::ptr::eq(r, &rules.renames[i]));
@@ -38,10 +46,7 @@ fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &st
         .into_iter()
         .map(|c| (c, m.map(name, c)))
         .collect();
-    if results
-        .iter()
-        .all(|(_, o)| !o.changed() && o.reports.is_empty())
-    {
+    if results.iter().all(|(_, o)| o.rules.is_empty()) {
         let _ = writeln!(out, "  unchanged{scope}: no rule matches");
         return;
     }

@@ -6,7 +6,7 @@
 //! third-party), definitions, parameters and assignment targets. Queries
 //! then answer "is this identifier theirs?" and "is this name visible here?"
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
@@ -422,6 +422,39 @@ impl<'a> Scopes<'a> {
         }
         let arg = v.child_by_field_name("arguments")?.named_child(0)?;
         (arg.kind() == "string").then(|| unquote(self.text_of(arg)))
+    }
+
+    /// Every name bound by a third-party import, with its module, and how
+    /// many identifiers in the file resolve to it. For checks on real code.
+    pub fn third_party_uses(&self, tree: &Tree) -> BTreeMap<(String, String), usize> {
+        let mut out = BTreeMap::new();
+        for scope in &self.scopes {
+            for (name, b) in &scope.names {
+                if let Some(module) = &b.third_party {
+                    out.insert((name.clone(), module.clone()), 0);
+                }
+            }
+        }
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            if node.child_count() == 0 && node.kind().ends_with("identifier") {
+                let name = self.text_of(node);
+                if let (Role::Name, Some(module)) = self.owner(node) {
+                    if let Some(n) = out.get_mut(&(name.to_string(), module)) {
+                        *n += 1;
+                    }
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
+        }
     }
 
     /// The innermost scope around byte `at`.

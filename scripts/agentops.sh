@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The SDK this tool was built for, end to end: `retrace apply` (bundled
+# rules) on a temporary copy of agentops 0.3.26 from the shared corpus, then
+# every file compiles, the package imports in a venv holding its
+# dependencies, requests.Session is untouched and the collisions with
+# `from opentelemetry import trace` are reported, not applied.
+# Usage: scripts/agentops.sh [DEST]   (DEST as for scripts/corpus.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=${1:-$HOME/.cache/retrace-corpus}
+bash ../shared/corpus/fetch.sh "$dest" >/dev/null
+if [ ! -x "$dest/venv/bin/python" ]; then
+  python3 -m venv "$dest/venv"
+  "$dest/venv/bin/pip" install -q agentops==0.3.26   # brings its dependencies
+fi
+cargo build --release -q
+retrace=$PWD/target/release/retrace
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$dest"/tree/py/agentops-0.3.26-*/agentops "$work/"
+cd "$work"
+
+"$retrace" check > check.txt || true
+"$retrace" apply | tail -n 4
+grep -q "collision with trace at agentops/session.py:13:27" check.txt
+echo "collisions reported: $(grep -c ': collision ' check.txt)"
+grep -q "^from opentelemetry import trace$" agentops/session.py
+python3 -m compileall -q agentops >/dev/null
+echo "all files compile"
+# The rewritten copy (first on sys.path) must be the one imported.
+"$dest/venv/bin/python" -c "import agentops, agentops.session as s; assert agentops.__file__.startswith('$work'); assert hasattr(s, 'Trace') and not hasattr(s, 'Session')"
+echo "import agentops: ok (from the rewritten copy)"
+grep -q "_trace: Optional\[requests.Session\]" agentops/http_client.py
+grep -q "= requests.Session()" agentops/http_client.py
+echo "requests.Session in agentops/http_client.py: untouched"
+test "$("$retrace" apply | grep -c '^files: .* 0 changed')" = 1
+echo "second apply: no change"
