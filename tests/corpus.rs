@@ -136,7 +136,7 @@ fn apply_on_the_corpus_breaks_nothing() {
     // identifiers resolving to each are the same before and after.
     let rules =
         retrace::rules::load(&[retrace::rules::Source::Bundled { base: work.clone() }]).unwrap();
-    let walked = retrace::walk::walk(&[work.clone()], &rules, &work);
+    let walked = retrace::walk::walk(std::slice::from_ref(&work), &rules, &work);
     let project = retrace::project::Project::new(&walked.files, &rules);
     let mut checked = (0, 0);
     let mut touched = Vec::new();
