@@ -509,3 +509,37 @@ fn apply_keeps_file_mode() {
         .unwrap()
         .contains("trace = 1"));
 }
+
+#[test]
+fn findings_and_kept_occurrences_explain_themselves_in_json() {
+    let dir = project(&[(
+        "agentops/session.py",
+        "from opentelemetry import trace\nimport requests\n\n\ndef end(session):\n    return requests.Session()\n",
+    )]);
+    let out = retrace(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "a collision fails check");
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let collision = lines
+        .iter()
+        .find(|l| l["class"] == "collision")
+        .expect("a collision");
+    assert_eq!(collision["type"], "finding");
+    assert_eq!(
+        collision["reason"],
+        "collision with trace at agentops/session.py:1:27"
+    );
+    let kept = lines
+        .iter()
+        .find(|l| l["type"] == "kept")
+        .expect("a kept occurrence");
+    assert_eq!(
+        (kept["old"].as_str(), kept["reason"].as_str()),
+        (Some("Session"), Some("third-party: requests"))
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["findings"]["collision"], 1);
+    assert_eq!(summary["kept"]["third-party"], 1);
+}
