@@ -16,8 +16,8 @@ pub enum Reason {
     Policy(Class),
     /// The word sits inside a longer segment (`sessionmaker`).
     Compound,
-    /// A module path that can only change with a file move.
-    ModulePath,
+    /// An import whose target's move collided.
+    MoveBlocked(String),
     /// The new name is already bound where this one is (`with` at `at`).
     Collision { with: String, at: String },
     /// Kept: bound by, or reached through, an import of this module.
@@ -33,7 +33,7 @@ impl fmt::Display for Reason {
         match self {
             Reason::Policy(c) => write!(f, "{} policy: report", c.name()),
             Reason::Compound => f.write_str("compound"),
-            Reason::ModulePath => f.write_str("module path: file moves are not supported yet"),
+            Reason::MoveBlocked(why) => write!(f, "collision: its module cannot move ({why})"),
             Reason::Collision { with, at } => write!(f, "collision with {with} at {at}"),
             Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
@@ -48,7 +48,7 @@ impl Reason {
         match self {
             Reason::Policy(_) => "policy",
             Reason::Compound => "compound",
-            Reason::ModulePath => "module-path",
+            Reason::MoveBlocked(_) => "collision",
             Reason::Collision { .. } => "collision",
             Reason::ThirdParty(_) => "third-party",
             Reason::KeepName(_) => "keep-names",

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context as _, Result};
@@ -14,6 +15,7 @@ use tree_sitter::Tree;
 use crate::decide::{Matcher, Reason};
 use crate::edit::{self, Edit};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
+use crate::moves::Moves;
 use crate::project::Project;
 use crate::rules::{Class, Rules};
 use crate::scope::{self, Role, Scopes};
@@ -68,7 +70,7 @@ impl Occurrence {
     /// The class shown in output: collisions are their own class.
     pub fn kind(&self) -> &'static str {
         match self.reason {
-            Some(Reason::Collision { .. }) => "collision",
+            Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
             _ => self.class.name(),
         }
     }
@@ -100,18 +102,26 @@ pub enum Outcome {
     Scanned(Scanned),
     Skipped(Skip),
     Failed(String),
+    /// Not a file of the five languages: never read, it can only move.
+    Other,
 }
 
 /// What every file's run shares: the rules, the prefilter and the mode.
 pub struct Context<'r> {
     pub rules: &'r Rules,
     project: &'r Project,
+    moves: &'r Moves,
     pub mode: Mode,
     searcher: AhoCorasick,
 }
 
 impl<'r> Context<'r> {
-    pub fn new(rules: &'r Rules, project: &'r Project, mode: Mode) -> Result<Self> {
+    pub fn new(
+        rules: &'r Rules,
+        project: &'r Project,
+        moves: &'r Moves,
+        mode: Mode,
+    ) -> Result<Self> {
         let searcher = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
@@ -120,6 +130,7 @@ impl<'r> Context<'r> {
         Ok(Context {
             rules,
             project,
+            moves,
             mode,
             searcher,
         })
@@ -133,6 +144,9 @@ impl<'r> Context<'r> {
     }
 
     fn try_process(&self, entry: &Entry) -> Result<Outcome> {
+        let Some(lang) = entry.lang else {
+            return Ok(Outcome::Other);
+        };
         let meta = std::fs::metadata(&entry.path).context("cannot read")?;
         if meta.len() > MAX_FILE_SIZE {
             return Ok(Outcome::Skipped(Skip::TooLarge));
@@ -156,8 +170,8 @@ impl<'r> Context<'r> {
         if keeps_file(text) {
             return Ok(Outcome::Skipped(Skip::KeepFile));
         }
-        let tree = lang::parse(entry.lang, text)?;
-        let mut classifier = Classifier::new(entry.lang, &tree, text, self.project, &entry.abs);
+        let tree = lang::parse(lang, text)?;
+        let mut classifier = Classifier::new(lang, &tree, text, self.project, &entry.abs);
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
         for hit in hits {
             if units
@@ -171,12 +185,12 @@ impl<'r> Context<'r> {
                 units.insert(unit.range.start, unit);
             }
         }
-        let (edits, mut scanned) = self.decide(entry, text, &tree, units.values());
+        let (edits, mut scanned) = self.decide(entry, lang, text, &tree, units.values());
         if edits.is_empty() {
             return Ok(Outcome::Scanned(scanned));
         }
         let new_text = edit::apply(text, &edits)?;
-        let errors_after = lang::error_count(&lang::parse(entry.lang, &new_text)?);
+        let errors_after = lang::error_count(&lang::parse(lang, &new_text)?);
         if errors_after > 0 {
             let errors_before = lang::error_count(&tree);
             if errors_after > errors_before {
@@ -188,11 +202,13 @@ impl<'r> Context<'r> {
                 return Ok(Outcome::Scanned(scanned));
             }
         }
-        let path = entry.path.display().to_string();
         // Diffs and writes see the whole file, BOM included.
         let new_full = format!("{bom}{new_text}");
         match self.mode {
-            Mode::Diff => scanned.diff = Some(unified_diff(&path, &full, &new_full)),
+            Mode::Diff => {
+                let new_path = self.moves.to.get(&entry.path).unwrap_or(&entry.path);
+                scanned.diff = Some(unified_diff(&entry.path, new_path, &full, &new_full));
+            }
             Mode::Apply => write::atomic(&entry.path, new_full.as_bytes())?,
             Mode::Check => {}
         }
@@ -206,6 +222,7 @@ impl<'r> Context<'r> {
     fn decide<'u>(
         &self,
         entry: &Entry,
+        lang: Lang,
         text: &str,
         tree: &Tree,
         units: impl Iterator<Item = &'u Unit>,
@@ -234,22 +251,26 @@ impl<'r> Context<'r> {
                     Verdict::Kept(Reason::KeepName(pattern.clone()))
                 } else {
                     match unit.shape {
-                        Shape::ModulePath => {
-                            match self.module_owner(entry, text, tree, &mut scopes, at) {
+                        Shape::ModulePath | Shape::DottedTarget => {
+                            match self.module_owner(entry, lang, text, tree, &mut scopes, at) {
                                 Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
-                                None => Verdict::ModulePath,
+                                None => {
+                                    match self.moves.blocked(&module_form(lang, tree, text, unit)) {
+                                        Some(why) => {
+                                            Verdict::Blocked(Reason::MoveBlocked(why.to_string()))
+                                        }
+                                        None => Verdict::Plain,
+                                    }
+                                }
                             }
                         }
-                        Shape::DottedTarget if unit_text[token.end..].contains('.') => {
-                            Verdict::ModulePath
-                        }
-                        _ if entry.lang == Lang::Sql => match unit.class {
+                        _ if lang == Lang::Sql => match unit.class {
                             Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
                             _ => Verdict::Plain,
                         },
                         Shape::Identifier => {
                             let scopes = scopes.get_or_insert_with(|| {
-                                Scopes::build(entry.lang, tree, text, self.project, &entry.abs)
+                                Scopes::build(lang, tree, text, self.project, &entry.abs)
                             });
                             let node = tree
                                 .root_node()
@@ -279,7 +300,7 @@ impl<'r> Context<'r> {
                 });
             }
         }
-        let collisions = self.collisions(entry, text, tree, &plans, scopes.as_ref(), &lines);
+        let collisions = self.collisions(entry, lang, text, tree, &plans, scopes.as_ref(), &lines);
         let mut edits = Vec::new();
         let mut scanned = Scanned::default();
         for plan in plans {
@@ -300,7 +321,7 @@ impl<'r> Context<'r> {
                         .push(occurrence(&o.would_be, &o.rules, Some(reason.clone())));
                     continue;
                 }
-                Verdict::ModulePath => Some(Reason::ModulePath),
+                Verdict::Blocked(reason) => Some(reason.clone()),
                 Verdict::Scoped { scope, .. } => collisions.get(&(*scope, plan.word)).cloned(),
                 Verdict::Plain => None,
             };
@@ -316,13 +337,10 @@ impl<'r> Context<'r> {
                 scanned.changes.push(occurrence(&o.new, &o.renamed, None));
             }
             for r in &o.reports {
-                let reason = match &blocked {
-                    Some(Reason::ModulePath) => Reason::ModulePath,
-                    _ => r.reason.clone(),
-                };
+                let reason = Some(r.reason.clone());
                 scanned
                     .findings
-                    .push(occurrence(&o.would_be, &[r.rule], Some(reason)));
+                    .push(occurrence(&o.would_be, &[r.rule], reason));
             }
         }
         (edits, scanned)
@@ -332,17 +350,27 @@ impl<'r> Context<'r> {
     fn module_owner<'t>(
         &'t self,
         entry: &'t Entry,
+        lang: Lang,
         text: &'t str,
         tree: &Tree,
         scopes: &mut Option<Scopes<'t>>,
         at: usize,
     ) -> Option<String> {
         let node = tree.root_node().descendant_for_byte_range(at, at)?;
-        if entry.lang == Lang::Python {
-            let scopes = scopes.get_or_insert_with(|| {
-                Scopes::build(entry.lang, tree, text, self.project, &entry.abs)
-            });
-            return scopes.owner(node).1;
+        if lang == Lang::Python {
+            if node.kind() == "identifier" {
+                let scopes = scopes.get_or_insert_with(|| {
+                    Scopes::build(lang, tree, text, self.project, &entry.abs)
+                });
+                return scopes.owner(node).1;
+            }
+            // A dotted string (mock.patch, import_module): its module.
+            let dotted = &text[node.byte_range()];
+            let module = dotted.rsplit_once('.').map_or(dotted, |(m, _)| m);
+            return self
+                .project
+                .python_third_party(module)
+                .then(|| module.to_string());
         }
         let spec = &text[node.byte_range()];
         self.project
@@ -353,9 +381,11 @@ impl<'r> Context<'r> {
     /// Bindings whose rename would collide: (scope, old name) → why. The
     /// new name must not be visible from any scope where the old one is
     /// used (SQL: must not be a table or column the file defines).
+    #[allow(clippy::too_many_arguments)]
     fn collisions<'t>(
         &self,
         entry: &Entry,
+        lang: Lang,
         text: &str,
         tree: &Tree,
         plans: &[Plan<'t>],
@@ -372,7 +402,7 @@ impl<'r> Context<'r> {
                 continue;
             }
             let new = plan.outcome.new.as_str();
-            let found = match (entry.lang, scopes) {
+            let found = match (lang, scopes) {
                 (Lang::Sql, _) => sql_names
                     .get_or_insert_with(|| scope::sql_definitions(tree, text))
                     .get(new)
@@ -418,8 +448,29 @@ enum Verdict {
         scope: usize,
         inner: usize,
     },
-    ModulePath,
+    /// Not applied, and reported for this reason.
+    Blocked(Reason),
     Kept(Reason),
+}
+
+/// The module a module-path unit names, as a path (`agentops/session`,
+/// `lib/sessions`), to find the move it depends on.
+fn module_form(lang: Lang, tree: &Tree, text: &str, unit: &Unit) -> String {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(unit.range.start, unit.range.end);
+    let dotted = node
+        .and_then(|n| n.parent())
+        .filter(|p| p.kind() == "dotted_name")
+        .map_or(&text[unit.range.clone()], |p| &text[p.byte_range()]);
+    match lang {
+        Lang::Python => dotted.trim_matches('.').replace('.', "/"),
+        _ => dotted
+            .split('/')
+            .filter(|s| !matches!(*s, "." | ".." | "@" | "~"))
+            .collect::<Vec<_>>()
+            .join("/"),
+    }
 }
 
 /// Line starts, for turning byte offsets into 1-based line and column
@@ -453,7 +504,7 @@ fn comment_text(line: &str) -> Option<&str> {
 }
 
 /// `retrace: keep-file` in a comment within the first 5 lines.
-fn keeps_file(text: &str) -> bool {
+pub fn keeps_file(text: &str) -> bool {
     text.lines()
         .take(5)
         .any(|l| comment_text(l).is_some_and(|c| c.contains("retrace: keep-file")))
@@ -492,15 +543,18 @@ fn kept_lines(text: &str) -> HashSet<usize> {
     out
 }
 
-/// A unified diff with `a/` and `b/` prefixes, as `git apply` reads it.
-fn unified_diff(path: &str, old: &str, new: &str) -> String {
+/// The body of a unified diff (`---`/`+++` and hunks) with `a/` and `b/`
+/// prefixes, as `git apply` reads it; the printer adds the `diff --git`
+/// and rename lines.
+fn unified_diff(old_path: &Path, new_path: &Path, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
-    let body = diff
-        .unified_diff()
+    diff.unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    format!("diff --git a/{path} b/{path}\n{body}")
+        .header(
+            &format!("a/{}", old_path.display()),
+            &format!("b/{}", new_path.display()),
+        )
+        .to_string()
 }
 
 /// Is this language's file parseable into a tree with this many errors?

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod engine;
 mod explain;
 pub mod lang;
+pub mod moves;
 pub mod project;
 pub mod report;
 pub mod rules;
@@ -25,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::cli::{Cli, Command, Options};
 use crate::engine::{Context, Mode};
-use crate::report::{Printer, Summary};
+use crate::report::{Movement, Printer, Summary};
 
 /// Files are processed in chunks in path order: each chunk in parallel,
 /// then printed, so output is ordered and memory stays bounded.
@@ -71,21 +72,34 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         summary.skipped.insert("excluded", walked.excluded);
     }
     let project = project::Project::new(&walked.files, &rules);
-    let context = Context::new(&rules, &project, mode)?;
+    // Every move is known before any content changes, so imports can follow.
+    let moves = moves::Moves::plan(&walked.files, &rules);
+    let context = Context::new(&rules, &project, &moves, mode)?;
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     for chunk in walked.files.chunks(CHUNK) {
         let outcomes: Vec<_> = chunk.par_iter().map(|e| context.process(e)).collect();
         for (entry, outcome) in chunk.iter().zip(&outcomes) {
+            let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
+                (Some(new), _) => Movement::To(new),
+                (None, Some((new, why))) => Movement::Blocked(new, why),
+                (None, None) => Movement::Stays,
+            };
             printer
-                .file(&entry.path, outcome, &mut summary)
+                .file(&entry.path, movement, outcome, &mut summary)
                 .context("cannot write output")?;
         }
+    }
+    if mode == Mode::Apply {
+        // After every content write: each file then moves by one rename.
+        moves.apply()?;
     }
     printer.finish(&summary).context("cannot write output")?;
 
     Ok(if summary.errors > 0 {
         ExitCode::from(2)
-    } else if mode == Mode::Check && (summary.rename_count() + summary.finding_count()) > 0 {
+    } else if mode == Mode::Check
+        && (summary.rename_count() + summary.finding_count() + summary.moves) > 0
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

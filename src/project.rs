@@ -41,7 +41,7 @@ fn within(name: &str, module: &str, sep: char) -> bool {
 impl Project {
     pub fn new(files: &[Entry], rules: &Rules) -> Project {
         let mut python_modules = HashSet::new();
-        for f in files.iter().filter(|f| f.lang == Lang::Python) {
+        for f in files.iter().filter(|f| f.lang == Some(Lang::Python)) {
             let mut parts: Vec<String> = f
                 .abs
                 .components()

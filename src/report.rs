@@ -11,6 +11,15 @@ use crate::cli::Format;
 use crate::engine::{Dropped, Mode, Occurrence, Outcome, Scanned};
 use crate::rules::Class;
 
+/// What happens to a file's path.
+#[derive(Clone, Copy, Debug)]
+pub enum Movement<'a> {
+    Stays,
+    To(&'a Path),
+    /// The move collided: not done, for this reason.
+    Blocked(&'a Path, &'a str),
+}
+
 /// Counts for the closing summary.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -22,6 +31,7 @@ pub struct Summary {
     pub kept: BTreeMap<&'static str, usize>,
     pub skipped: BTreeMap<&'static str, usize>,
     pub dropped: usize,
+    pub moves: usize,
     pub errors: usize,
 }
 
@@ -84,50 +94,77 @@ impl Printer {
         }
     }
 
-    /// Print one file's outcome and count it.
+    /// Print one file's outcome and its move, and count them.
     pub fn file(
         &mut self,
         path: &Path,
+        movement: Movement,
         outcome: &Outcome,
         summary: &mut Summary,
     ) -> io::Result<()> {
-        let path = path.display().to_string();
-        match outcome {
+        let shown = path.display().to_string();
+        let empty = Scanned::default();
+        let scanned = match outcome {
             Outcome::Failed(message) => {
                 summary.errors += 1;
                 self.out.flush()?;
                 eprintln!("retrace: {message}");
+                &empty
             }
             Outcome::Skipped(skip) => {
                 *summary.skipped.entry(skip.name()).or_default() += 1;
+                &empty
             }
+            Outcome::Other => &empty,
             Outcome::Scanned(s) => {
                 summary.add(s);
                 if let (Some(d), false) = (s.dropped, self.mode == Mode::Check) {
                     self.out.flush()?;
-                    eprintln!("retrace: {path}: {}", dropped_text(d));
+                    eprintln!("retrace: {shown}: {}", dropped_text(d));
                 }
-                match (self.format, self.mode) {
-                    (Format::Json, _) => self.json(&path, s)?,
-                    (Format::Human, Mode::Diff) => self.diff(s)?,
-                    (Format::Human, Mode::Check) => self.check(&path, s)?,
-                    (Format::Human, Mode::Apply) => {
-                        if !s.changes.is_empty() {
-                            writeln!(
-                                self.out,
-                                "{path}: {} renamed",
-                                plural(s.changes.len(), "name")
-                            )?;
-                        }
+                s
+            }
+        };
+        match movement {
+            Movement::Stays => {}
+            Movement::To(_) => summary.moves += 1,
+            Movement::Blocked(..) => *summary.findings.entry("collision").or_default() += 1,
+        }
+        match (self.format, self.mode) {
+            (Format::Json, _) => self.json(path, movement, scanned),
+            (Format::Human, Mode::Diff) => self.diff(path, movement, scanned),
+            (Format::Human, Mode::Check) => self.check(path, movement, scanned),
+            (Format::Human, Mode::Apply) => {
+                if !scanned.changes.is_empty() {
+                    let names = plural(scanned.changes.len(), "name");
+                    writeln!(self.out, "{shown}: {names} renamed")?;
+                }
+                match movement {
+                    Movement::To(new) => writeln!(self.out, "{shown}: moved to {}", new.display()),
+                    Movement::Blocked(new, why) => {
+                        writeln!(self.out, "{shown}: not moved to {}: {why}", new.display())
                     }
+                    Movement::Stays => Ok(()),
                 }
             }
         }
-        Ok(())
     }
 
-    fn diff(&mut self, s: &Scanned) -> io::Result<()> {
-        let Some(diff) = &s.diff else { return Ok(()) };
+    /// `diff --git`, rename lines for a move, then the hunks.
+    fn diff(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
+        let new = match movement {
+            Movement::To(new) => new,
+            _ => path,
+        };
+        if s.diff.is_none() && new == path {
+            return Ok(());
+        }
+        let (old, new) = (path.display(), new.display());
+        let mut diff = format!("diff --git a/{old} b/{new}\n");
+        if let Movement::To(_) = movement {
+            diff += &format!("rename from {old}\nrename to {new}\n");
+        }
+        diff += s.diff.as_deref().unwrap_or("");
         if !self.color {
             return self.out.write_all(diff.as_bytes());
         }
@@ -154,12 +191,28 @@ impl Printer {
         Ok(())
     }
 
-    fn check(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
+    fn check(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
+        let path = &path.display().to_string();
+        let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
+        match movement {
+            Movement::Stays => {}
+            Movement::To(new) => {
+                writeln!(
+                    self.out,
+                    "{bold}{path}:1:1:{reset} move {path} → {}",
+                    new.display()
+                )?;
+            }
+            Movement::Blocked(new, why) => writeln!(
+                self.out,
+                "{bold}{path}:1:1:{reset} collision {path} → {} reported: collision: {why}",
+                new.display()
+            )?,
+        }
         let kept = s.kept.iter().filter(|_| self.verbose);
         let mut all: Vec<&Occurrence> = s.changes.iter().chain(&s.findings).chain(kept).collect();
         all.sort_by_key(|o| (o.line, o.column));
         for o in all {
-            let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
             write!(
                 self.out,
                 "{bold}{path}:{}:{}:{reset} {} {} → {} ({})",
@@ -182,7 +235,26 @@ impl Printer {
         Ok(())
     }
 
-    fn json(&mut self, path: &str, s: &Scanned) -> io::Result<()> {
+    fn json(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
+        let path = &path.display().to_string();
+        let value = match movement {
+            Movement::Stays => None,
+            Movement::To(new) => Some(json!({"type": "move", "path": path, "new_path": new})),
+            Movement::Blocked(new, why) => Some(json!({
+                "type": "finding",
+                "path": path,
+                "line": 1,
+                "column": 1,
+                "class": "collision",
+                "old": path,
+                "new": new,
+                "rule": "move",
+                "reason": format!("collision: {why}"),
+            })),
+        };
+        if let Some(value) = value {
+            writeln!(self.out, "{value}")?;
+        }
         for (kind, list) in [
             ("change", &s.changes),
             ("finding", &s.findings),
@@ -228,6 +300,7 @@ impl Printer {
                 "reasons": summary.reasons,
                 "skipped": summary.skipped,
                 "dropped": summary.dropped,
+                "moves": summary.moves,
                 "errors": summary.errors,
             });
             writeln!(self.out, "{value}")?;
@@ -304,6 +377,14 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
             "kept: {kept}{}\n",
             breakdown(s.kept.iter().map(|(k, n)| (k, *n)))
         );
+    }
+    if s.moves > 0 {
+        let verb = if mode == Mode::Apply {
+            "moved"
+        } else {
+            "to move"
+        };
+        out += &format!("moves: {} {verb}\n", plural(s.moves, "file"));
     }
     if s.dropped > 0 {
         out += &format!(

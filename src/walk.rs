@@ -12,7 +12,12 @@ use crate::rules::Rules;
 pub struct Entry {
     pub path: PathBuf,
     pub abs: PathBuf,
-    pub lang: Lang,
+    /// None for files of other languages: never read, but they move with
+    /// their directory.
+    pub lang: Option<Lang>,
+    /// How many leading components of `path` belong to the PATH argument
+    /// it was found under: those never move.
+    pub fixed: usize,
 }
 
 /// What the walk found: files to process and paths it could not read.
@@ -51,6 +56,14 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
             walked.errors.push(format!("{}: {e}", root.display()));
             continue;
         }
+        // Below a directory argument every component may move; a file
+        // argument may move only by its own name.
+        let root_parts = display_path(root).components().count();
+        let fixed = if root.is_file() {
+            root_parts.saturating_sub(1)
+        } else {
+            root_parts
+        };
         let mut builder = ignore::WalkBuilder::new(root);
         // .gitignore applies even outside a git repository, as users expect.
         builder.require_git(false).follow_links(false);
@@ -65,18 +78,17 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
             if !dent.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
-            let Some(lang) = Lang::from_path(dent.path()) else {
-                continue;
-            };
+            let lang = Lang::from_path(dent.path());
             let abs = absolute(cwd, dent.path());
             if rules.excluded(&abs) {
-                walked.excluded += 1;
+                walked.excluded += usize::from(lang.is_some());
                 continue;
             }
             walked.files.push(Entry {
                 path: display_path(dent.path()),
                 abs,
                 lang,
+                fixed,
             });
         }
     }

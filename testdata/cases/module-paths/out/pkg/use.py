@@ -1,5 +1,5 @@
-import pkg.session
-from pkg.session import Trace
-from .session import end_trace
+import pkg.trace
+from pkg.trace import Trace
+from .trace import end_trace
 import sqlalchemy.orm.session
 from sqlalchemy.orm.session import sessionmaker

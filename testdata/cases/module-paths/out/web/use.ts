@@ -1,5 +1,5 @@
-import { Trace } from "./sessions";
-export { endTrace } from "../lib/sessions";
-const lazy = () => import("./sessions");
-const old = require("./sessions");
+import { Trace } from "./traces";
+export { endTrace } from "../lib/traces";
+const lazy = () => import("./traces");
+const old = require("./traces");
 import { getSession } from "next-auth/react";

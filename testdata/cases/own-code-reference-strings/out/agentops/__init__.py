@@ -1,3 +1,3 @@
-from agentops.session import Trace, end_trace
+from agentops.trace import Trace, end_trace
 
 __all__ = ["Trace", "end_trace"]

@@ -1,4 +1,4 @@
-from agentops.session import Trace
+from agentops.trace import Trace
 from sqlalchemy.orm import Session as DbSession
 
 
