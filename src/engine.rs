@@ -255,7 +255,13 @@ impl<'r> Context<'r> {
                             match self.module_owner(entry, lang, text, tree, &mut scopes, at) {
                                 Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
                                 None => {
-                                    match self.moves.blocked(&module_form(lang, tree, text, unit)) {
+                                    match self.moves.blocked(&module_form(
+                                        lang,
+                                        &entry.path,
+                                        tree,
+                                        text,
+                                        unit,
+                                    )) {
                                         Some(why) => {
                                             Verdict::Blocked(Reason::MoveBlocked(why.to_string()))
                                         }
@@ -453,24 +459,52 @@ enum Verdict {
     Kept(Reason),
 }
 
-/// The module a module-path unit names, as a path (`agentops/session`,
-/// `lib/sessions`), to find the move it depends on.
-fn module_form(lang: Lang, tree: &Tree, text: &str, unit: &Unit) -> String {
+/// The module a module-path unit names, as a path from the walk's root
+/// where it is relative (`from .session`, `'./sessions'`) and as written
+/// otherwise (`agentops/session`, `lib/sessions` for `@/lib/sessions`), to
+/// find the move it depends on.
+fn module_form(lang: Lang, file: &Path, tree: &Tree, text: &str, unit: &Unit) -> String {
     let node = tree
         .root_node()
         .descendant_for_byte_range(unit.range.start, unit.range.end);
-    let dotted = node
+    let written = node
         .and_then(|n| n.parent())
         .filter(|p| p.kind() == "dotted_name")
+        .map(|p| {
+            p.parent()
+                .filter(|r| r.kind() == "relative_import")
+                .unwrap_or(p)
+        })
         .map_or(&text[unit.range.clone()], |p| &text[p.byte_range()]);
-    match lang {
-        Lang::Python => dotted.trim_matches('.').replace('.', "/"),
-        _ => dotted
-            .split('/')
-            .filter(|s| !matches!(*s, "." | ".." | "@" | "~"))
-            .collect::<Vec<_>>()
-            .join("/"),
+    let (ups, rest): (usize, Vec<&str>) = match lang {
+        Lang::Python => {
+            let dots = written.len() - written.trim_start_matches('.').len();
+            (dots, written.trim_start_matches('.').split('.').collect())
+        }
+        _ if written.starts_with('.') => {
+            let parts: Vec<&str> = written.split('/').filter(|s| *s != ".").collect();
+            let ups = parts.iter().take_while(|s| **s == "..").count();
+            (ups + 1, parts[ups..].to_vec())
+        }
+        _ => (
+            0,
+            written
+                .split('/')
+                .filter(|s| !matches!(*s, "@" | "~"))
+                .collect(),
+        ),
+    };
+    let mut base: Vec<String> = Vec::new();
+    if ups > 0 {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        base = dir
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        base.truncate(base.len().saturating_sub(ups - 1));
     }
+    base.extend(rest.iter().filter(|s| !s.is_empty()).map(|s| s.to_string()));
+    base.join("/")
 }
 
 /// Line starts, for turning byte offsets into 1-based line and column

@@ -1,0 +1,1 @@
+from pkg.session import Session

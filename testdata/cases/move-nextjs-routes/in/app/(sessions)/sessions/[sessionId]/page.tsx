@@ -1,0 +1,3 @@
+export default function Page({ params }: { params: { sessionId: string } }) {
+  return <main>{params.sessionId}</main>;
+}

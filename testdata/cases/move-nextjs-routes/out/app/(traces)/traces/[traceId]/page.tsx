@@ -1,0 +1,3 @@
+export default function Page({ params }: { params: { traceId: string } }) {
+  return <main>{params.traceId}</main>;
+}

@@ -1,0 +1,3 @@
+from agentops.session import Session
+
+__all__ = ["Session"]

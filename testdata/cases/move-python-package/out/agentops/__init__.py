@@ -1,0 +1,3 @@
+from agentops.trace import Trace
+
+__all__ = ["Trace"]

@@ -1,0 +1,2 @@
+from sqlalchemy.orm.session import Session
+import flask.sessions

@@ -1,0 +1,1 @@
+export const storeSession = () => 1;

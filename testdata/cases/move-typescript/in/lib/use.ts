@@ -1,0 +1,3 @@
+import { listSessions } from "./sessions";
+import { storeSession } from "./store/sessions";
+export * from "./store/sessions/index";
