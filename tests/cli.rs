@@ -543,3 +543,117 @@ fn findings_and_kept_occurrences_explain_themselves_in_json() {
     assert_eq!(summary["findings"]["collision"], 1);
     assert_eq!(summary["kept"]["third-party"], 1);
 }
+
+/// An `apply` killed at any moment leaves every file exactly once, at its
+/// old or new path, with its old or new content; running `apply` again
+/// gives the same tree as an uninterrupted run. The only residue a kill
+/// can leave is a hidden `.retrace-*` temporary file, which is ignored here.
+#[test]
+fn interrupted_apply_never_leaves_a_mix_and_a_rerun_completes_it() {
+    let mut input = Tree::new();
+    for d in 0..20 {
+        for f in 0..50 {
+            let dir = if d % 2 == 0 {
+                format!("sessions{d}")
+            } else {
+                format!("pkg{d}")
+            };
+            let name = if f % 3 == 0 {
+                format!("session_{f}.py")
+            } else {
+                format!("m{f}.py")
+            };
+            let text = format!("# a session\nsession_{f} = 'session'\nx = 1\n");
+            input.insert(PathBuf::from(dir).join(name), text.into_bytes());
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("reference");
+    write_tree(&reference, &input);
+    assert!(retrace(&reference, &["apply"]).status.success());
+    let want = read_tree(&reference);
+    // Where each input file ends up, to check the invariant against.
+    let moved = |old: &Path| -> PathBuf {
+        let s = old
+            .to_string_lossy()
+            .replace("sessions", "traces")
+            .replace("session_", "trace_");
+        PathBuf::from(s)
+    };
+    assert!(
+        input.keys().all(|old| want.contains_key(&moved(old))),
+        "reference moved as expected"
+    );
+
+    let mut interrupted = 0;
+    for (i, delay_ms) in [2u64, 10, 30, 60, 120, 250].into_iter().enumerate() {
+        let work = tmp.path().join(format!("run{i}"));
+        write_tree(&work, &input);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_retrace"))
+            .args(["apply", "-j", "2"])
+            .current_dir(&work)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        interrupted += usize::from(!finished);
+
+        let got = read_tree(&work);
+        for (old, old_text) in &input {
+            let new = moved(old);
+            let here: Vec<&PathBuf> = [old, &new]
+                .into_iter()
+                .filter(|p| got.contains_key(*p))
+                .collect();
+            let here: Vec<&PathBuf> = if old == &new {
+                here[..1].to_vec()
+            } else {
+                here
+            };
+            assert_eq!(
+                here.len(),
+                1,
+                "{} exists {} times after a kill at {delay_ms} ms",
+                old.display(),
+                here.len()
+            );
+            let text = &got[here[0]];
+            assert!(
+                text == old_text || text == &want[&new],
+                "{}: a mix of contents",
+                here[0].display()
+            );
+        }
+        let unexpected: Vec<_> = got
+            .keys()
+            .filter(|p| {
+                !p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".retrace-")
+            })
+            .filter(|p| !input.contains_key(*p) && !want.contains_key(*p))
+            .collect();
+        assert!(unexpected.is_empty(), "unexpected files: {unexpected:?}");
+
+        assert!(retrace(&work, &["apply"]).status.success());
+        let mut after = read_tree(&work);
+        after.retain(|p, _| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".retrace-")
+        });
+        assert!(
+            tree_diff(&after, &want).is_none(),
+            "a rerun after a kill at {delay_ms} ms did not complete the job"
+        );
+    }
+    assert!(
+        interrupted >= 2,
+        "at least some runs must really be interrupted ({interrupted})"
+    );
+}
