@@ -2,7 +2,11 @@
 
 use std::fmt::Write;
 
+use std::path::Path;
+
 use crate::decide::{Matcher, Outcome};
+use crate::lang::Lang;
+use crate::moves;
 use crate::rules::{Class, Form, Policy, Rules};
 
 /// How the rules treat each name, in each class, and why.
@@ -11,6 +15,24 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
     for name in names {
         let everywhere = Matcher::new(rules, |_| false);
         let _ = writeln!(out, "{name}");
+        if name.contains('/') || Lang::from_path(Path::new(name)).is_some() {
+            let moved: Vec<String> = name
+                .split('/')
+                .map(|part| {
+                    moves::rename_component(&everywhere, part).unwrap_or_else(|| part.to_string())
+                })
+                .collect();
+            let moved = moved.join("/");
+            match moved == *name {
+                true => {
+                    let _ = writeln!(out, "  as a path: stays");
+                }
+                false => {
+                    let _ = writeln!(out, "  as a path: moves to {moved} (imports of it follow)");
+                }
+            }
+            continue;
+        }
         if let Some(pattern) = rules.kept(name) {
             let _ = writeln!(
                 out,

@@ -492,22 +492,37 @@ fn explain_says_what_and_why() {
         "{out}"
     );
     assert!(out.contains("user\n  unchanged: no rule matches"), "{out}");
+    let path = stdout(&retrace(
+        dir.path(),
+        &["explain", "app/sessions/[sessionId]/page.tsx"],
+    ));
+    assert!(
+        path.contains("as a path: moves to app/traces/[traceId]/page.tsx"),
+        "{path}"
+    );
 }
 
 #[test]
 fn apply_keeps_file_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = project(&[("run.py", "#!/usr/bin/env python3\nsession = 1\n")]);
+    let dir = project(&[
+        ("run.py", "#!/usr/bin/env python3\nsession = 1\n"),
+        ("session_tool.py", "#!/usr/bin/env python3\nx = 1\n"),
+    ]);
     let path = dir.path().join("run.py");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mover = dir.path().join("session_tool.py");
+    for p in [&path, &mover] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     assert!(retrace(dir.path(), &["apply"]).status.success());
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-        0o755
-    );
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o755);
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("trace = 1"));
+    // A moved file keeps its mode too.
+    assert_eq!(mode(&dir.path().join("trace_tool.py")), 0o755);
+    assert!(!mover.exists());
 }
 
 #[test]

@@ -82,26 +82,50 @@ fn apply_on_the_corpus_breaks_nothing() {
     copy_tree(&corpus, &work);
     let before = files(&work);
 
+    // Where each file goes: the moves `check` plans.
+    let planned = Command::new(env!("CARGO_BIN_EXE_retrace"))
+        .args(["check", "--format", "json"])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    let mut moves: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for line in String::from_utf8(planned.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "move" {
+            let path = |k: &str| PathBuf::from(v[k].as_str().unwrap());
+            moves.insert(path("path"), path("new_path"));
+        }
+    }
+
     let summary = retrace(&work, "apply");
     let after = files(&work);
-    let changed: Vec<&PathBuf> = after
+    let new_path = |old: &PathBuf| moves.get(old).cloned().unwrap_or_else(|| old.clone());
+    assert_eq!(after.len(), before.len(), "no file lost or added");
+    // (old path, new path) of every file whose content or place changed.
+    let changed: Vec<(&PathBuf, PathBuf)> = before
         .keys()
-        .filter(|p| before.get(*p) != after.get(*p))
+        .map(|old| (old, new_path(old)))
+        .filter(|(old, new)| *old != new || before.get(*old) != after.get(new))
         .collect();
     assert!(!changed.is_empty(), "the corpus has sessions to rename");
+    assert!(
+        changed.iter().all(|(_, new)| after.contains_key(new)),
+        "every file is where the plan put it"
+    );
 
+    let text =
+        |t: &BTreeMap<PathBuf, Vec<u8>>, p: &PathBuf| String::from_utf8(t[p].clone()).unwrap();
     let mut new_errors = Vec::new();
-    for path in &changed {
-        let Some(lang) = Lang::from_path(path) else {
+    for (old, new) in &changed {
+        let Some(lang) = Lang::from_path(old) else {
             continue;
         };
-        let text = |t: &BTreeMap<PathBuf, Vec<u8>>| String::from_utf8(t[*path].clone()).unwrap();
         let (b, a) = (
-            syntax_errors(lang, &text(&before)).unwrap(),
-            syntax_errors(lang, &text(&after)).unwrap(),
+            syntax_errors(lang, &text(&before, old)).unwrap(),
+            syntax_errors(lang, &text(&after, new)).unwrap(),
         );
         if a > b {
-            new_errors.push(format!("{}: {b} → {a}", path.display()));
+            new_errors.push(format!("{}: {b} → {a}", new.display()));
         }
     }
     assert!(
@@ -110,20 +134,22 @@ fn apply_on_the_corpus_breaks_nothing() {
         new_errors.join("\n")
     );
 
-    let py: Vec<&PathBuf> = changed
+    let py: Vec<&(&PathBuf, PathBuf)> = changed
         .iter()
-        .copied()
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .filter(|(old, _)| old.extension().is_some_and(|e| e == "py"))
         .collect();
     let original = tmp.path().join("original");
     copy_tree(&corpus, &original);
-    let compiled_before = compiling(&original, &py);
-    let compiled_after = compiling(&work, &py);
+    let compiled_before = compiling(
+        &original,
+        &py.iter().map(|(old, _)| *old).collect::<Vec<_>>(),
+    );
+    let compiled_after = compiling(&work, &py.iter().map(|(_, new)| new).collect::<Vec<_>>());
     let broken: Vec<_> = py
         .iter()
         .zip(compiled_before.iter().zip(&compiled_after))
         .filter(|(_, (b, a))| **b && !**a)
-        .map(|(p, _)| p.display().to_string())
+        .map(|((_, new), _)| new.display().to_string())
         .collect();
     assert!(
         broken.is_empty(),
@@ -134,29 +160,35 @@ fn apply_on_the_corpus_breaks_nothing() {
     // No identifier bound by a third-party import was renamed: per changed
     // file, the third-party import bindings (name, module) and the number of
     // identifiers resolving to each are the same before and after.
-    let rules =
-        retrace::rules::load(&[retrace::rules::Source::Bundled { base: work.clone() }]).unwrap();
-    let walked = retrace::walk::walk(std::slice::from_ref(&work), &rules, &work);
-    let project = retrace::project::Project::new(&walked.files, &rules);
+    // Each side is judged by its own tree: the before text by the original
+    // tree (where `agentops/session.py` exists), the after text by the result.
+    let project_of = |root: &PathBuf| {
+        let rules = retrace::rules::load(&[retrace::rules::Source::Bundled { base: root.clone() }]);
+        let rules = rules.unwrap();
+        let walked = retrace::walk::walk(std::slice::from_ref(root), &rules, root);
+        retrace::project::Project::new(&walked.files, &rules)
+    };
+    let (project_before, project_after) = (project_of(&original), project_of(&work));
     let mut checked = (0, 0);
     let mut touched = Vec::new();
-    for path in &changed {
+    for (old, new) in &changed {
         let Some(lang @ (Lang::Python | Lang::TypeScript | Lang::Tsx | Lang::JavaScript)) =
-            Lang::from_path(path)
+            Lang::from_path(old)
         else {
             continue;
         };
-        let abs = work.join(path);
-        let uses = |t: &BTreeMap<PathBuf, Vec<u8>>| {
-            let text = String::from_utf8(t[*path].clone()).unwrap();
-            let tree = retrace::lang::parse(lang, &text).unwrap();
-            retrace::scope::Scopes::build(lang, &tree, &text, &project, &abs)
+        let uses = |t: &BTreeMap<PathBuf, Vec<u8>>, p: &PathBuf, root: &PathBuf, project| {
+            let source = text(t, p);
+            let tree = retrace::lang::parse(lang, &source).unwrap();
+            let abs = root.join(p);
+            retrace::scope::Scopes::build(lang, &tree, &source, project, &abs)
                 .third_party_uses(&tree)
         };
-        let (b, a) = (uses(&before), uses(&after));
+        let b = uses(&before, old, &original, &project_before);
+        let a = uses(&after, new, &work, &project_after);
         checked = (checked.0 + 1, checked.1 + b.values().sum::<usize>());
         if a != b {
-            touched.push(format!("{}: {b:?} → {a:?}", path.display()));
+            touched.push(format!("{}: {b:?} → {a:?}", new.display()));
         }
     }
     assert!(
@@ -164,21 +196,29 @@ fn apply_on_the_corpus_breaks_nothing() {
         "third-party names changed:\n{}",
         touched.join("\n")
     );
-    println!(
-        "third-party: {} changed files checked, {} identifiers bound by third-party imports, none renamed",
-        checked.0, checked.1
-    );
 
     let again = retrace(&work, "apply");
     assert_eq!(files(&work), after, "a second apply changed files");
     assert!(again.contains(" 0 changed"), "{again}");
 
     println!(
-        "corpus: {} files changed ({} Python, all compile)",
+        "corpus: {} files changed or moved ({} moved; {} Python, all compile)",
         changed.len(),
+        moves.len(),
         py.len()
     );
-    let counts = ["files:", "renames:", "findings:", "kept:", "dropped:"];
+    println!(
+        "third-party: {} changed files checked, {} identifiers bound by third-party imports, none renamed",
+        checked.0, checked.1
+    );
+    let counts = [
+        "files:",
+        "renames:",
+        "findings:",
+        "kept:",
+        "moves:",
+        "dropped:",
+    ];
     for line in summary
         .lines()
         .filter(|l| counts.iter().any(|c| l.starts_with(c)))
