@@ -4,6 +4,7 @@
 
 use tree_sitter::Node;
 
+use super::in_query_chain;
 use super::python::QUERY_METHODS;
 use super::{child_at, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
@@ -102,36 +103,14 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 "from" | "table" if !object_text.starts_with(|c: char| c.is_uppercase()) => {
                     StringUse::Code(Shape::Text)
                 }
-                m if QUERY_METHODS.contains(&m) && in_query_chain(function, text) => {
+                m if QUERY_METHODS.contains(&m)
+                    && in_query_chain(function, text, &[".from", ".table"]) =>
+                {
                     StringUse::Code(Shape::Text)
                 }
                 _ => StringUse::Sql,
             }
         }
         _ => StringUse::Sql,
-    }
-}
-
-/// Is this call part of a query started by `.from(…)` / `.table(…)`?
-fn in_query_chain(function: Node, text: &str) -> bool {
-    let mut n = function;
-    loop {
-        let next = match n.kind() {
-            "member_expression" => n.child_by_field_name("object"),
-            "call_expression" => {
-                let f = n.child_by_field_name("function");
-                let called = f.map(|f| &text[f.byte_range()]);
-                if called.is_some_and(|c| c.ends_with(".from") || c.ends_with(".table")) {
-                    return true;
-                }
-                f
-            }
-            "await_expression" | "non_null_expression" => n.named_child(0),
-            _ => None,
-        };
-        match next {
-            Some(next) => n = next,
-            None => return false,
-        }
     }
 }

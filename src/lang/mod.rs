@@ -370,6 +370,32 @@ pub fn looks_like_sql(text: &str) -> bool {
     }
 }
 
+/// Is this call part of a query started by one of `starters` (`.from`,
+/// `.table`), following the method chain down through its receivers?
+/// Works on both grammars' node kinds.
+fn in_query_chain(function: Node, text: &str, starters: &[&str]) -> bool {
+    let mut n = function;
+    loop {
+        let next = match n.kind() {
+            "member_expression" | "attribute" => n.child_by_field_name("object"),
+            "call_expression" | "call" => {
+                let f = n.child_by_field_name("function");
+                let called = f.map(|f| &text[f.byte_range()]);
+                if called.is_some_and(|c| starters.iter().any(|s| c.ends_with(s))) {
+                    return true;
+                }
+                f
+            }
+            "await_expression" | "non_null_expression" => n.named_child(0),
+            _ => None,
+        };
+        match next {
+            Some(next) => n = next,
+            None => return false,
+        }
+    }
+}
+
 /// The child of `node` that contains byte `at`, if any.
 fn child_at(node: Node, at: usize) -> Option<Node> {
     let mut cursor = node.walk();

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, Env, Shape, StringUse, Unit};
+use super::{child_at, in_query_chain, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
@@ -109,7 +109,10 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                     return StringUse::Code(Shape::Text)
                 }
                 ("table" | "from_", 0) => return StringUse::Code(Shape::Text),
-                (q, 0) if QUERY_METHODS.contains(&q) && in_query_chain(function, text) => {
+                (q, 0)
+                    if QUERY_METHODS.contains(&q)
+                        && in_query_chain(function, text, &[".table", ".from_"]) =>
+                {
                     return StringUse::Code(Shape::Text)
                 }
                 _ => {}
@@ -146,29 +149,6 @@ pub const QUERY_METHODS: [&str; 22] = [
     "match",
     "upsert",
 ];
-
-/// Is this call part of a query started by `.table(…)` / `.from_(…)`?
-fn in_query_chain(function: Node, text: &str) -> bool {
-    let mut n = function;
-    loop {
-        let next = match n.kind() {
-            "attribute" => n.child_by_field_name("object"),
-            "call" => {
-                let f = n.child_by_field_name("function");
-                let called = f.map(|f| &text[f.byte_range()]);
-                if called.is_some_and(|c| c.ends_with(".table") || c.ends_with(".from_")) {
-                    return true;
-                }
-                f
-            }
-            _ => None,
-        };
-        match next {
-            Some(next) => n = next,
-            None => return false,
-        }
-    }
-}
 
 /// The position of `arg` among the positional arguments.
 fn argument_index(arguments: Node, arg: Node) -> usize {
