@@ -8,6 +8,7 @@ pub mod decide;
 pub mod edit;
 pub mod engine;
 mod explain;
+pub mod formats;
 pub mod lang;
 pub mod moves;
 pub mod project;

@@ -1,5 +1,5 @@
-//! Printing: diffs, findings, JSON lines and the summary. No decisions are
-//! made here; everything printed was decided by the engine.
+//! Printing: diffs, per-file records in each format, and the summary. No
+//! decisions are made here; everything printed was decided by the engine.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::cli::Format;
-use crate::engine::{Dropped, Mode, Occurrence, Outcome, Scanned};
+use crate::engine::{Dropped, Mode, Outcome, Scanned};
+use crate::formats::{self, Kind, Record};
 use crate::rules::Class;
 
 /// What happens to a file's path.
@@ -71,6 +72,8 @@ impl Summary {
 
 pub struct Printer {
     format: Format,
+    /// SARIF results, written as one log at the end.
+    sarif: Vec<serde_json::Value>,
     verbose: bool,
     color: bool,
     mode: Mode,
@@ -87,6 +90,7 @@ impl Printer {
     pub fn new(format: Format, color: bool, verbose: bool, mode: Mode) -> Printer {
         Printer {
             format,
+            sarif: Vec::new(),
             verbose,
             color,
             mode,
@@ -130,10 +134,42 @@ impl Printer {
             Movement::To(_) => summary.moves += 1,
             Movement::Blocked(..) => *summary.findings.entry("collision").or_default() += 1,
         }
+        let shown_path = shown.as_str();
+        let records = || formats::records(path, movement, scanned).into_iter();
+        let reported = |r: &Record| r.kind != Kind::Kept;
         match (self.format, self.mode) {
-            (Format::Json, _) => self.json(path, movement, scanned),
+            (Format::Json, _) => {
+                for r in records() {
+                    writeln!(self.out, "{}", formats::json_line(shown_path, &r))?;
+                }
+                Ok(())
+            }
+            (Format::Github, _) => {
+                for r in records().filter(reported) {
+                    writeln!(self.out, "{}", formats::github_line(shown_path, &r))?;
+                }
+                Ok(())
+            }
+            (Format::Sarif, _) => {
+                let results = records()
+                    .filter(reported)
+                    .map(|r| formats::sarif_result(shown_path, &r));
+                self.sarif.extend(results);
+                Ok(())
+            }
             (Format::Human, Mode::Diff) => self.diff(path, movement, scanned),
-            (Format::Human, Mode::Check) => self.check(path, movement, scanned),
+            (Format::Human, Mode::Check) => {
+                let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
+                for r in records().filter(|r| self.verbose || reported(r)) {
+                    let (line, column) = (r.line, r.column);
+                    writeln!(
+                        self.out,
+                        "{bold}{shown}:{line}:{column}:{reset} {}",
+                        r.message()
+                    )?;
+                }
+                Ok(())
+            }
             (Format::Human, Mode::Apply) => {
                 if !scanned.changes.is_empty() {
                     let names = plural(scanned.changes.len(), "name");
@@ -191,106 +227,16 @@ impl Printer {
         Ok(())
     }
 
-    fn check(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
-        let path = &path.display().to_string();
-        let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
-        match movement {
-            Movement::Stays => {}
-            Movement::To(new) => {
-                writeln!(
-                    self.out,
-                    "{bold}{path}:1:1:{reset} move {path} → {}",
-                    new.display()
-                )?;
-            }
-            Movement::Blocked(new, why) => writeln!(
-                self.out,
-                "{bold}{path}:1:1:{reset} collision {path} → {} reported: collision: {why}",
-                new.display()
-            )?,
-        }
-        let kept = s.kept.iter().filter(|_| self.verbose);
-        let mut all: Vec<&Occurrence> = s.changes.iter().chain(&s.findings).chain(kept).collect();
-        all.sort_by_key(|o| (o.line, o.column));
-        for o in all {
-            write!(
-                self.out,
-                "{bold}{path}:{}:{}:{reset} {} {} → {} ({})",
-                o.line,
-                o.column,
-                o.kind(),
-                o.old,
-                o.new,
-                o.rule
-            )?;
-            match &o.reason {
-                Some(r) if r.is_kept() => writeln!(self.out, " kept: {r}")?,
-                Some(r) => writeln!(self.out, " reported: {r}")?,
-                None => writeln!(self.out)?,
-            }
-        }
-        if let Some(d) = s.dropped {
-            writeln!(self.out, "{path}: {}", dropped_text(d))?;
-        }
-        Ok(())
-    }
-
-    fn json(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
-        let path = &path.display().to_string();
-        let value = match movement {
-            Movement::Stays => None,
-            Movement::To(new) => Some(json!({"type": "move", "path": path, "new_path": new})),
-            Movement::Blocked(new, why) => Some(json!({
-                "type": "finding",
-                "path": path,
-                "line": 1,
-                "column": 1,
-                "class": "collision",
-                "old": path,
-                "new": new,
-                "rule": "move",
-                "reason": format!("collision: {why}"),
-            })),
-        };
-        if let Some(value) = value {
-            writeln!(self.out, "{value}")?;
-        }
-        for (kind, list) in [
-            ("change", &s.changes),
-            ("finding", &s.findings),
-            ("kept", &s.kept),
-        ] {
-            for o in list {
-                let value = json!({
-                    "type": kind,
-                    "path": path,
-                    "line": o.line,
-                    "column": o.column,
-                    "class": o.kind(),
-                    "old": o.old,
-                    "new": o.new,
-                    "rule": o.rule,
-                    "reason": o.reason.as_ref().map(|r| r.to_string()),
-                });
-                writeln!(self.out, "{value}")?;
-            }
-        }
-        if let Some(d) = s.dropped {
-            let value = json!({
-                "type": "dropped",
-                "path": path,
-                "errors_before": d.errors_before,
-                "errors_after": d.errors_after,
-            });
-            writeln!(self.out, "{value}")?;
-        }
-        Ok(())
-    }
-
     /// The closing summary: on stderr for `diff`, so the patch stays clean.
     pub fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if self.format == Format::Sarif {
+            let log = formats::sarif_log(std::mem::take(&mut self.sarif));
+            serde_json::to_writer_pretty(&mut self.out, &log)?;
+            writeln!(self.out)?;
+        }
         if self.format == Format::Json {
             let value = json!({
+                "version": formats::JSON_VERSION,
                 "type": "summary",
                 "files_scanned": summary.scanned,
                 "files_changed": summary.changed,
@@ -307,7 +253,8 @@ impl Printer {
             return self.out.flush();
         }
         let text = summary_text(summary, self.mode);
-        if self.mode == Mode::Diff {
+        // Machine formats keep stdout for themselves; people read stderr.
+        if self.mode == Mode::Diff || matches!(self.format, Format::Sarif | Format::Github) {
             self.out.flush()?;
             eprint!("{text}");
             Ok(())

@@ -672,3 +672,100 @@ fn interrupted_apply_never_leaves_a_mix_and_a_rerun_completes_it() {
         "at least some runs must really be interrupted ({interrupted})"
     );
 }
+
+/// A project with one of each kind of record: a rename, a reported string,
+/// a compound, a collision and a move.
+fn everything() -> tempfile::TempDir {
+    project(&[
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/session.py",
+            "from opentelemetry import trace\n\n\ndef end(session, session_id):\n    return 'session', sessionmaker\n",
+        ),
+    ])
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    // The published schema's `language` patterns have a stray `]` (an
+    // erratum) that regex engines reject; those patterns are removed
+    // (retrace never writes `language`) and every other rule is kept.
+    const ERRATUM: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    let mut schema = schema;
+    let mut removed = 0;
+    for def in schema["definitions"].as_object_mut().unwrap().values_mut() {
+        let language = def
+            .pointer_mut("/properties/language")
+            .and_then(|l| l.as_object_mut());
+        if let Some(language) = language.filter(|l| l.get("pattern").is_some_and(|p| p == ERRATUM))
+        {
+            language.remove("pattern");
+            removed += 1;
+        }
+    }
+    assert!(removed > 0, "the erratum is where it was");
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let dir = everything();
+    let out = retrace(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["collision", "compound", "move", "rename", "reported"]
+            .into_iter()
+            .collect()
+    );
+    let rename = results.iter().find(|r| r["ruleId"] == "rename").unwrap();
+    let replacement = &rename["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "trace_id");
+    assert_eq!(
+        rename["locations"][0]["physicalLocation"]["region"]["startLine"],
+        4
+    );
+    // Validation must be able to fail: a result without a message is invalid.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn github_output_is_workflow_commands() {
+    let dir = everything();
+    let out = retrace(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let want = "\
+::error file=pkg/session.py,line=1,col=1,title=retrace move::move pkg/session.py → pkg/trace.py
+::error file=pkg/session.py,line=4,col=9,title=retrace collision::collision session → trace (session→trace) reported: collision with trace at pkg/session.py:1:27
+::error file=pkg/session.py,line=4,col=18,title=retrace rename::code session_id → trace_id (session→trace)
+::warning file=pkg/session.py,line=5,col=13,title=retrace reported::string session → trace (session→trace) reported: string policy: report
+::warning file=pkg/session.py,line=5,col=23,title=retrace compound::code sessionmaker → tracemaker (session→trace) reported: compound
+";
+    assert_eq!(stdout(&out), want);
+    assert!(
+        stderr(&out).contains("findings: 3"),
+        "the summary goes to stderr: {}",
+        stderr(&out)
+    );
+}

@@ -93,7 +93,7 @@ fn apply_on_the_corpus_breaks_nothing() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         if v["type"] == "move" {
             let path = |k: &str| PathBuf::from(v[k].as_str().unwrap());
-            moves.insert(path("path"), path("new_path"));
+            moves.insert(path("path"), path("new"));
         }
     }
 

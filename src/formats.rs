@@ -1,0 +1,268 @@
+//! Output formats for `check` and `diff`: one list of records per file,
+//! rendered as human lines, JSON Lines, GitHub workflow commands or SARIF.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::engine::{Occurrence, Scanned};
+use crate::report::Movement;
+
+/// The JSON Lines format's version: bumped on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A rename made (apply) or pending (diff, check).
+    Change,
+    /// Reported and left alone: fails `check`.
+    Finding,
+    /// Kept on purpose (third-party, keep lists): explained, never a finding.
+    Kept,
+    /// A file move made or pending.
+    Move,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Change => "change",
+            Kind::Finding => "finding",
+            Kind::Kept => "kept",
+            Kind::Move => "move",
+        }
+    }
+}
+
+/// One line of output about one place in one file.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub kind: Kind,
+    pub line: usize,
+    pub column: usize,
+    /// code, comment, string, collision, move or dropped.
+    pub class: &'static str,
+    pub old: String,
+    pub new: String,
+    pub rule: String,
+    pub reason: Option<String>,
+}
+
+impl Record {
+    fn occurrence(kind: Kind, o: &Occurrence) -> Record {
+        Record {
+            kind,
+            line: o.line,
+            column: o.column,
+            class: o.kind(),
+            old: o.old.clone(),
+            new: o.new.clone(),
+            rule: o.rule.clone(),
+            reason: o.reason.as_ref().map(ToString::to_string),
+        }
+    }
+
+    fn file(
+        kind: Kind,
+        class: &'static str,
+        path: &Path,
+        new: &Path,
+        reason: Option<String>,
+    ) -> Record {
+        Record {
+            kind,
+            line: 1,
+            column: 1,
+            class,
+            old: path.display().to_string(),
+            new: new.display().to_string(),
+            rule: String::new(),
+            reason,
+        }
+    }
+
+    /// The SARIF rule (and GitHub title) this record falls under.
+    pub fn rule_id(&self) -> &'static str {
+        match (self.kind, self.class) {
+            (Kind::Change, _) => "rename",
+            (Kind::Move, _) => "move",
+            (_, "collision") => "collision",
+            (_, "dropped") => "dropped",
+            _ if self.reason.as_deref() == Some("compound") => "compound",
+            _ => "reported",
+        }
+    }
+
+    /// Warnings for what a person should look at; errors for what is left
+    /// to do or cannot be done.
+    fn level(&self) -> &'static str {
+        match self.rule_id() {
+            "reported" | "compound" => "warning",
+            _ => "error",
+        }
+    }
+
+    /// `code session_id → trace_id (session→trace) reported: …`
+    pub fn message(&self) -> String {
+        let mut text = if self.class == "dropped" {
+            "dropped".to_string()
+        } else {
+            format!("{} {} → {}", self.class, self.old, self.new)
+        };
+        if !self.rule.is_empty() {
+            text += &format!(" ({})", self.rule);
+        }
+        match (&self.reason, self.kind) {
+            (Some(r), Kind::Kept) => text += &format!(" kept: {r}"),
+            (Some(r), _) if self.class == "dropped" => text += &format!(": {r}"),
+            (Some(r), _) => text += &format!(" reported: {r}"),
+            (None, _) => {}
+        }
+        text
+    }
+}
+
+/// Everything to say about one file, in position order.
+pub fn records(path: &Path, movement: Movement, s: &Scanned) -> Vec<Record> {
+    let mut out = Vec::new();
+    match movement {
+        Movement::Stays => {}
+        Movement::To(new) => out.push(Record::file(Kind::Move, "move", path, new, None)),
+        Movement::Blocked(new, why) => out.push(Record::file(
+            Kind::Finding,
+            "collision",
+            path,
+            new,
+            Some(format!("collision: {why}")),
+        )),
+    }
+    let mut occurrences: Vec<Record> = s
+        .changes
+        .iter()
+        .map(|o| Record::occurrence(Kind::Change, o))
+        .chain(
+            s.findings
+                .iter()
+                .map(|o| Record::occurrence(Kind::Finding, o)),
+        )
+        .chain(s.kept.iter().map(|o| Record::occurrence(Kind::Kept, o)))
+        .collect();
+    occurrences.sort_by_key(|r| (r.line, r.column));
+    out.extend(occurrences);
+    if let Some(d) = s.dropped {
+        let why = format!(
+            "the rewrite would not parse ({} syntax errors before, {} after)",
+            d.errors_before, d.errors_after
+        );
+        out.push(Record::file(
+            Kind::Finding,
+            "dropped",
+            path,
+            path,
+            Some(why),
+        ));
+    }
+    out
+}
+
+pub fn json_line(path: &str, r: &Record) -> Value {
+    json!({
+        "version": JSON_VERSION,
+        "type": r.kind.name(),
+        "path": path,
+        "line": r.line,
+        "column": r.column,
+        "class": r.class,
+        "old": r.old,
+        "new": r.new,
+        "rule": r.rule,
+        "reason": r.reason,
+    })
+}
+
+/// A GitHub Actions workflow command that annotates the line:
+/// `::error file=…,line=…,col=…,title=…::message`.
+pub fn github_line(path: &str, r: &Record) -> String {
+    format!(
+        "::{} file={},line={},col={},title={}::{}",
+        r.level(),
+        escape_property(path),
+        r.line,
+        r.column,
+        escape_property(&format!("retrace {}", r.rule_id())),
+        escape_data(&r.message())
+    )
+}
+
+// Workflow command escaping, as the GitHub Actions toolkit does it.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One SARIF result; renames carry a fix with their replacement.
+pub fn sarif_result(path: &str, r: &Record) -> Value {
+    let uri = path.replace('\\', "/");
+    let region = json!({
+        "startLine": r.line,
+        "startColumn": r.column,
+        "endLine": r.line,
+        "endColumn": r.column + r.old.chars().count(),
+    });
+    let mut result = json!({
+        "ruleId": r.rule_id(),
+        "level": r.level(),
+        "message": { "text": r.message() },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri },
+                "region": if r.kind == Kind::Move { json!({"startLine": 1}) } else { region.clone() },
+            }
+        }],
+    });
+    if r.kind == Kind::Change {
+        result["fixes"] = json!([{
+            "description": { "text": format!("rename {} to {}", r.old, r.new) },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri },
+                "replacements": [{
+                    "deletedRegion": region,
+                    "insertedContent": { "text": r.new },
+                }],
+            }],
+        }]);
+    }
+    result
+}
+
+/// The whole SARIF 2.1.0 log for a run's results.
+pub fn sarif_log(results: Vec<Value>) -> Value {
+    let rule = |id: &str, text: &str| json!({"id": id, "shortDescription": {"text": text}});
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "retrace",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": [
+                        rule("rename", "Old terminology the rules rename"),
+                        rule("move", "A file whose name the rules rename"),
+                        rule("collision", "A rename that would collide with an existing name or path"),
+                        rule("reported", "Old terminology the policy reports instead of renaming"),
+                        rule("compound", "The word inside a longer name"),
+                        rule("dropped", "A rewrite that would not parse"),
+                    ],
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
