@@ -39,7 +39,15 @@ pub enum Command {
     /// Write the changes and print a summary.
     Apply { paths: Vec<PathBuf> },
     /// Exit 1 if any change is pending or any finding is reported.
-    Check { paths: Vec<PathBuf> },
+    Check {
+        paths: Vec<PathBuf>,
+        /// Fail only on findings not recorded in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record today's findings in FILE (default .retrace-baseline.json) and exit 0.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = ".retrace-baseline.json")]
+        write_baseline: Option<PathBuf>,
+    },
     /// Show how the rules treat each NAME, and why.
     Explain {
         #[arg(required = true, value_name = "NAME")]
@@ -106,7 +114,7 @@ impl Options {
     /// The PATH arguments, `.` when none.
     pub fn paths(&self) -> Vec<PathBuf> {
         let given = match &self.command {
-            Command::Diff { paths } | Command::Apply { paths } | Command::Check { paths } => {
+            Command::Diff { paths } | Command::Apply { paths } | Command::Check { paths, .. } => {
                 paths.clone()
             }
             _ => Vec::new(),

@@ -2,6 +2,7 @@
 //! repositories. `run` is the whole program: options → rules → walk →
 //! per-file engine (in parallel) → report in path order.
 
+pub mod baseline;
 pub mod case;
 pub mod cli;
 pub mod decide;
@@ -77,6 +78,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let moves = moves::Moves::plan(&walked.files, &rules);
     let context = Context::new(&rules, &project, &moves, mode)?;
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
+    let (baseline, write_baseline) = match &options.command {
+        Command::Check {
+            baseline,
+            write_baseline,
+            ..
+        } => (
+            baseline
+                .clone()
+                .or_else(|| rules.baseline.clone().filter(|b| b.exists())),
+            write_baseline.clone(),
+        ),
+        _ => (None, None),
+    };
+    if let (Some(file), None) = (&baseline, &write_baseline) {
+        printer.baseline = Some(baseline::Baseline::read(file)?);
+    }
+    if write_baseline.is_some() {
+        printer.collected = Some(Vec::new());
+    }
     for chunk in walked.files.chunks(CHUNK) {
         let outcomes: Vec<_> = chunk.par_iter().map(|e| context.process(e)).collect();
         for (entry, outcome) in chunk.iter().zip(&outcomes) {
@@ -95,12 +115,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         moves.apply()?;
     }
     printer.finish(&summary).context("cannot write output")?;
+    if let (Some(file), Some(entries)) = (&write_baseline, printer.collected.take()) {
+        let count = entries.len();
+        baseline::write(file, entries)?;
+        eprintln!("retrace: recorded {count} findings in {}", file.display());
+        return Ok(if summary.errors > 0 {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let pending = match printer.baseline {
+        Some(_) => summary.new_findings,
+        None => summary.rename_count() + summary.finding_count() + summary.moves,
+    };
 
     Ok(if summary.errors > 0 {
         ExitCode::from(2)
-    } else if mode == Mode::Check
-        && (summary.rename_count() + summary.finding_count() + summary.moves) > 0
-    {
+    } else if mode == Mode::Check && pending > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

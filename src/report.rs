@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
 use crate::engine::{Dropped, Mode, Outcome, Scanned};
 use crate::formats::{self, Kind, Record};
@@ -34,6 +35,8 @@ pub struct Summary {
     pub dropped: usize,
     pub moves: usize,
     pub errors: usize,
+    /// With a baseline: findings it does not hold.
+    pub new_findings: usize,
 }
 
 impl Summary {
@@ -72,6 +75,10 @@ impl Summary {
 
 pub struct Printer {
     format: Format,
+    /// `check --baseline`: findings it holds are not reported.
+    pub baseline: Option<Baseline>,
+    /// `check --write-baseline`: every finding, to record.
+    pub collected: Option<Vec<Entry>>,
     /// SARIF results, written as one log at the end.
     sarif: Vec<serde_json::Value>,
     verbose: bool,
@@ -90,6 +97,8 @@ impl Printer {
     pub fn new(format: Format, color: bool, verbose: bool, mode: Mode) -> Printer {
         Printer {
             format,
+            baseline: None,
+            collected: None,
             sarif: Vec::new(),
             verbose,
             color,
@@ -135,8 +144,21 @@ impl Printer {
             Movement::Blocked(..) => *summary.findings.entry("collision").or_default() += 1,
         }
         let shown_path = shown.as_str();
-        let records = || formats::records(path, movement, scanned).into_iter();
         let reported = |r: &Record| r.kind != Kind::Kept;
+        let mut all = formats::records(path, movement, scanned);
+        if let Some(collected) = &mut self.collected {
+            collected.extend(
+                all.iter()
+                    .filter(|r| reported(r))
+                    .map(|r| Entry::of(shown_path, r)),
+            );
+        }
+        if let Some(baseline) = &mut self.baseline {
+            // Findings the baseline holds are neither printed nor counted as new.
+            all.retain(|r| !reported(r) || !baseline.consume(&Entry::of(shown_path, r)));
+            summary.new_findings += all.iter().filter(|r| reported(r)).count();
+        }
+        let records = || all.iter().cloned();
         match (self.format, self.mode) {
             (Format::Json, _) => {
                 for r in records() {
@@ -229,6 +251,33 @@ impl Printer {
 
     /// The closing summary: on stderr for `diff`, so the patch stays clean.
     pub fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if let Some(baseline) = &self.baseline {
+            let stale = baseline.stale();
+            for e in &stale {
+                match self.format {
+                    Format::Json => {
+                        let value = json!({"version": formats::JSON_VERSION, "type": "stale", "path": e.path,
+                            "class": e.class, "old": e.old, "new": e.new, "rule": e.rule, "fingerprint": e.fingerprint});
+                        writeln!(self.out, "{value}")?;
+                    }
+                    _ => writeln!(
+                        self.out,
+                        "{}: stale baseline entry: {} {} → {} no longer occurs (--write-baseline drops it)",
+                        e.path, e.class, e.old, e.new
+                    )?,
+                }
+            }
+            let line = format!(
+                "baseline: {} matched, {} new, {} stale\n",
+                baseline.matched,
+                summary.new_findings,
+                stale.len()
+            );
+            match self.format {
+                Format::Human => self.out.write_all(line.as_bytes())?,
+                _ => eprint!("{line}"),
+            }
+        }
         if self.format == Format::Sarif {
             let log = formats::sarif_log(std::mem::take(&mut self.sarif));
             serde_json::to_writer_pretty(&mut self.out, &log)?;

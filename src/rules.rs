@@ -224,6 +224,8 @@ pub struct Rules {
     pub keep_modules: Vec<String>,
     pub first_party: Vec<String>,
     pub sources: Vec<String>,
+    /// `[check] baseline = true`: the baseline file `check` uses by default.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Rules {
@@ -326,6 +328,15 @@ struct RawFile {
     keep: RawKeep,
     #[serde(default)]
     project: RawProject,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    baseline: bool,
 }
 
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -429,6 +440,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut keep_names = Vec::new();
     let mut keep_modules = Vec::new();
     let mut first_party = Vec::new();
+    let mut baseline = None;
     for source in sources {
         let (text, base) = match source {
             Source::File { path, base } => (
@@ -465,6 +477,9 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_names.extend(raw.keep.names);
         keep_modules.extend(raw.keep.modules);
         first_party.extend(raw.project.first_party);
+        if raw.check.baseline {
+            baseline = Some(base.join(crate::baseline::DEFAULT_FILE));
+        }
     }
     let policy = Policy::default().overlay(&policy);
     for r in &mut renames {
@@ -483,6 +498,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_modules,
         first_party,
         sources: sources.iter().map(Source::name).collect(),
+        baseline,
     };
     check_conflicts(&rules.renames)?;
     check_chains(&rules)?;

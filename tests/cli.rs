@@ -769,3 +769,90 @@ fn github_output_is_workflow_commands() {
         stderr(&out)
     );
 }
+
+#[test]
+fn baseline_ratchet_fails_only_on_new_findings() {
+    let dir = project(&[
+        (
+            "retrace.toml",
+            "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n\n[check]\nbaseline = true\n",
+        ),
+        ("api.py", "HEADER = 'X-Session-Id'\nCOOKIE = 'session'\n"),
+    ]);
+    let write = retrace(dir.path(), &["check", "--write-baseline"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert!(stderr(&write).contains("recorded 2 findings in .retrace-baseline.json"));
+    let file = dir.path().join(".retrace-baseline.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("\"fingerprint\""))
+            .count(),
+        2,
+        "one entry per line:\n{text}"
+    );
+
+    // [check] baseline = true: plain `check` uses it, and passes.
+    let clean = retrace(dir.path(), &["check"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(
+        stdout(&clean).contains("baseline: 2 matched, 0 new, 0 stale"),
+        "{}",
+        stdout(&clean)
+    );
+
+    // Lines moved above the baselined findings do not break them.
+    std::fs::write(
+        dir.path().join("api.py"),
+        "import os\n\n\nHEADER = 'X-Session-Id'\nCOOKIE = 'session'\n",
+    )
+    .unwrap();
+    assert_eq!(retrace(dir.path(), &["check"]).status.code(), Some(0));
+
+    // A new leftover fails check, and only it is named.
+    std::fs::write(
+        dir.path().join("api.py"),
+        "import os\n\n\nHEADER = 'X-Session-Id'\nCOOKIE = 'session'\nLABEL = 'Sessions'\n",
+    )
+    .unwrap();
+    let new = retrace(
+        dir.path(),
+        &["check", "--baseline", ".retrace-baseline.json"],
+    );
+    assert_eq!(new.status.code(), Some(1));
+    let new_out = stdout(&new);
+    let named: Vec<&str> = new_out
+        .lines()
+        .filter(|l| l.starts_with("api.py:"))
+        .collect();
+    assert_eq!(
+        named,
+        ["api.py:6:10: string Sessions → Traces (session→trace) reported: string policy: report"]
+    );
+
+    // A fixed finding is reported as stale; rewriting drops it and keeps people's reasons.
+    std::fs::write(dir.path().join("api.py"), "HEADER = 'X-Session-Id'\n").unwrap();
+    let stale = retrace(dir.path(), &["check"]);
+    assert_eq!(stale.status.code(), Some(0));
+    assert!(
+        stdout(&stale)
+            .contains("api.py: stale baseline entry: string session → trace no longer occurs"),
+        "{}",
+        stdout(&stale)
+    );
+    assert!(stdout(&stale).contains("baseline: 1 matched, 0 new, 1 stale"));
+    let with_reason = text.replace(
+        "\"reason\":\"\"",
+        "\"reason\":\"wire key: clients send it\"",
+    );
+    std::fs::write(&file, &with_reason).unwrap();
+    assert!(retrace(dir.path(), &["check", "--write-baseline"])
+        .status
+        .success());
+    let rewritten = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(rewritten.matches("\"fingerprint\"").count(), 1);
+    assert!(
+        rewritten.contains("wire key: clients send it"),
+        "{rewritten}"
+    );
+}
