@@ -37,7 +37,12 @@ pub enum Command {
     /// Print a unified diff of every change the rules make; writes nothing.
     Diff { paths: Vec<PathBuf> },
     /// Write the changes and print a summary.
-    Apply { paths: Vec<PathBuf> },
+    Apply {
+        paths: Vec<PathBuf>,
+        /// Rewrite files even when they have uncommitted changes in git.
+        #[arg(long)]
+        allow_dirty: bool,
+    },
     /// Exit 1 if any change is pending or any finding is reported.
     Check {
         paths: Vec<PathBuf>,
@@ -114,9 +119,9 @@ impl Options {
     /// The PATH arguments, `.` when none.
     pub fn paths(&self) -> Vec<PathBuf> {
         let given = match &self.command {
-            Command::Diff { paths } | Command::Apply { paths } | Command::Check { paths, .. } => {
-                paths.clone()
-            }
+            Command::Diff { paths }
+            | Command::Apply { paths, .. }
+            | Command::Check { paths, .. } => paths.clone(),
             _ => Vec::new(),
         };
         if given.is_empty() {

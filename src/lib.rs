@@ -10,6 +10,7 @@ pub mod edit;
 pub mod engine;
 mod explain;
 pub mod formats;
+mod guard;
 pub mod lang;
 pub mod moves;
 pub mod project;
@@ -76,6 +77,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let project = project::Project::new(&walked.files, &rules);
     // Every move is known before any content changes, so imports can follow.
     let moves = moves::Moves::plan(&walked.files, &rules);
+    if let Command::Apply {
+        allow_dirty: false, ..
+    } = options.command
+    {
+        let preview = Context::new(&rules, &project, &moves, Mode::Check)?;
+        guard::check(&cwd, &walked.files, &moves, &preview)?;
+    }
     let context = Context::new(&rules, &project, &moves, mode)?;
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     let (baseline, write_baseline) = match &options.command {

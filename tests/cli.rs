@@ -856,3 +856,69 @@ fn baseline_ratchet_fails_only_on_new_findings() {
         "{rewritten}"
     );
 }
+
+#[test]
+fn apply_refuses_uncommitted_files_it_would_touch() {
+    let dir = project(&[
+        ("a.py", "session = 1\n"),
+        ("b.py", "x = 1\n"),
+        ("notes.py", "y = 2\n"),
+    ]);
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "init",
+    ]);
+
+    // A dirty file that apply would not touch does not block it.
+    std::fs::write(dir.path().join("b.py"), "x = 2\n").unwrap();
+    std::fs::write(dir.path().join("untracked.py"), "z = 3\n").unwrap();
+    let out = retrace(dir.path(), &["diff"]);
+    assert!(out.status.success());
+
+    // A dirty (or untracked) file that apply would rewrite blocks it, named.
+    std::fs::write(dir.path().join("a.py"), "session = 2\n").unwrap();
+    std::fs::write(dir.path().join("new_session.py"), "z = 3\n").unwrap();
+    let refused = retrace(dir.path(), &["apply"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("uncommitted changes and would be rewritten: a.py, new_session.py"),
+        "{message}"
+    );
+    assert!(!message.contains("b.py"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "session = 2\n",
+        "nothing written"
+    );
+
+    let allowed = retrace(dir.path(), &["apply", "--allow-dirty"]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "trace = 2\n"
+    );
+    assert!(dir.path().join("new_trace.py").exists());
+    // apply never stages anything: the index still matches the first commit.
+    let staged = Command::new("git")
+        .args(["diff", "--cached", "--name-only"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(staged.stdout.is_empty());
+}
