@@ -36,6 +36,21 @@ use crate::report::{Movement, Printer, Summary};
 const CHUNK: usize = 512;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Generated from the clap definitions, so they never drift from the CLI.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "retrace", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            man.render(&mut std::io::stdout())
+                .context("cannot write the man page")?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let options = Options::from_cli(cli, std::io::stdout().is_terminal())?;
     if let Some(n) = options.threads {
         rayon::ThreadPoolBuilder::new()
@@ -63,6 +78,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", explain::rules(&rules));
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
 
     let walked = walk::walk(&paths, &rules, &cwd);

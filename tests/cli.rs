@@ -922,3 +922,65 @@ fn apply_refuses_uncommitted_files_it_would_touch() {
         .unwrap();
     assert!(staged.stdout.is_empty());
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef retrace"),
+        ("fish", "complete -c retrace"),
+    ] {
+        let out = retrace(dir.path(), &["completions", shell]);
+        assert!(out.status.success());
+        let text = stdout(&out);
+        assert!(text.contains(marker), "{shell}: {text}");
+        for sub in ["diff", "apply", "check", "explain", "rules"] {
+            assert!(text.contains(sub), "{shell} completes {sub}");
+        }
+    }
+    let man = stdout(&retrace(dir.path(), &["man"]));
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH retrace"),
+        "{man}"
+    );
+    assert!(
+        man.contains("check") && man.contains("\\-\\-rules"),
+        "{man}"
+    );
+}
+
+#[test]
+fn pre_commit_hook_and_readme_workflow_run_retrace_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hooks.contains("- id: retrace-check") && hooks.contains("entry: retrace check"));
+    // Every `retrace …` step of the README's workflow runs on a sample repo.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let steps: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- run: retrace "))
+        .collect();
+    assert_eq!(steps.len(), 2, "the workflow has a SARIF and a github step");
+    let dir = everything();
+    for step in steps {
+        let args: Vec<&str> = step
+            .split(" >")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let out = retrace(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{step}: findings fail the step");
+        let text = stdout(&out);
+        match args.last() {
+            Some(&"github") => assert!(text
+                .lines()
+                .all(|l| l.starts_with("::error ") || l.starts_with("::warning "))),
+            _ => assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{step}: SARIF is JSON"
+            ),
+        }
+    }
+}
