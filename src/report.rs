@@ -37,6 +37,8 @@ pub struct Summary {
     pub errors: usize,
     /// With a baseline: findings it does not hold.
     pub new_findings: usize,
+    /// How often each name was reported, for the "most reported" line.
+    pub reported_names: std::collections::HashMap<String, usize>,
 }
 
 impl Summary {
@@ -62,6 +64,7 @@ impl Summary {
             }
         }
         for f in &s.findings {
+            *self.reported_names.entry(f.old.clone()).or_default() += 1;
             *self.findings.entry(f.kind()).or_default() += 1;
             if let Some(r) = &f.reason {
                 *self.reasons.entry(r.key()).or_default() += 1;
@@ -335,12 +338,17 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn breakdown<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> String {
+/// `a 2, b 1`
+fn breakdown_list<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> String {
     let parts: Vec<String> = map.map(|(k, n)| format!("{k} {n}")).collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
+    parts.join(", ")
+}
+
+/// ` (a 2, b 1)`, or nothing when empty.
+fn breakdown<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> String {
+    match breakdown_list(map) {
+        list if list.is_empty() => list,
+        list => format!(" ({list})"),
     }
 }
 
@@ -367,6 +375,15 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
         s.findings.values().sum::<usize>(),
         breakdown(s.findings.iter().map(|(c, n)| (c, *n)))
     );
+    if !s.reasons.is_empty() {
+        out += &format!("findings by reason: {}\n", breakdown_list(s.reasons.iter().map(|(k, n)| (k, *n))));
+    }
+    let mut top: Vec<(&String, &usize)> = s.reported_names.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if !top.is_empty() {
+        let top = top.into_iter().take(10).map(|(name, n)| (name, *n));
+        out += &format!("most reported: {}\n", breakdown_list(top));
+    }
     let kept: usize = s.kept.values().sum();
     if kept > 0 {
         out += &format!(
