@@ -42,6 +42,9 @@ pub enum Command {
         /// Rewrite files even when they have uncommitted changes in git.
         #[arg(long)]
         allow_dirty: bool,
+        /// Review each hunk and move on the terminal before it is written.
+        #[arg(short, long)]
+        interactive: bool,
     },
     /// Exit 1 if any change is pending or any finding is reported.
     Check {

@@ -31,6 +31,8 @@ pub enum Mode {
     Diff,
     Apply,
     Check,
+    /// `apply --interactive`: the new text is kept for review, not written.
+    Review,
 }
 
 /// Why a file was not processed. Not an error: counted in the summary.
@@ -95,6 +97,8 @@ pub struct Scanned {
     pub dropped: Option<Dropped>,
     /// The unified diff, in diff mode, when something changed.
     pub diff: Option<String>,
+    /// In review mode: the whole file before and after, BOM included.
+    pub rewrite: Option<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -210,6 +214,7 @@ impl<'r> Context<'r> {
                 scanned.diff = Some(unified_diff(&entry.path, new_path, &full, &new_full));
             }
             Mode::Apply => write::atomic(&entry.path, new_full.as_bytes())?,
+            Mode::Review => scanned.rewrite = Some((full.clone(), new_full)),
             Mode::Check => {}
         }
         Ok(Outcome::Scanned(scanned))

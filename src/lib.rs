@@ -15,6 +15,7 @@ pub mod lang;
 pub mod moves;
 pub mod project;
 pub mod report;
+mod review;
 pub mod rules;
 pub mod scope;
 pub mod walk;
@@ -99,6 +100,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     {
         let preview = Context::new(&rules, &project, &moves, Mode::Check)?;
         guard::check(&cwd, &walked.files, &moves, &preview)?;
+    }
+    if let Command::Apply {
+        interactive: true, ..
+    } = options.command
+    {
+        let context = Context::new(&rules, &project, &moves, Mode::Review)?;
+        review::run(&walked.files, &context, &moves, options.color)?;
+        return Ok(if walked.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
     }
     let context = Context::new(&rules, &project, &moves, mode)?;
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);

@@ -195,7 +195,7 @@ impl Printer {
                 }
                 Ok(())
             }
-            (Format::Human, Mode::Apply) => {
+            (Format::Human, Mode::Apply | Mode::Review) => {
                 if !scanned.changes.is_empty() {
                     let names = plural(scanned.changes.len(), "name");
                     writeln!(self.out, "{shown}: {names} renamed")?;
@@ -354,7 +354,7 @@ fn breakdown<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> Str
 
 pub fn summary_text(s: &Summary, mode: Mode) -> String {
     let verb = match mode {
-        Mode::Apply => "changed",
+        Mode::Apply | Mode::Review => "changed",
         Mode::Diff | Mode::Check => "to change",
     };
     let skipped: usize = s.skipped.values().sum();
@@ -376,7 +376,10 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
         breakdown(s.findings.iter().map(|(c, n)| (c, *n)))
     );
     if !s.reasons.is_empty() {
-        out += &format!("findings by reason: {}\n", breakdown_list(s.reasons.iter().map(|(k, n)| (k, *n))));
+        out += &format!(
+            "findings by reason: {}\n",
+            breakdown_list(s.reasons.iter().map(|(k, n)| (k, *n)))
+        );
     }
     let mut top: Vec<(&String, &usize)> = s.reported_names.iter().collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -984,3 +984,74 @@ fn pre_commit_hook_and_readme_workflow_run_retrace_check() {
         }
     }
 }
+
+/// `apply --interactive` driven through a pseudo-terminal (util-linux
+/// `script` gives it one), answering y, n, a, d and q.
+#[test]
+fn interactive_apply_writes_exactly_what_was_accepted() {
+    let far = "x = 1\n".repeat(10);
+    let two = format!("session = 1\n{far}SESSION = 2\n");
+    let three = format!("session = 1\n{far}session = 2\n{far}session = 3\n");
+    let dir = project(&[
+        ("a.py", two.as_str()),
+        ("c.py", three.as_str()),
+        ("d.py", three.as_str()),
+        ("e_session.py", "session = 1\n"),
+        ("f.py", two.as_str()),
+        ("g.py", two.as_str()),
+    ]);
+    // a: y n | c: a | d: n d | e: y, move n | f: y q | g: never asked
+    let answers = "y\nn\na\nn\nd\ny\nn\ny\nq\n";
+    let command = format!(
+        "{} apply --interactive --color never",
+        env!("CARGO_BIN_EXE_retrace")
+    );
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux script runs");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(out.status.success(), "{shown}");
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    assert_eq!(
+        read("a.py"),
+        format!("trace = 1\n{far}SESSION = 2\n"),
+        "{shown}"
+    );
+    assert_eq!(
+        read("c.py"),
+        format!("trace = 1\n{far}trace = 2\n{far}trace = 3\n")
+    );
+    assert_eq!(read("d.py"), three, "n then d: nothing accepted");
+    assert_eq!(
+        read("e_session.py"),
+        "trace = 1\n",
+        "content accepted, move refused"
+    );
+    assert!(!dir.path().join("e_trace.py").exists());
+    assert_eq!(
+        read("f.py"),
+        two,
+        "quit: the file under review is not written"
+    );
+    assert_eq!(read("g.py"), two, "quit: nothing further");
+    assert!(
+        shown.contains("(1/2) Apply this hunk [y,n,a,d,q,?]?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Move e_session.py → e_trace.py [y,n,q,?]?"),
+        "{shown}"
+    );
+}
