@@ -1054,4 +1054,14 @@ fn interactive_apply_writes_exactly_what_was_accepted() {
         shown.contains("Move e_session.py → e_trace.py [y,n,q,?]?"),
         "{shown}"
     );
+
+    // Without a terminal it refuses, and writes nothing.
+    let refused = retrace(dir.path(), &["apply", "--interactive"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("standard input is not one"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(read("g.py"), two);
 }
