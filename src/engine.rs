@@ -66,6 +66,8 @@ pub struct Occurrence {
     pub rule: String,
     /// None for a rename; why it was not renamed otherwise.
     pub reason: Option<Reason>,
+    /// Inside a SQL statement in a host-language string.
+    pub in_sql_string: bool,
 }
 
 impl Occurrence {
@@ -73,6 +75,7 @@ impl Occurrence {
     pub fn kind(&self) -> &'static str {
         match self.reason {
             Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
+            _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
             _ => self.class.name(),
         }
     }
@@ -302,6 +305,7 @@ impl<'r> Context<'r> {
                 };
                 plans.push(Plan {
                     class: unit.class,
+                    in_sql_string: unit.shape == Shape::SqlInString,
                     at,
                     word,
                     line,
@@ -324,6 +328,7 @@ impl<'r> Context<'r> {
                 new: new.to_string(),
                 rule: self.rules.label(rules.iter().copied()),
                 reason,
+                in_sql_string: plan.in_sql_string,
             };
             let blocked = match &plan.verdict {
                 Verdict::Kept(reason) => {
@@ -443,6 +448,7 @@ impl<'r> Context<'r> {
 /// One token's decision before collisions are known.
 struct Plan<'t> {
     class: Class,
+    in_sql_string: bool,
     at: usize,
     word: &'t str,
     line: usize,

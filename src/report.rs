@@ -11,7 +11,6 @@ use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
 use crate::engine::{Dropped, Mode, Outcome, Scanned};
 use crate::formats::{self, Kind, Record};
-use crate::rules::Class;
 
 /// What happens to a file's path.
 #[derive(Clone, Copy, Debug)]
@@ -27,7 +26,7 @@ pub enum Movement<'a> {
 pub struct Summary {
     pub scanned: usize,
     pub changed: usize,
-    pub renames: BTreeMap<Class, usize>,
+    pub renames: BTreeMap<&'static str, usize>,
     pub findings: BTreeMap<&'static str, usize>,
     pub reasons: BTreeMap<&'static str, usize>,
     pub kept: BTreeMap<&'static str, usize>,
@@ -56,7 +55,7 @@ impl Summary {
             self.changed += 1;
         }
         for c in &s.changes {
-            *self.renames.entry(c.class).or_default() += 1;
+            *self.renames.entry(c.kind()).or_default() += 1;
         }
         for k in &s.kept {
             if let Some(r) = &k.reason {
@@ -292,7 +291,7 @@ impl Printer {
                 "type": "summary",
                 "files_scanned": summary.scanned,
                 "files_changed": summary.changed,
-                "renames": class_counts(&summary.renames),
+                "renames": summary.renames,
                 "findings": summary.findings,
                 "kept": summary.kept,
                 "reasons": summary.reasons,
@@ -322,12 +321,6 @@ fn dropped_text(d: Dropped) -> String {
         "changes dropped: the rewrite would not parse ({} syntax errors before, {} after)",
         d.errors_before, d.errors_after
     )
-}
-
-fn class_counts(map: &BTreeMap<Class, usize>) -> serde_json::Value {
-    map.iter()
-        .map(|(c, n)| (c.name().to_string(), json!(n)))
-        .collect()
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -368,7 +361,7 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
     out += &format!(
         "renames: {}{}\n",
         s.rename_count(),
-        breakdown(s.renames.iter().map(|(c, n)| (c.name(), *n)))
+        breakdown(s.renames.iter().map(|(c, n)| (c, *n)))
     );
     out += &format!(
         "findings: {}{}\n",

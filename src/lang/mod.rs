@@ -130,6 +130,8 @@ pub enum Shape {
     Identifier,
     /// Words: comments, strings, quoted SQL names, code-reference strings.
     Text,
+    /// Words of a SQL statement inside a host-language string.
+    SqlInString,
     /// A module path in an import (`agentops.session`, `'./sessions'`):
     /// it can only change together with a file move.
     ModulePath,
@@ -258,7 +260,7 @@ impl<'t> Classifier<'t> {
             .descendant_for_byte_range(local, local + 1)?;
         let unit = region.fallback.classify(node, &region.text, local)?;
         let range = unit.range.start + region.offset..unit.range.end + region.offset;
-        Some(Unit::with(range, unit.class, Shape::Text))
+        Some(Unit::with(range, unit.class, Shape::SqlInString))
     }
 }
 
