@@ -134,8 +134,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if write_baseline.is_some() {
         printer.collected = Some(Vec::new());
     }
+    let progress = report::Progress::new(walked.files.len());
     for chunk in walked.files.chunks(CHUNK) {
-        let outcomes: Vec<_> = chunk.par_iter().map(|e| context.process(e)).collect();
+        let outcomes: Vec<_> = chunk
+            .par_iter()
+            .map(|e| {
+                let outcome = context.process(e);
+                progress.tick();
+                outcome
+            })
+            .collect();
         for (entry, outcome) in chunk.iter().zip(&outcomes) {
             let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
                 (Some(new), _) => Movement::To(new),
@@ -147,6 +155,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .context("cannot write output")?;
         }
     }
+    progress.finish();
     if mode == Mode::Apply {
         // After every content write: each file then moves by one rename.
         moves.apply()?;

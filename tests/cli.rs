@@ -360,6 +360,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let dir = project(&[("a.py", "session = 1\n")]);
     let plain = retrace(dir.path(), &["diff"]);
     assert!(
+        !stderr(&plain).contains(['\r', '\x1b']),
+        "no progress bar or colour off a terminal"
+    );
+    assert!(
         !stdout(&plain).contains('\x1b'),
         "not a terminal: no colour"
     );
