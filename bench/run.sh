@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# retrace's benchmark: retrace against its peers on the same trees, medians
+# of hyperfine runs (warm-up included), written as a markdown table to stdout
+# and bench/RESULTS.md.
+#
+# Usage: bench/run.sh [DEST] [SCALE]
+#   DEST   corpus directory, outside the repository (default $HOME/.cache/retrace-corpus)
+#   SCALE  copies of the corpus for the scaling rows (default 8)
+# Peers are installed when missing: ripgrep and hyperfine from Debian's
+# packages, @ast-grep/cli from npm and ruplacer with cargo, both into
+# $RETRACE_BENCH_TOOLS (default $HOME/.cache/retrace-bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+dest=${1:-$HOME/.cache/retrace-corpus}
+scale=${2:-8}
+tools=${RETRACE_BENCH_TOOLS:-$HOME/.cache/retrace-bench}
+runs=${RETRACE_BENCH_RUNS:-5}
+
+cargo build --release -q
+retrace=$repo/target/release/retrace
+bash ../shared/corpus/fetch.sh "$dest" "$scale" >/dev/null
+
+if ! command -v rg >/dev/null || ! command -v hyperfine >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq ripgrep hyperfine >/dev/null
+fi
+mkdir -p "$tools"
+astgrep=$tools/node_modules/.bin/ast-grep
+[ -x "$astgrep" ] || npm install --silent --prefix "$tools" @ast-grep/cli >/dev/null
+ruplacer=$tools/bin/ruplacer
+[ -x "$ruplacer" ] || cargo install --quiet --locked --root "$tools" ruplacer
+
+tree=$dest/tree
+scaled=$dest/tree-x$scale
+clean=$dest/tree-clean
+if [ ! -d "$clean" ]; then
+  cp -r "$tree" "$clean.tmp"
+  (cd "$clean.tmp" && "$retrace" apply >/dev/null)
+  mv "$clean.tmp" "$clean"
+fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+row=0
+# bench NAME COMMAND...: median of $runs runs after one warm-up.
+bench() {
+  local name=$1
+  shift
+  row=$((row + 1))
+  hyperfine -N -i -w 1 -r "$runs" --export-json "$out/$row.json" "$*" >/dev/null 2>&1
+  echo "$name" > "$out/$row.name"
+}
+rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}'; }
+
+cd "$tree"
+bench "dirty x1: retrace check" "$retrace" check .
+bench "dirty x1: retrace diff" "$retrace" diff .
+bench "dirty x1: ast-grep scan" "$astgrep" scan --rule "$repo/bench/ast-grep-session.yml" .
+bench "dirty x1: ruplacer --preserve-case (dry run)" "$ruplacer" session trace --preserve-case .
+bench "dirty x1: rg -i -c session" rg -i -c session .
+bench "dirty x1: retrace check -j 1" "$retrace" check -j 1 .
+bench "dirty x1: retrace check -j 2" "$retrace" check -j 2 .
+cd "$clean"
+bench "clean x1: retrace check" "$retrace" check .
+bench "clean x1: rg -i -c session" rg -i -c session .
+cd "$scaled"
+bench "dirty x$scale: retrace check" "$retrace" check .
+rss1=$(cd "$tree" && rss "$retrace" check .)
+rss8=$(cd "$scaled" && rss "$retrace" check .)
+
+python3 - "$out" "$row" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
+import json, os, platform, sys, datetime
+out, rows, rss1, rss8, scale = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+res = []
+for i in range(1, rows + 1):
+    name = open(f"{out}/{i}.name").read().strip()
+    median = json.load(open(f"{out}/{i}.json"))["results"][0]["median"]
+    res.append((name, median))
+by = dict(res)
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 2**20
+print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of hyperfine runs after a warm-up.\n")
+print("| command | median | ratio |\n| --- | ---: | --- |")
+def ratio(a, b):
+    return f"{by[a] / by[b]:.2f} × {b.split(': ', 1)[1]}"
+ratios = {
+    "dirty x1: retrace check": ratio("dirty x1: retrace check", "dirty x1: ast-grep scan"),
+    "dirty x1: retrace diff": ratio("dirty x1: retrace diff", "dirty x1: ruplacer --preserve-case (dry run)"),
+    "clean x1: retrace check": ratio("clean x1: retrace check", "clean x1: rg -i -c session"),
+    f"dirty x{scale}: retrace check": ratio(f"dirty x{scale}: retrace check", "dirty x1: retrace check"),
+    "dirty x1: retrace check -j 2": f"{by['dirty x1: retrace check -j 1'] / by['dirty x1: retrace check -j 2']:.2f} × faster than -j 1",
+}
+for name, median in res:
+    print(f"| {name} | {median * 1000:.1f} ms | {ratios.get(name, '')} |")
+print(f"\nPeak RSS of `retrace check`: {rss1} MiB at x1, {rss8} MiB at x{scale}.")
+print("\nTargets (issue 6): dirty check ≤ 0.5 × ast-grep; diff ≤ 1.0 × ruplacer; clean check ≤ 1.5 × rg;"
+      f" x{scale} ≤ {scale + 1} × x1; -j 2 ≥ 1.7 × -j 1; peak RSS at x{scale} ≤ 100 MiB.")
+PY
