@@ -251,6 +251,14 @@ impl<'r> Context<'r> {
                 if outcome.rules.is_empty() {
                     continue;
                 }
+                // `'./session.css'`: files of other languages do not move by
+                // name, so the file name in such a specifier stays.
+                if unit.shape == Shape::ModulePath
+                    && names_other_file(entry, unit_text)
+                    && unit_text[token.start..].rfind('/').is_none()
+                {
+                    continue;
+                }
                 let at = unit.range.start + token.start;
                 let (line, column) = lines.position(text, at);
                 let verdict = if kept_lines.contains(&line) {
@@ -468,6 +476,13 @@ enum Verdict {
     /// Not applied, and reported for this reason.
     Blocked(Reason),
     Kept(Reason),
+}
+
+/// Does this relative import specifier name an existing file of another
+/// language (a stylesheet, an image, JSON)?
+fn names_other_file(entry: &Entry, spec: &str) -> bool {
+    let target = entry.abs.parent().map(|dir| dir.join(spec));
+    spec.starts_with('.') && target.is_some_and(|t| t.is_file() && Lang::from_path(&t).is_none())
 }
 
 /// The module a module-path unit names, as a path from the walk's root

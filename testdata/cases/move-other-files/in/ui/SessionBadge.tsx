@@ -1,0 +1,4 @@
+import "./session.css";
+import defaults from "./sessions.json";
+import { Card } from "./sessionCard";
+export const SessionBadge = () => <Card>{defaults.theme}</Card>;
