@@ -197,7 +197,7 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Scanned(scanned));
         }
         let new_text = edit::apply(text, &edits)?;
-        let errors_after = lang::error_count(&lang::parse(lang, &new_text)?);
+        let errors_after = lang::error_count(&self.reparse(lang, &tree, text, &new_text, &edits)?);
         if errors_after > 0 {
             let errors_before = lang::error_count(&tree);
             if errors_after > errors_before {
@@ -221,6 +221,36 @@ impl<'r> Context<'r> {
             Mode::Check => {}
         }
         Ok(Outcome::Scanned(scanned))
+    }
+
+    /// The rewritten text's tree, parsed incrementally from the old one:
+    /// each edit replaces one token within a line, so the old tree is told
+    /// about the edits (last first, so earlier offsets stay valid) and
+    /// tree-sitter reuses everything else.
+    fn reparse(
+        &self,
+        lang: Lang,
+        tree: &Tree,
+        old: &str,
+        new: &str,
+        edits: &[Edit],
+    ) -> Result<Tree> {
+        let lines = Lines::new(old);
+        let mut edited = tree.clone();
+        for e in edits.iter().rev() {
+            let line = lines.starts.partition_point(|&s| s <= e.range.start) - 1;
+            let column = e.range.start - lines.starts[line];
+            let point = |col: usize| tree_sitter::Point::new(line, col);
+            edited.edit(&tree_sitter::InputEdit {
+                start_byte: e.range.start,
+                old_end_byte: e.range.end,
+                new_end_byte: e.range.start + e.replacement.len(),
+                start_position: point(column),
+                old_end_position: point(column + e.range.len()),
+                new_end_position: point(column + e.replacement.len()),
+            });
+        }
+        lang::reparse(lang, new, Some(&edited))
     }
 
     /// Run every token of every unit through the rules. First every token

@@ -71,6 +71,12 @@ thread_local! {
 }
 
 pub fn parse(lang: Lang, text: &str) -> Result<Tree> {
+    reparse(lang, text, None)
+}
+
+/// Parse `text`, reusing `old` (already `edit`ed to match it) where the
+/// text did not change: incremental, so verifying a rewrite costs little.
+pub fn reparse(lang: Lang, text: &str, old: Option<&Tree>) -> Result<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let slot = &mut parsers[lang.index()];
@@ -82,7 +88,7 @@ pub fn parse(lang: Lang, text: &str) -> Result<Tree> {
         }
         let parser = slot.as_mut().expect("parser was just created");
         parser
-            .parse(text, None)
+            .parse(text, old)
             .ok_or_else(|| anyhow!("the {lang:?} parser gave up"))
     })
 }
