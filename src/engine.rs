@@ -238,8 +238,7 @@ impl<'r> Context<'r> {
         let lines = Lines::new(old);
         let mut edited = tree.clone();
         for e in edits.iter().rev() {
-            let line = lines.starts.partition_point(|&s| s <= e.range.start) - 1;
-            let column = e.range.start - lines.starts[line];
+            let (line, column) = lines.point(e.range.start);
             let point = |col: usize| tree_sitter::Point::new(line, col);
             edited.edit(&tree_sitter::InputEdit {
                 start_byte: e.range.start,
@@ -298,23 +297,7 @@ impl<'r> Context<'r> {
                 } else {
                     match unit.shape {
                         Shape::ModulePath | Shape::DottedTarget => {
-                            match self.module_owner(entry, lang, text, tree, &mut scopes, at) {
-                                Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
-                                None => {
-                                    match self.moves.blocked(&module_form(
-                                        lang,
-                                        &entry.path,
-                                        tree,
-                                        text,
-                                        unit,
-                                    )) {
-                                        Some(why) => {
-                                            Verdict::Blocked(Reason::MoveBlocked(why.to_string()))
-                                        }
-                                        None => Verdict::Plain,
-                                    }
-                                }
-                            }
+                            self.module_verdict(entry, lang, text, tree, &mut scopes, unit, at)
                         }
                         _ if lang == Lang::Sql => match unit.class {
                             Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
@@ -400,6 +383,31 @@ impl<'r> Context<'r> {
         (edits, scanned)
     }
 
+    /// A module path follows its module's move: kept when the module is
+    /// third-party, blocked when its move collided, renamed otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn module_verdict<'t>(
+        &'t self,
+        entry: &'t Entry,
+        lang: Lang,
+        text: &'t str,
+        tree: &Tree,
+        scopes: &mut Option<Scopes<'t>>,
+        unit: &Unit,
+        at: usize,
+    ) -> Verdict {
+        if let Some(module) = self.module_owner(entry, lang, text, tree, scopes, at) {
+            return Verdict::Kept(Reason::ThirdParty(module));
+        }
+        match self
+            .moves
+            .blocked(&module_form(lang, &entry.path, tree, text, unit))
+        {
+            Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
+            None => Verdict::Plain,
+        }
+    }
+
     /// The third-party module an import path at `at` names, if it is one.
     fn module_owner<'t>(
         &'t self,
@@ -411,25 +419,22 @@ impl<'r> Context<'r> {
         at: usize,
     ) -> Option<String> {
         let node = tree.root_node().descendant_for_byte_range(at, at)?;
-        if lang == Lang::Python {
-            if node.kind() == "identifier" {
+        let spec = &text[node.byte_range()];
+        match lang {
+            Lang::Python if node.kind() == "identifier" => {
                 let scopes = scopes.get_or_insert_with(|| {
                     Scopes::build(lang, tree, text, self.project, &entry.abs)
                 });
-                return scopes.owner(node).1;
+                scopes.owner(node).1
             }
-            // A dotted string (mock.patch, import_module): its module.
-            let dotted = &text[node.byte_range()];
-            let module = dotted.rsplit_once('.').map_or(dotted, |(m, _)| m);
-            return self
+            // Python strings (`mock.patch`, `import_module`) are module paths
+            // only when `python::string_use` found their module first-party.
+            Lang::Python => None,
+            _ => self
                 .project
-                .python_third_party(module)
-                .then(|| module.to_string());
+                .js_third_party(spec, &entry.abs)
+                .then(|| spec.to_string()),
         }
-        let spec = &text[node.byte_range()];
-        self.project
-            .js_third_party(spec, &entry.abs)
-            .then(|| spec.to_string())
     }
 
     /// Bindings whose rename would collide: (scope, old name) → why. The
@@ -576,10 +581,17 @@ impl Lines {
         Lines { starts }
     }
 
+    /// 1-based line and character column, for people.
     fn position(&self, text: &str, at: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= at);
-        let start = self.starts[line - 1];
-        (line, text[start..at].chars().count() + 1)
+        let (line, column) = self.point(at);
+        let start = at - column;
+        (line + 1, text[start..at].chars().count() + 1)
+    }
+
+    /// 0-based line and byte column, as tree-sitter counts.
+    fn point(&self, at: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at) - 1;
+        (line, at - self.starts[line])
     }
 }
 

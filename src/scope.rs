@@ -355,10 +355,7 @@ impl<'a> Scopes<'a> {
         if root.kind() != "identifier" {
             return None;
         }
-        let name = self.text_of(root);
-        self.chain(scope)
-            .find_map(|s| self.bound_in(s, name))
-            .and_then(|b| b.holds.clone())
+        self.held_by(root, scope)
     }
 
     /// The third-party module a value comes from, however it was reached
@@ -377,7 +374,13 @@ impl<'a> Scopes<'a> {
                 _ => return None,
             };
         }
-        let name = self.text_of(v);
+        self.held_by(v, scope)
+    }
+
+    /// The third-party module whose value the name `identifier` holds, as
+    /// bound so far in `scope` (the walk is still recording bindings).
+    fn held_by(&self, identifier: Node, scope: usize) -> Option<String> {
+        let name = self.text_of(identifier);
         self.chain(scope)
             .find_map(|s| self.bound_in(s, name))
             .and_then(|b| b.holds.clone())
