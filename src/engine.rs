@@ -81,6 +81,16 @@ impl Occurrence {
     }
 }
 
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the rewrite would not parse ({} syntax errors before, {} after)",
+            self.errors_before, self.errors_after
+        )
+    }
+}
+
 /// A rewrite thrown away because it would have added syntax errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dropped {

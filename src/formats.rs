@@ -150,10 +150,7 @@ pub fn records(path: &Path, movement: Movement, s: &Scanned) -> Vec<Record> {
     occurrences.sort_by_key(|r| (r.line, r.column));
     out.extend(occurrences);
     if let Some(d) = s.dropped {
-        let why = format!(
-            "the rewrite would not parse ({} syntax errors before, {} after)",
-            d.errors_before, d.errors_after
-        );
+        let why = d.to_string();
         out.push(Record::file(
             Kind::Finding,
             "dropped",

@@ -363,10 +363,7 @@ impl Printer {
 }
 
 fn dropped_text(d: Dropped) -> String {
-    format!(
-        "changes dropped: the rewrite would not parse ({} syntax errors before, {} after)",
-        d.errors_before, d.errors_after
-    )
+    format!("changes dropped: {d}")
 }
 
 fn plural(n: usize, word: &str) -> String {
