@@ -4,6 +4,7 @@
 //! Files are independent, so this runs on many threads at once; nothing
 //! here prints. The caller sorts and reports.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -14,6 +15,7 @@ use tree_sitter::Tree;
 
 use crate::decide::{Matcher, Reason};
 use crate::edit::{self, Edit};
+use crate::lang::lex::{self, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::moves::Moves;
 use crate::project::Project;
@@ -130,6 +132,9 @@ pub struct Context<'r> {
     moves: &'r Moves,
     pub mode: Mode,
     searcher: AhoCorasick,
+    /// Place hits lexically where possible (off only to test that it
+    /// changes nothing).
+    lexer: bool,
 }
 
 impl<'r> Context<'r> {
@@ -150,7 +155,17 @@ impl<'r> Context<'r> {
             moves,
             mode,
             searcher,
+            lexer: true,
         })
+    }
+
+    /// This context with every hit classified on the syntax tree: the
+    /// reference the lexer is tested against.
+    pub fn without_lexer(self) -> Self {
+        Context {
+            lexer: false,
+            ..self
+        }
     }
 
     pub fn process(&self, entry: &Entry) -> Outcome {
@@ -187,8 +202,17 @@ impl<'r> Context<'r> {
         if keeps_file(text) {
             return Ok(Outcome::Skipped(Skip::KeepFile));
         }
-        let tree = lang::parse(lang, text)?;
-        let mut classifier = Classifier::new(lang, &tree, text, self.project, &entry.abs);
+        let syntax = Syntax {
+            lang,
+            text,
+            tree: OnceCell::new(),
+        };
+        let lexed = if self.lexer {
+            lex::lex(lang, text)
+        } else {
+            None
+        };
+        let mut classifier: Option<Classifier> = None;
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
         for hit in hits {
             if units
@@ -198,18 +222,35 @@ impl<'r> Context<'r> {
             {
                 continue;
             }
-            if let Some(unit) = classifier.unit(hit) {
+            let unit = match lexed.as_ref().map(|l| l.place(text, hit.start)) {
+                Some(Place::Unit(unit)) => Some(unit),
+                _ => {
+                    let classifier = match &mut classifier {
+                        Some(c) => c,
+                        None => classifier.insert(Classifier::new(
+                            lang,
+                            syntax.tree()?,
+                            text,
+                            self.project,
+                            &entry.abs,
+                        )),
+                    };
+                    classifier.unit(hit)
+                }
+            };
+            if let Some(unit) = unit {
                 units.insert(unit.range.start, unit);
             }
         }
-        let (edits, mut scanned) = self.decide(entry, lang, text, &tree, units.values());
+        let (edits, mut scanned) = self.decide(entry, &syntax, units.values())?;
         if edits.is_empty() {
             return Ok(Outcome::Scanned(scanned));
         }
         let new_text = edit::apply(text, &edits)?;
-        let errors_after = lang::error_count(&self.reparse(lang, &tree, text, &new_text, &edits)?);
+        let tree = syntax.tree()?;
+        let errors_after = lang::error_count(&self.reparse(lang, tree, text, &new_text, &edits)?);
         if errors_after > 0 {
-            let errors_before = lang::error_count(&tree);
+            let errors_before = lang::error_count(tree);
             if errors_after > errors_before {
                 scanned.dropped = Some(Dropped {
                     errors_before,
@@ -266,14 +307,13 @@ impl<'r> Context<'r> {
     /// gets a plan; then collisions are decided per binding (so all
     /// occurrences of a name in a scope stay together); then edits and
     /// occurrences are emitted.
-    fn decide<'u>(
+    fn decide<'s, 'u>(
         &self,
         entry: &Entry,
-        lang: Lang,
-        text: &str,
-        tree: &Tree,
+        syntax: &'s Syntax<'s>,
         units: impl Iterator<Item = &'u Unit>,
-    ) -> (Vec<Edit>, Scanned) {
+    ) -> Result<(Vec<Edit>, Scanned)> {
+        let (lang, text) = (syntax.lang, syntax.text);
         let matcher = Matcher::for_file(self.rules, &entry.abs);
         let lines = Lines::new(text);
         let kept_lines = kept_lines(text);
@@ -307,13 +347,14 @@ impl<'r> Context<'r> {
                 } else {
                     match unit.shape {
                         Shape::ModulePath | Shape::DottedTarget => {
-                            self.module_verdict(entry, lang, text, tree, &mut scopes, unit, at)
+                            self.module_verdict(entry, syntax, &mut scopes, unit, at)?
                         }
                         _ if lang == Lang::Sql => match unit.class {
                             Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
                             _ => Verdict::Plain,
                         },
                         Shape::Identifier => {
+                            let tree = syntax.tree()?;
                             let scopes = scopes.get_or_insert_with(|| {
                                 Scopes::build(lang, tree, text, self.project, &entry.abs)
                             });
@@ -346,7 +387,7 @@ impl<'r> Context<'r> {
                 });
             }
         }
-        let collisions = self.collisions(entry, lang, text, tree, &plans, scopes.as_ref(), &lines);
+        let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
         let mut edits = Vec::new();
         let mut scanned = Scanned::default();
         for plan in plans {
@@ -390,32 +431,32 @@ impl<'r> Context<'r> {
                     .push(occurrence(&o.would_be, &[r.rule], reason));
             }
         }
-        (edits, scanned)
+        Ok((edits, scanned))
     }
 
     /// A module path follows its module's move: kept when the module is
     /// third-party, blocked when its move collided, renamed otherwise.
-    #[allow(clippy::too_many_arguments)]
     fn module_verdict<'t>(
         &'t self,
         entry: &'t Entry,
-        lang: Lang,
-        text: &'t str,
-        tree: &Tree,
+        syntax: &'t Syntax<'t>,
         scopes: &mut Option<Scopes<'t>>,
         unit: &Unit,
         at: usize,
-    ) -> Verdict {
+    ) -> Result<Verdict> {
+        let (lang, text, tree) = (syntax.lang, syntax.text, syntax.tree()?);
         if let Some(module) = self.module_owner(entry, lang, text, tree, scopes, at) {
-            return Verdict::Kept(Reason::ThirdParty(module));
+            return Ok(Verdict::Kept(Reason::ThirdParty(module)));
         }
-        match self
-            .moves
-            .blocked(&module_form(lang, &entry.path, tree, text, unit))
-        {
-            Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
-            None => Verdict::Plain,
-        }
+        Ok(
+            match self
+                .moves
+                .blocked(&module_form(lang, &entry.path, tree, text, unit))
+            {
+                Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
+                None => Verdict::Plain,
+            },
+        )
     }
 
     /// The third-party module an import path at `at` names, if it is one.
@@ -450,17 +491,15 @@ impl<'r> Context<'r> {
     /// Bindings whose rename would collide: (scope, old name) → why. The
     /// new name must not be visible from any scope where the old one is
     /// used (SQL: must not be a table or column the file defines).
-    #[allow(clippy::too_many_arguments)]
     fn collisions<'t>(
         &self,
         entry: &Entry,
-        lang: Lang,
-        text: &str,
-        tree: &Tree,
+        syntax: &Syntax,
         plans: &[Plan<'t>],
         scopes: Option<&Scopes>,
         lines: &Lines,
-    ) -> HashMap<(usize, &'t str), Reason> {
+    ) -> Result<HashMap<(usize, &'t str), Reason>> {
+        let (lang, text) = (syntax.lang, syntax.text);
         let mut out = HashMap::new();
         let mut sql_names = None;
         for plan in plans.iter().filter(|p| p.outcome.changed()) {
@@ -472,10 +511,12 @@ impl<'r> Context<'r> {
             }
             let new = plan.outcome.new.as_str();
             let found = match (lang, scopes) {
-                (Lang::Sql, _) => sql_names
-                    .get_or_insert_with(|| scope::sql_definitions(tree, text))
-                    .get(new)
-                    .copied(),
+                (Lang::Sql, _) => {
+                    if sql_names.is_none() {
+                        sql_names = Some(scope::sql_definitions(syntax.tree()?, text));
+                    }
+                    sql_names.as_ref().and_then(|names| names.get(new)).copied()
+                }
                 (_, Some(scopes)) => scopes
                     .chain(inner)
                     .find_map(|s| scopes.bound_in(s, new))
@@ -494,7 +535,26 @@ impl<'r> Context<'r> {
                 );
             }
         }
-        out
+        Ok(out)
+    }
+}
+
+/// A file's syntax tree, parsed on first use: hits the lexer places
+/// (comments, plain strings, names kept by name) never need one, and on a
+/// migrated tree most files hold nothing else.
+struct Syntax<'t> {
+    lang: Lang,
+    text: &'t str,
+    tree: OnceCell<Tree>,
+}
+
+impl Syntax<'_> {
+    fn tree(&self) -> Result<&Tree> {
+        if let Some(tree) = self.tree.get() {
+            return Ok(tree);
+        }
+        let tree = lang::parse(self.lang, self.text)?;
+        Ok(self.tree.get_or_init(|| tree))
     }
 }
 

@@ -6,6 +6,7 @@
 //! the hit and each language walks up a few parents to learn its class.
 
 mod js;
+pub mod lex;
 pub(crate) mod python;
 mod sql;
 

@@ -1,0 +1,886 @@
+//! A lexical pass that places most hits without parsing the file.
+//!
+//! Parsing is most of retrace's time, and on a migrated tree the hits that
+//! are left sit mostly in comments, plain strings and names kept by name,
+//! none of which needs a syntax tree. This scanner finds comments and
+//! strings as the grammars do, and judges each string by the rules of
+//! `python::string_use` and `js::string_use`, but conservatively: whenever
+//! the answer could depend on syntax it does not see (an annotation, a key
+//! type, an import, a special call, SQL, an interpolation, an escape), the
+//! hit goes to the tree. Files it cannot follow (TSX and JSX, an
+//! unterminated string or regex) are parsed as before. `tests/lexer.rs`
+//! holds it to the tree's answers on every golden case and on the corpus.
+
+use std::ops::Range;
+
+use super::python::QUERY_METHODS;
+use super::{looks_like_sql, Lang, Shape, Unit};
+use crate::rules::Class;
+
+/// Where a hit is, as far as the scanner can tell.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The unit the tree would give.
+    Unit(Unit),
+    /// Only the tree can tell.
+    Tree,
+}
+
+/// A file's comments and strings, and the stretches of code only the tree
+/// can judge (Python import statements), in source order.
+pub struct Lexed {
+    regions: Vec<Region>,
+    imports: Vec<Range<usize>>,
+    lang: Lang,
+}
+
+#[derive(Debug)]
+struct Region {
+    range: Range<usize>,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// A comment, docstring or plain string: the text whose words are
+    /// decided together (inside the quotes), and its class.
+    Words(Class, Range<usize>),
+    /// A string, template or regex only the tree can judge.
+    Tree,
+}
+
+/// Scan `text`, or None where this scanner does not follow the language or
+/// the file.
+pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
+    let mut scanner = Scanner {
+        lang,
+        text,
+        bytes: text.as_bytes(),
+        regions: Vec::new(),
+        imports: Vec::new(),
+    };
+    match lang {
+        Lang::Python => scanner.python()?,
+        // JSX text is code to a scanner: leave files that may hold it.
+        Lang::JavaScript if text.contains("</") || text.contains("/>") => return None,
+        Lang::TypeScript | Lang::JavaScript => {
+            scanner.js(0, false)?;
+        }
+        Lang::Tsx | Lang::Sql => return None,
+    }
+    Some(Lexed {
+        regions: scanner.regions,
+        imports: scanner.imports,
+        lang,
+    })
+}
+
+impl Lexed {
+    /// The unit around the hit starting at `at`.
+    pub fn place(&self, text: &str, at: usize) -> Place {
+        let i = self.regions.partition_point(|r| r.range.start <= at);
+        if let Some(region) = i.checked_sub(1).map(|i| &self.regions[i]) {
+            if region.range.contains(&at) {
+                return match &region.kind {
+                    Kind::Words(class, words) if words.contains(&at) => {
+                        Place::Unit(Unit::with(words.clone(), *class, Shape::Text))
+                    }
+                    _ => Place::Tree,
+                };
+            }
+        }
+        if self.imports.iter().any(|r| r.contains(&at)) {
+            return Place::Tree;
+        }
+        let bytes = text.as_bytes();
+        let word = |b: u8| is_word(self.lang, b);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| !word(b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| !word(b))
+            .map_or(bytes.len(), |p| at + p);
+        // A number, or a name spelled with an escape: the tree knows.
+        if bytes[start].is_ascii_digit() || start > 0 && bytes[start - 1] == b'\\' {
+            return Place::Tree;
+        }
+        Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
+    }
+}
+
+fn is_word(lang: Lang, b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 || b == b'$' && lang != Lang::Python
+}
+
+/// The token before the one being scanned, as far as the rules need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    /// Start of the file or of a logical line (Python), or after `;`.
+    Start,
+    Word(Range<usize>),
+    /// A number, string, regex or `x++`: something division may follow.
+    Value,
+    Open,
+    Close(u8),
+    Colon,
+    Arrow,
+    Comma,
+    Eq,
+    Op(u8),
+}
+
+/// An open bracket.
+struct Opener {
+    byte: u8,
+    /// The name called, for `(` right after a name.
+    callee: Option<Range<usize>>,
+    /// `(` after something that is neither a name nor a closed expression
+    /// (`f<T>(`, `f?.(`): a call the scanner cannot name.
+    odd_call: bool,
+    /// In a statement that starts with `__all__` (`__all__: T = (…)`).
+    all: bool,
+    /// Python: opened inside an annotation (`Optional[…]`), whose strings
+    /// are code.
+    annotation: bool,
+    /// Python: an annotation may be going on at this level.
+    annotating: bool,
+    /// `if (`, `while (`, `for (`, `with (`: a regex may follow the `)`.
+    control: bool,
+    /// Unclosed `<` inside this bracket (TypeScript type arguments).
+    angles: u32,
+}
+
+/// Python calls whose string arguments may name code (`python::string_use`).
+const PY_SPECIAL: [&str; 9] = [
+    "patch",
+    "import_module",
+    "object",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "delattr",
+    "table",
+    "from_",
+];
+
+/// JavaScript calls whose first argument may name code (`js::string_use`,
+/// `js::classify`).
+const JS_SPECIAL: [&str; 5] = ["mock", "from", "table", "import", "require"];
+
+/// Words after which `/` starts a regex rather than a division.
+const REGEX_AFTER: [&str; 14] = [
+    "return",
+    "typeof",
+    "case",
+    "do",
+    "else",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "instanceof",
+    "yield",
+    "await",
+];
+
+struct Scanner<'t> {
+    lang: Lang,
+    text: &'t str,
+    bytes: &'t [u8],
+    regions: Vec<Region>,
+    imports: Vec<Range<usize>>,
+}
+
+impl Scanner<'_> {
+    fn at(&self, i: usize) -> u8 {
+        self.bytes.get(i).copied().unwrap_or(0)
+    }
+
+    fn word_end(&self, lang: Lang, i: usize) -> usize {
+        self.bytes[i..]
+            .iter()
+            .position(|&b| !is_word(lang, b))
+            .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    fn line_end(&self, i: usize) -> usize {
+        self.bytes[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    fn push(&mut self, range: Range<usize>, kind: Kind) {
+        self.regions.push(Region { range, kind });
+    }
+
+    fn opener(&self, byte: u8, prev: &Tok) -> Opener {
+        let callee = match prev {
+            Tok::Word(r) if byte == b'(' => Some(r.clone()),
+            _ => None,
+        };
+        let control = callee
+            .as_ref()
+            .is_some_and(|r| matches!(&self.text[r.clone()], "if" | "while" | "for" | "with"));
+        Opener {
+            byte,
+            callee,
+            odd_call: byte == b'(' && matches!(prev, Tok::Op(b'>' | b'.')),
+            all: false,
+            annotation: false,
+            annotating: false,
+            control,
+            angles: 0,
+        }
+    }
+
+    fn special(&self, opener: &Opener, names: &[&str]) -> bool {
+        opener.odd_call
+            || opener.all
+            || opener.callee.as_ref().is_some_and(|r| {
+                let name = &self.text[r.clone()];
+                names.contains(&name) || QUERY_METHODS.contains(&name)
+            })
+    }
+
+    // ---- Python ----
+
+    fn python(&mut self) -> Option<()> {
+        let mut stack: Vec<Opener> = Vec::new();
+        let mut prev = Tok::Start;
+        // The statement being scanned: where it started if it is an import
+        // (a `from` import's module path ends at `import`); whether it is a
+        // `type` alias (whose strings are annotations) or assigns `__all__`;
+        // whether an annotation (after `:` or `->`) may be going on at the
+        // outermost level.
+        let mut import: Option<(usize, bool)> = None;
+        let mut alias = false;
+        let mut all = false;
+        let mut annotating = false;
+        let n = self.bytes.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.bytes[i];
+            let statement_start = stack.is_empty() && matches!(prev, Tok::Start | Tok::Colon);
+            let level = stack.last().map_or(annotating, |t| t.annotating);
+            match c {
+                b'\n' | b';' if stack.is_empty() => {
+                    if let Some((s, _)) = import.take() {
+                        self.imports.push(s..i);
+                    }
+                    (alias, all, annotating) = (false, false, false);
+                    prev = Tok::Start;
+                    i += 1;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0c => i += 1,
+                b'\\' => {
+                    // A line continuation: the logical line goes on.
+                    i += 1;
+                    if self.at(i) == b'\r' {
+                        i += 1;
+                    }
+                    if self.at(i) == b'\n' {
+                        i += 1;
+                    }
+                }
+                b'#' => {
+                    let end = self.line_end(i);
+                    self.push(i..end, Kind::Words(Class::Comment, i..end));
+                    i = end;
+                }
+                b'"' | b'\'' => {
+                    let guarded = alias || level;
+                    i = self.python_string(i, i, &prev, stack.last(), guarded)?;
+                    prev = Tok::Value;
+                }
+                _ if is_word(Lang::Python, c) && !c.is_ascii_digit() => {
+                    let end = self.word_end(Lang::Python, i);
+                    let word = &self.text[i..end];
+                    if is_string_prefix(word) && matches!(self.at(end), b'"' | b'\'') {
+                        let guarded = alias || level;
+                        i = self.python_string(i, end, &prev, stack.last(), guarded)?;
+                        prev = Tok::Value;
+                        continue;
+                    }
+                    match (word, import) {
+                        ("import" | "from", None) if statement_start => {
+                            import = Some((i, word == "from"));
+                        }
+                        ("import", Some((s, true))) => {
+                            self.imports.push(s..i);
+                            import = None;
+                        }
+                        ("type", _) if statement_start => alias = true,
+                        ("__all__", _) if statement_start => all = true,
+                        _ => {}
+                    }
+                    prev = Tok::Word(i..end);
+                    i = end;
+                }
+                b'0'..=b'9' => {
+                    i = self.word_end(Lang::Python, i);
+                    prev = Tok::Value;
+                }
+                b'(' | b'[' | b'{' => {
+                    let annotation = level || stack.last().is_some_and(|t| t.annotation);
+                    stack.push(Opener {
+                        all,
+                        annotation,
+                        ..self.opener(c, &prev)
+                    });
+                    prev = Tok::Open;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    stack.pop();
+                    prev = Tok::Close(c);
+                    i += 1;
+                }
+                b':' if self.at(i + 1) != b'=' => {
+                    // In a dict a `:` separates a key from its value; anywhere
+                    // else an annotation may follow.
+                    let dict = stack.last().is_some_and(|t| t.byte == b'{');
+                    annotate(&mut stack, &mut annotating, level || !dict);
+                    prev = Tok::Colon;
+                    i += 1;
+                }
+                b'-' if self.at(i + 1) == b'>' => {
+                    annotate(&mut stack, &mut annotating, true);
+                    prev = Tok::Arrow;
+                    i += 2;
+                }
+                b',' | b'=' => {
+                    annotate(&mut stack, &mut annotating, false);
+                    prev = if c == b',' { Tok::Comma } else { Tok::Eq };
+                    i += 1;
+                }
+                _ => {
+                    prev = Tok::Op(c);
+                    i += 1;
+                }
+            }
+        }
+        if let Some((s, _)) = import {
+            self.imports.push(s..n);
+        }
+        Some(())
+    }
+
+    /// A Python string starting at `start` (its prefix) with its quote at
+    /// `quote`: pushed as regions; returns the index after it. `guarded`:
+    /// it may be an annotation.
+    fn python_string(
+        &mut self,
+        start: usize,
+        quote: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+        guarded: bool,
+    ) -> Option<usize> {
+        let prefix = self.text[start..quote].to_ascii_lowercase();
+        let formatted = prefix.contains('f') || prefix.contains('t');
+        let q = self.bytes[quote];
+        let triple = self.at(quote + 1) == q && self.at(quote + 2) == q;
+        let open = if triple { 3 } else { 1 };
+        let content_start = quote + open;
+        let mut holes = Vec::new();
+        let mut j = content_start;
+        let content_end = loop {
+            match *self.bytes.get(j)? {
+                b'\\' => j += if self.at(j + 1) == b'\r' { 3 } else { 2 },
+                b'\n' if !triple => return None,
+                b'{' if formatted && self.at(j + 1) == b'{' => j += 2,
+                b'{' if formatted => {
+                    let end = self.interpolation(j + 1, q, triple)?;
+                    holes.push(j..end);
+                    j = end;
+                }
+                b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => break j,
+                _ => j += 1,
+            }
+        };
+        let end = content_end + open;
+        let content = content_start..content_end;
+        let alone = {
+            let rest = &self.bytes[end..];
+            let k = rest.iter().position(|&b| b != b' ' && b != b'\t');
+            k.is_none_or(|k| matches!(rest[k], b'\n' | b'\r' | b'#' | b';'))
+        };
+        let class = if *prev == Tok::Start && top.is_none() && alone {
+            // A string standing alone as a statement: a docstring.
+            holes.is_empty().then_some(Class::Comment)
+        } else if guarded
+            || top.is_some_and(|t| t.annotation || t.all || self.special(t, &PY_SPECIAL))
+            || looks_like_sql(&self.masked(&content, &holes))
+        {
+            None
+        } else {
+            Some(Class::String)
+        };
+        self.push_string(start..end, content, &holes, class);
+        Some(end)
+    }
+
+    /// A string's regions: with a class, its text between interpolations
+    /// (`holes`) is decided as words and each interpolation by the tree;
+    /// without, all of it goes to the tree.
+    fn push_string(
+        &mut self,
+        whole: Range<usize>,
+        content: Range<usize>,
+        holes: &[Range<usize>],
+        class: Option<Class>,
+    ) {
+        let Some(class) = class else {
+            self.push(whole, Kind::Tree);
+            return;
+        };
+        let (mut from, mut words) = (whole.start, content.start);
+        for hole in holes {
+            self.push(from..hole.start, Kind::Words(class, words..hole.start));
+            self.push(hole.clone(), Kind::Tree);
+            (from, words) = (hole.end, hole.end);
+        }
+        self.push(from..whole.end, Kind::Words(class, words..content.end));
+    }
+
+    /// The string's content with each interpolation masked as the tree's
+    /// `SqlRegion` masks it, to ask `looks_like_sql` the same question.
+    fn masked(&self, content: &Range<usize>, holes: &[Range<usize>]) -> String {
+        let mut bytes = self.bytes[content.clone()].to_vec();
+        for hole in holes {
+            let (start, end) = (hole.start - content.start, hole.end - content.start);
+            bytes[start..end].fill(b' ');
+            bytes[start + 1] = b'0';
+        }
+        // Whole interpolations, ASCII-delimited, became ASCII: still UTF-8.
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// Skip an f-string interpolation starting after its `{`; returns the
+    /// index after its `}`. Nested strings reusing the outer quote are
+    /// left to the tree (their meaning changed in Python 3.12).
+    fn interpolation(&self, mut j: usize, q: u8, triple: bool) -> Option<usize> {
+        let mut depth = 1;
+        loop {
+            match *self.bytes.get(j)? {
+                b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => {
+                    return None
+                }
+                b @ (b'"' | b'\'') => {
+                    j += 1;
+                    while *self.bytes.get(j)? != b {
+                        if self.bytes[j] == b'\n' {
+                            return None;
+                        }
+                        j += if self.bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    j += 1;
+                }
+                b'\n' if !triple => return None,
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    j += 1;
+                }
+                b'}' | b']' | b')' => {
+                    depth -= 1;
+                    j += 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => j += 1,
+            }
+        }
+    }
+
+    // ---- TypeScript and JavaScript ----
+
+    /// Scan code from `i`; inside a template substitution (`nested`), stop
+    /// after its closing `}` and return the index after it.
+    fn js(&mut self, mut i: usize, nested: bool) -> Option<usize> {
+        let lang = Lang::JavaScript;
+        let mut stack: Vec<Opener> = Vec::new();
+        let mut top_angles = 0u32;
+        let mut prev = Tok::Start;
+        let n = self.bytes.len();
+        if !nested && self.text.starts_with("#!") {
+            i = self.line_end(0);
+            self.push(0..i, Kind::Words(Class::Comment, 0..i));
+        }
+        while i < n {
+            let c = self.bytes[i];
+            let next = self.at(i + 1);
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0c => i += 1,
+                b'/' if next == b'/' => {
+                    let end = self.line_end(i);
+                    self.push(i..end, Kind::Words(Class::Comment, i..end));
+                    i = end;
+                }
+                b'/' if next == b'*' => {
+                    let end = self.text[i + 2..].find("*/")? + i + 4;
+                    self.push(i..end, Kind::Words(Class::Comment, i..end));
+                    i = end;
+                }
+                b'/' if self.regex_may_start(&prev) => {
+                    i = self.regex(i)?;
+                    prev = Tok::Value;
+                }
+                b'\'' | b'"' => {
+                    let angles = stack.last().map_or(top_angles, |t| t.angles);
+                    i = self.js_string(i, &prev, stack.last(), angles)?;
+                    prev = Tok::Value;
+                }
+                b'`' => {
+                    let angles = stack.last().map_or(top_angles, |t| t.angles);
+                    i = self.template(i, &prev, stack.last(), angles)?;
+                    prev = Tok::Value;
+                }
+                _ if is_word(lang, c) && !c.is_ascii_digit() => {
+                    let end = self.word_end(lang, i);
+                    prev = Tok::Word(i..end);
+                    i = end;
+                }
+                b'0'..=b'9' => {
+                    i = self.word_end(lang, i);
+                    prev = Tok::Value;
+                }
+                b'(' | b'[' | b'{' => {
+                    stack.push(self.opener(c, &prev));
+                    prev = Tok::Open;
+                    i += 1;
+                }
+                b'}' if nested && stack.is_empty() => return Some(i + 1),
+                b')' | b']' | b'}' => {
+                    let closed = stack.pop();
+                    prev = match closed {
+                        Some(o) if o.control => Tok::Op(b'('),
+                        _ => Tok::Close(c),
+                    };
+                    i += 1;
+                }
+                b'=' if next == b'>' => {
+                    prev = Tok::Arrow;
+                    i += 2;
+                }
+                b'+' | b'-' if next == c => {
+                    // `x++ / 2` divides; `++x` cannot be followed by a regex.
+                    prev = Tok::Value;
+                    i += 2;
+                }
+                b'<' | b'>' => {
+                    let angles = match stack.last_mut() {
+                        Some(t) => &mut t.angles,
+                        None => &mut top_angles,
+                    };
+                    *angles = if c == b'<' {
+                        *angles + 1
+                    } else {
+                        angles.saturating_sub(1)
+                    };
+                    prev = Tok::Op(c);
+                    i += 1;
+                }
+                b'?' if next == b'.' && !self.at(i + 2).is_ascii_digit() => {
+                    prev = Tok::Op(b'.');
+                    i += 2;
+                }
+                b',' => {
+                    prev = Tok::Comma;
+                    i += 1;
+                }
+                b';' => {
+                    // Type arguments never hold a `;`: the `<` were comparisons.
+                    match stack.last_mut() {
+                        Some(t) => t.angles = 0,
+                        None => top_angles = 0,
+                    }
+                    prev = Tok::Start;
+                    i += 1;
+                }
+                b':' => {
+                    prev = Tok::Colon;
+                    i += 1;
+                }
+                b'=' => {
+                    prev = Tok::Eq;
+                    i += 1;
+                }
+                b'\\' => return None,
+                _ => {
+                    prev = Tok::Op(c);
+                    i += 1;
+                }
+            }
+        }
+        if nested {
+            return None;
+        }
+        Some(n)
+    }
+
+    fn regex_may_start(&self, prev: &Tok) -> bool {
+        match prev {
+            Tok::Value | Tok::Close(b')' | b']') => false,
+            Tok::Word(r) => REGEX_AFTER.contains(&&self.text[r.clone()]),
+            _ => true,
+        }
+    }
+
+    /// A regex literal from its opening `/`: left to the tree (regex text
+    /// is never a unit). Returns the index after its flags.
+    fn regex(&mut self, start: usize) -> Option<usize> {
+        let mut j = start + 1;
+        let mut class = false;
+        loop {
+            match *self.bytes.get(j)? {
+                b'\n' => return None,
+                b'\\' => j += 1,
+                b'[' => class = true,
+                b']' => class = false,
+                b'/' if !class => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let end = self.word_end(Lang::JavaScript, j + 1);
+        self.push(start..end, Kind::Tree);
+        Some(end)
+    }
+
+    fn js_string(
+        &mut self,
+        start: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+        angles: u32,
+    ) -> Option<usize> {
+        let q = self.bytes[start];
+        let mut escaped = false;
+        let mut j = start + 1;
+        while *self.bytes.get(j)? != q {
+            match self.bytes[j] {
+                b'\n' => return None,
+                b'\\' => {
+                    escaped = true;
+                    j += 2;
+                }
+                _ => j += 1,
+            }
+        }
+        let content = start + 1..j;
+        let class = self.js_class(&content, &[], prev, top, angles, escaped);
+        self.push_string(start..j + 1, content, &[], class);
+        Some(j + 1)
+    }
+
+    fn template(
+        &mut self,
+        start: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+        angles: u32,
+    ) -> Option<usize> {
+        let regions = self.regions.len();
+        let mut holes = Vec::new();
+        let mut escaped = false;
+        let mut j = start + 1;
+        while *self.bytes.get(j)? != b'`' {
+            match self.bytes[j] {
+                b'\\' => {
+                    escaped = true;
+                    j += 2;
+                }
+                b'$' if self.at(j + 1) == b'{' => {
+                    let end = self.js(j + 2, true)?;
+                    holes.push(j..end);
+                    j = end;
+                }
+                _ => j += 1,
+            }
+        }
+        // Comments and strings inside substitutions are covered by their
+        // substitution's region, which sends every hit in it to the tree.
+        self.regions.truncate(regions);
+        // A tagged template (`sql`…``) may be SQL whatever it says. In
+        // TypeScript a template may be a type (`type A = `a${string}``),
+        // which the tree tells apart.
+        let tagged = matches!(prev, Tok::Word(_) | Tok::Close(_) | Tok::Op(b'>' | b'.'));
+        let odd = escaped || tagged || self.lang == Lang::TypeScript;
+        let content = start + 1..j;
+        let class = self.js_class(&content, &holes, prev, top, angles, odd);
+        self.push_string(start..j + 1, content, &holes, class);
+        Some(j + 1)
+    }
+
+    /// How `js::string_use` would see a string: plain (`String`), or None
+    /// where it may be a module path, a key type, a code reference or SQL.
+    fn js_class(
+        &self,
+        content: &Range<usize>,
+        holes: &[Range<usize>],
+        prev: &Tok,
+        top: Option<&Opener>,
+        angles: u32,
+        odd: bool,
+    ) -> Option<Class> {
+        let module_word = match prev {
+            Tok::Word(r) => matches!(&self.text[r.clone()], "from" | "import" | "require"),
+            _ => false,
+        };
+        let first_argument = *prev == Tok::Open && top.is_some_and(|t| t.byte == b'(');
+        let unsure = odd
+            || module_word
+            || angles > 0
+            || top.is_some_and(|t| t.byte == b'[')
+            || first_argument && top.is_some_and(|t| self.special(t, &JS_SPECIAL))
+            || looks_like_sql(&self.masked(content, holes));
+        (!unsure).then_some(Class::String)
+    }
+}
+
+/// Python: whether an annotation may be going on at the innermost level.
+fn annotate(stack: &mut [Opener], outermost: &mut bool, value: bool) {
+    match stack.last_mut() {
+        Some(t) => t.annotating = value,
+        None => *outermost = value,
+    }
+}
+
+/// `r`, `b`, `f`, `u`, `t` and their pairs (`rb`, `Rf`, …).
+fn is_string_prefix(word: &str) -> bool {
+    word.len() <= 2
+        && word
+            .bytes()
+            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(lang: Lang, text: &str, needle: &str) -> Place {
+        let at = text.find(needle).unwrap();
+        lex(lang, text).unwrap().place(text, at)
+    }
+
+    fn unit(range: Range<usize>, class: Class, shape: Shape) -> Place {
+        Place::Unit(Unit::with(range, class, shape))
+    }
+
+    #[test]
+    fn python_comments_docstrings_strings_and_names() {
+        let text = "\"\"\"session doc\"\"\"\nx = 'a session' # session\nsession_id = 1\n";
+        let py = Lang::Python;
+        assert_eq!(
+            place(py, text, "session doc"),
+            unit(3..14, Class::Comment, Shape::Text)
+        );
+        assert_eq!(
+            place(py, text, "session'"),
+            unit(23..32, Class::String, Shape::Text)
+        );
+        assert_eq!(
+            place(py, text, "session\n"),
+            unit(34..43, Class::Comment, Shape::Text)
+        );
+        assert_eq!(
+            place(py, text, "session_id"),
+            unit(44..54, Class::Code, Shape::Identifier)
+        );
+        let text = "q = f'{x} session'\n";
+        assert_eq!(
+            place(py, text, "session"),
+            unit(9..17, Class::String, Shape::Text)
+        );
+        let text = "y = d['session']\n";
+        assert_eq!(
+            place(py, text, "session"),
+            unit(7..14, Class::String, Shape::Text)
+        );
+    }
+
+    #[test]
+    fn python_strings_the_tree_must_judge() {
+        let py = Lang::Python;
+        for text in [
+            "def f(x: 'session'): pass\n",
+            "def f() -> 'session': pass\n",
+            "x: 'session' = 1\n",
+            "x: Optional['session']\n",
+            "__all__ = ('session',)\n",
+            "__all__: Tuple[str, ...] = (\n    'session',\n)\n",
+            "getattr(x, 'session')\n",
+            "mock.patch('app.session.x')\n",
+            "q = f'{session} x'\n",
+            "d[f(x)]: 'session'\n",
+            "q = 'SELECT session_id FROM sessions'\n",
+            "type T = 'session'\n",
+            "from app.session import x\n",
+            "import app.session\n",
+        ] {
+            assert_eq!(place(py, text, "session"), Place::Tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn js_strings_the_tree_must_judge() {
+        let ts = Lang::TypeScript;
+        for text in [
+            "import x from './session';\n",
+            "const a = require('./session');\n",
+            "type K = Trace['session'];\n",
+            "type P = Pick<Trace, 'session'>;\n",
+            "type P = Pick<Trace, 'a' | 'session'>;\n",
+            "db.from('sessions').select('session_id');\n",
+            "jest.mock('./session');\n",
+            "const q = sql`select session`;\n",
+            "const q = `a ${session} b`;\n",
+            "const q = 'a\\nsession';\n",
+            "const r = /session/;\n",
+        ] {
+            assert_eq!(place(ts, text, "session"), Place::Tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn js_plain_strings_comments_and_regex_division() {
+        let ts = Lang::TypeScript;
+        let text = "const a = b / c; // session\n";
+        assert_eq!(
+            place(ts, text, "session"),
+            unit(17..27, Class::Comment, Shape::Text)
+        );
+        let text = "type E = \"session\" | \"stream\";\n";
+        assert_eq!(
+            place(ts, text, "session"),
+            unit(10..17, Class::String, Shape::Text)
+        );
+        let text = "const q = `a ${b} session`;\n";
+        let js = Lang::JavaScript;
+        assert_eq!(
+            place(js, text, "session"),
+            unit(17..25, Class::String, Shape::Text)
+        );
+        assert_eq!(place(ts, text, "session"), Place::Tree);
+        let text = "f(x, 'session');\n";
+        assert_eq!(
+            place(ts, text, "session"),
+            unit(6..13, Class::String, Shape::Text)
+        );
+    }
+
+    #[test]
+    fn files_the_scanner_cannot_follow() {
+        assert!(lex(Lang::Tsx, "x").is_none());
+        assert!(lex(Lang::Sql, "x").is_none());
+        assert!(lex(Lang::JavaScript, "const a = <b>session</b>;").is_none());
+        assert!(lex(Lang::Python, "x = 'session\n").is_none());
+        assert!(lex(Lang::TypeScript, "const x = 'session\n").is_none());
+    }
+}

@@ -1,0 +1,95 @@
+//! The lexer (src/lang/lex.rs) places hits without a parse. It may only
+//! make retrace faster: every file must come out exactly as it does when
+//! every hit is classified on the syntax tree. Checked on every golden
+//! case's input, and (opt-in) on the corpus:
+//! `RETRACE_CORPUS=DEST/tree cargo test --release --test lexer -- --ignored`.
+
+use std::path::{Path, PathBuf};
+
+use retrace::engine::{Context, Mode};
+use retrace::{moves, project, rules, walk};
+
+/// Process every file under `root` with and without the lexer; return the
+/// files whose outcomes differ, and how many files were compared.
+fn differences(root: &Path) -> (Vec<String>, usize) {
+    let cwd = std::env::current_dir().unwrap();
+    let rules = rules::load(&rules::discover(&[], root, &cwd)).unwrap();
+    let walked = walk::walk(&[root.to_path_buf()], &rules, &cwd);
+    let project = project::Project::new(&walked.files, &rules);
+    let moves = moves::Moves::plan(&walked.files, &rules);
+    let lexed = Context::new(&rules, &project, &moves, Mode::Diff).unwrap();
+    let parsed = Context::new(&rules, &project, &moves, Mode::Diff)
+        .unwrap()
+        .without_lexer();
+    let mut out = Vec::new();
+    for entry in &walked.files {
+        let (a, b) = (
+            format!("{:#?}", lexed.process(entry)),
+            format!("{:#?}", parsed.process(entry)),
+        );
+        if a != b {
+            out.push(format!(
+                "{}:\n--- lexer\n{a}\n--- tree\n{b}",
+                entry.path.display()
+            ));
+        }
+    }
+    (out, walked.files.len())
+}
+
+#[test]
+fn the_lexer_changes_no_golden_case() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("in"))
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    for dir in &dirs {
+        let (diffs, n) = differences(dir);
+        assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+        compared += n;
+    }
+    assert!(dirs.len() >= 60 && compared >= 100, "{compared} files");
+}
+
+/// Snippets where a scanner is most likely to go wrong.
+const TRICKY: &[(&str, &str)] = &[
+    ("a.py", "x: Dict['session', int] = {}\ny = d['session']\nz = [f(a)['session'] for a in b]\n"),
+    ("b.py", "def f(a: 'Session' = 'session') -> Optional['Session']:\n    'session doc'\n    return a  # session\n"),
+    ("c.py", "q = f'{len(x)} session(s) {y!r:>{w}} left'\nr = f\"\"\"{d[\"session\"]} session\"\"\"\n"),
+    ("d.py", "s = f'SELECT session_id FROM sessions WHERE id = {i}'\nt = rb'session\\n' 'session'\n"),
+    ("e.py", "from .session import session_scope as session_scope, Session\nimport a.session as s\n"),
+    ("f.py", "__all__: Tuple[str, ...] = ('Session',)\n__all__ += ['session_id']\ntype T = 'Session'\n"),
+    ("g.py", "if x: 'session'\nlambda s: 'session'\nclass A:\n    \"\"\"session\"\"\"\n    x = 1; 'session'\n"),
+    ("h.py", "getattr(s, 'session')\nmock.patch('a.session.x')\nsb.table('sessions').select('session_id')\n"),
+    ("i.ts", "type A = `session_${string}`;\nconst b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
+    ("j.ts", "type K = T['session'] | Pick<T, 'session' | 'a'>;\nconst m = { 'session': x, [`session`]: y };\n"),
+    ("k.ts", "const r = a / b / 2; // session\nconst s = /session'/g.test(x) ? 'session' : \"session\";\nif (x) /session/.test(y);\n"),
+    ("l.ts", "import s from './session';\nexport * from './session';\nconst t = import('./session');\njest.mock('./session');\n"),
+    ("m.ts", "type E = 'session' | 'stream';\nfunction f(a = 'session', b: 'session') {}\nenum E2 { A = 'session' }\nx.from<T>('sessions');\n"),
+    ("i.js", "const b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
+    ("n.js", "#!/usr/bin/env node\n// session\nconst a = 'session\\nsession';\nconst b = i++ / 2; // session\n"),
+    ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),
+];
+
+#[test]
+fn the_lexer_changes_no_tricky_snippet() {
+    for (name, text) in TRICKY {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let (diffs, n) = differences(dir.path());
+        assert_eq!(n, 1);
+        assert!(diffs.is_empty(), "{text}\n{}", diffs.join("\n"));
+    }
+}
+
+#[test]
+#[ignore = "needs the corpus: set RETRACE_CORPUS to ../shared/corpus/fetch.sh's tree"]
+fn the_lexer_changes_nothing_on_the_corpus() {
+    let root = PathBuf::from(std::env::var("RETRACE_CORPUS").expect("RETRACE_CORPUS"));
+    let (diffs, n) = differences(&root);
+    eprintln!("lexer: {n} files compared, {} differ", diffs.len());
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
