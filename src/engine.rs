@@ -9,13 +9,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::AhoCorasick;
 use anyhow::{Context as _, Result};
 use tree_sitter::Tree;
 
 use crate::decide::{Matcher, Reason};
 use crate::edit::{self, Edit};
-use crate::lang::lex::{self, Place};
+use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::moves::Moves;
 use crate::project::Project;
@@ -144,11 +144,7 @@ impl<'r> Context<'r> {
         moves: &'r Moves,
         mode: Mode,
     ) -> Result<Self> {
-        let searcher = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(rules.needles())
-            .context("cannot build the prefilter")?;
+        let searcher = rules.prefilter()?;
         Ok(Context {
             rules,
             project,
@@ -205,12 +201,12 @@ impl<'r> Context<'r> {
         let syntax = Syntax {
             lang,
             text,
+            lexed: if self.lexer {
+                lex::lex(lang, text)
+            } else {
+                None
+            },
             tree: OnceCell::new(),
-        };
-        let lexed = if self.lexer {
-            lex::lex(lang, text)
-        } else {
-            None
         };
         let mut classifier: Option<Classifier> = None;
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
@@ -222,7 +218,7 @@ impl<'r> Context<'r> {
             {
                 continue;
             }
-            let unit = match lexed.as_ref().map(|l| l.place(text, hit.start)) {
+            let unit = match syntax.lexed.as_ref().map(|l| l.place(text, hit.start)) {
                 Some(Place::Unit(unit)) => Some(unit),
                 _ => {
                     let classifier = match &mut classifier {
@@ -353,6 +349,17 @@ impl<'r> Context<'r> {
                             Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
                             _ => Verdict::Plain,
                         },
+                        // Reported, not renamed, and surely not third-party:
+                        // neither its scope nor its owner matters.
+                        Shape::Identifier
+                            if !outcome.changed()
+                                && syntax
+                                    .lexed
+                                    .as_ref()
+                                    .is_some_and(|l| l.unowned(text, at, word)) =>
+                        {
+                            Verdict::Plain
+                        }
                         Shape::Identifier => {
                             let tree = syntax.tree()?;
                             let scopes = scopes.get_or_insert_with(|| {
@@ -545,6 +552,7 @@ impl<'r> Context<'r> {
 struct Syntax<'t> {
     lang: Lang,
     text: &'t str,
+    lexed: Option<Lexed>,
     tree: OnceCell<Tree>,
 }
 

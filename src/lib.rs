@@ -13,6 +13,7 @@ pub mod formats;
 mod guard;
 pub mod lang;
 pub mod moves;
+mod parallel;
 pub mod project;
 pub mod report;
 mod review;
@@ -26,15 +27,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use rayon::prelude::*;
 
 use crate::cli::{Cli, Command, Options};
 use crate::engine::{Context, Mode};
 use crate::report::{Movement, Printer, Summary};
-
-/// Files are processed in chunks in path order: each chunk in parallel,
-/// then printed, so output is ordered and memory stays bounded.
-const CHUNK: usize = 512;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Generated from the clap definitions, so they never drift from the CLI.
@@ -93,7 +89,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let project = project::Project::new(&walked.files, &rules);
     // Every move is known before any content changes, so imports can follow.
-    let moves = moves::Moves::plan(&walked.files, &rules);
+    let moves = moves::Moves::plan(&walked.files, &rules)?;
     if let Command::Apply {
         allow_dirty: false, ..
     } = options.command
@@ -135,26 +131,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         printer.collected = Some(Vec::new());
     }
     let progress = report::Progress::new(walked.files.len());
-    for chunk in walked.files.chunks(CHUNK) {
-        let outcomes: Vec<_> = chunk
-            .par_iter()
-            .map(|e| {
-                let outcome = context.process(e);
-                progress.tick();
-                outcome
-            })
-            .collect();
-        for (entry, outcome) in chunk.iter().zip(&outcomes) {
-            let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
-                (Some(new), _) => Movement::To(new),
-                (None, Some((new, why))) => Movement::Blocked(new, why),
-                (None, None) => Movement::Stays,
-            };
-            printer
-                .file(&entry.path, movement, outcome, &mut summary)
-                .context("cannot write output")?;
-        }
-    }
+    let process = |e: &walk::Entry| {
+        let outcome = context.process(e);
+        progress.tick();
+        outcome
+    };
+    let threads = rayon::current_num_threads();
+    parallel::ordered(&walked.files, threads, process, |entry, outcome| {
+        let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
+            (Some(new), _) => Movement::To(new),
+            (None, Some((new, why))) => Movement::Blocked(new, why),
+            (None, None) => Movement::Stays,
+        };
+        printer
+            .file(&entry.path, movement, &outcome, &mut summary)
+            .context("cannot write output")
+    })?;
     progress.finish();
     if mode == Mode::Apply {
         // After every content write: each file then moves by one rename.

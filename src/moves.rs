@@ -28,9 +28,14 @@ pub struct Moves {
 }
 
 impl Moves {
-    pub fn plan(files: &[Entry], rules: &Rules) -> Moves {
+    pub fn plan(files: &[Entry], rules: &Rules) -> Result<Moves> {
+        let prefilter = rules.prefilter()?;
         let mut wanted: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-        for entry in files {
+        // Most paths hold no needle and cannot move.
+        let candidates = files
+            .iter()
+            .filter(|e| prefilter.is_match(e.path.as_os_str().as_encoded_bytes()));
+        for entry in candidates {
             if let Some(new) = new_path(entry, rules) {
                 wanted.insert(entry.path.clone(), new);
             }
@@ -62,7 +67,7 @@ impl Moves {
                 }
             }
         }
-        moves
+        Ok(moves)
     }
 
     /// Why an import of `module` (as a path: `agentops/session`,
@@ -130,9 +135,6 @@ fn new_path(entry: &Entry, rules: &Rules) -> Option<PathBuf> {
     let matcher = Matcher::for_file(rules, &entry.abs);
     let parts: Vec<Component> = entry.path.components().collect();
     let last = parts.len().checked_sub(1)?;
-    if entry.lang.is_some() && keeps_file(&entry.path) {
-        return None;
-    }
     let mut out = PathBuf::new();
     let mut moved = false;
     for (i, part) in parts.iter().enumerate() {
@@ -150,7 +152,8 @@ fn new_path(entry: &Entry, rules: &Rules) -> Option<PathBuf> {
         moved |= new.is_some();
         out.push(new.as_deref().unwrap_or(name));
     }
-    moved.then_some(out)
+    let kept = entry.lang.is_some() && keeps_file(&entry.path);
+    (moved && !kept).then_some(out)
 }
 
 /// A path component with every word the rules rename as code renamed

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use anyhow::{anyhow, Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -251,7 +252,16 @@ impl Rules {
     }
 
     /// Every literal that can start an occurrence: the prefilter's needles.
-    pub fn needles(&self) -> Vec<String> {
+    /// The prefilter: finds every needle, ignoring ASCII case, in one pass.
+    pub fn prefilter(&self) -> Result<AhoCorasick> {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(self.needles())
+            .context("cannot build the prefilter")
+    }
+
+    fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in &self.renames {
             for (from, _) in r.forms() {

@@ -16,7 +16,7 @@ fn differences(root: &Path) -> (Vec<String>, usize) {
     let rules = rules::load(&rules::discover(&[], root, &cwd)).unwrap();
     let walked = walk::walk(&[root.to_path_buf()], &rules, &cwd);
     let project = project::Project::new(&walked.files, &rules);
-    let moves = moves::Moves::plan(&walked.files, &rules);
+    let moves = moves::Moves::plan(&walked.files, &rules).unwrap();
     let lexed = Context::new(&rules, &project, &moves, Mode::Diff).unwrap();
     let parsed = Context::new(&rules, &project, &moves, Mode::Diff)
         .unwrap()
@@ -69,6 +69,8 @@ const TRICKY: &[(&str, &str)] = &[
     ("k.ts", "const r = a / b / 2; // session\nconst s = /session'/g.test(x) ? 'session' : \"session\";\nif (x) /session/.test(y);\n"),
     ("l.ts", "import s from './session';\nexport * from './session';\nconst t = import('./session');\njest.mock('./session');\n"),
     ("m.ts", "type E = 'session' | 'stream';\nfunction f(a = 'session', b: 'session') {}\nenum E2 { A = 'session' }\nx.from<T>('sessions');\n"),
+    ("p.py", "from sqlalchemy.orm import sessionmaker\nsessionmaker()\nx.sessionmaker\nf(sessionmaker=1)\nclass A(sessionmaker): pass\n"),
+    ("q.py", "import requests\ns = requests.Session()\ns.sessionmaker\nrequests.get(sessionmaker=1)\nsessionmaker = 1\n"),
     ("i.js", "const b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
     ("n.js", "#!/usr/bin/env node\n// session\nconst a = 'session\\nsession';\nconst b = i++ / 2; // session\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),

@@ -30,7 +30,10 @@ pub enum Place {
 /// can judge (Python import statements), in source order.
 pub struct Lexed {
     regions: Vec<Region>,
+    /// Python module paths in import statements: only the tree can judge.
     imports: Vec<Range<usize>>,
+    /// Python import statements, whole.
+    import_statements: Vec<Range<usize>>,
     lang: Lang,
 }
 
@@ -58,6 +61,7 @@ pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
         bytes: text.as_bytes(),
         regions: Vec::new(),
         imports: Vec::new(),
+        import_statements: Vec::new(),
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -71,6 +75,7 @@ pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
     Some(Lexed {
         regions: scanner.regions,
         imports: scanner.imports,
+        import_statements: scanner.import_statements,
         lang,
     })
 }
@@ -107,6 +112,28 @@ impl Lexed {
             return Place::Tree;
         }
         Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
+    }
+}
+
+impl Lexed {
+    /// Python: can the name at `at` not be third-party, whatever the tree
+    /// would say? True when no import statement in the file mentions it
+    /// and it is neither reached through another name (`x.name`) nor a
+    /// keyword argument (`f(name=…)`): the two ways `Scopes::owner` finds
+    /// a third-party owner other than the name's own import.
+    pub fn unowned(&self, text: &str, at: usize, word: &str) -> bool {
+        let imported = self.import_statements.iter();
+        if self.lang != Lang::Python || imported.into_iter().any(|r| text[r.clone()].contains(word))
+        {
+            return false;
+        }
+        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\');
+        let before = text.as_bytes()[..at].iter().rev().find(|b| !blank(b));
+        let mut after = text.as_bytes()[at + word.len()..]
+            .iter()
+            .filter(|b| !blank(b));
+        let assigned = after.next() == Some(&b'=') && after.next() != Some(&b'=');
+        before != Some(&b'.') && !assigned
     }
 }
 
@@ -193,6 +220,16 @@ struct Scanner<'t> {
     bytes: &'t [u8],
     regions: Vec<Region>,
     imports: Vec<Range<usize>>,
+    import_statements: Vec<Range<usize>>,
+}
+
+/// A Python import statement being scanned.
+struct Import {
+    start: usize,
+    /// `from … import …`, whose module path ends at `import`.
+    from: bool,
+    /// The module path has not ended yet.
+    path_open: bool,
 }
 
 impl Scanner<'_> {
@@ -257,7 +294,7 @@ impl Scanner<'_> {
         // `type` alias (whose strings are annotations) or assigns `__all__`;
         // whether an annotation (after `:` or `->`) may be going on at the
         // outermost level.
-        let mut import: Option<(usize, bool)> = None;
+        let mut import: Option<Import> = None;
         let mut alias = false;
         let mut all = false;
         let mut annotating = false;
@@ -269,8 +306,8 @@ impl Scanner<'_> {
             let level = stack.last().map_or(annotating, |t| t.annotating);
             match c {
                 b'\n' | b';' if stack.is_empty() => {
-                    if let Some((s, _)) = import.take() {
-                        self.imports.push(s..i);
+                    if let Some(import) = import.take() {
+                        self.end_import(import, i);
                     }
                     (alias, all, annotating) = (false, false, false);
                     prev = Tok::Start;
@@ -306,13 +343,17 @@ impl Scanner<'_> {
                         prev = Tok::Value;
                         continue;
                     }
-                    match (word, import) {
+                    match (word, &mut import) {
                         ("import" | "from", None) if statement_start => {
-                            import = Some((i, word == "from"));
+                            import = Some(Import {
+                                start: i,
+                                from: word == "from",
+                                path_open: true,
+                            });
                         }
-                        ("import", Some((s, true))) => {
-                            self.imports.push(s..i);
-                            import = None;
+                        ("import", Some(im)) if im.from && im.path_open => {
+                            self.imports.push(im.start..i);
+                            im.path_open = false;
                         }
                         ("type", _) if statement_start => alias = true,
                         ("__all__", _) if statement_start => all = true,
@@ -364,10 +405,17 @@ impl Scanner<'_> {
                 }
             }
         }
-        if let Some((s, _)) = import {
-            self.imports.push(s..n);
+        if let Some(import) = import {
+            self.end_import(import, n);
         }
         Some(())
+    }
+
+    fn end_import(&mut self, import: Import, end: usize) {
+        if import.path_open {
+            self.imports.push(import.start..end);
+        }
+        self.import_statements.push(import.start..end);
     }
 
     /// A Python string starting at `start` (its prefix) with its quote at

@@ -1,0 +1,122 @@
+//! Work on many threads, results in order: each worker takes the next file
+//! as soon as it is free (so one slow file never holds the others up), and
+//! the calling thread reports each result as soon as every earlier one has
+//! been reported.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::{mpsc, Condvar, Mutex, PoisonError};
+
+use anyhow::Result;
+
+/// How far workers may run ahead of the item being reported: bounds the
+/// results held while one slow item is still being worked on.
+const WINDOW: usize = 1024;
+
+/// Run `work` on every item on `threads` threads and `report` each result
+/// in item order on this thread. Stops at the first error `report` gives.
+pub fn ordered<I: Sync, T: Send>(
+    items: &[I],
+    threads: usize,
+    work: impl Fn(&I) -> T + Sync,
+    mut report: impl FnMut(&I, T) -> Result<()>,
+) -> Result<()> {
+    let next = AtomicUsize::new(0);
+    let reported = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let gate = (Mutex::new(()), Condvar::new());
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let (next, reported, stop, gate, work) = (&next, &reported, &stop, &gate, &work);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, SeqCst);
+                if i >= items.len() {
+                    break;
+                }
+                let mut lock = gate.0.lock().unwrap_or_else(PoisonError::into_inner);
+                while i >= reported.load(SeqCst) + WINDOW && !stop.load(SeqCst) {
+                    lock = gate.1.wait(lock).unwrap_or_else(PoisonError::into_inner);
+                }
+                drop(lock);
+                if stop.load(SeqCst) || tx.send((i, work(&items[i]))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut result = Ok(());
+        'results: for (i, t) in &rx {
+            pending.insert(i, t);
+            loop {
+                let k = reported.load(SeqCst);
+                let Some(t) = pending.remove(&k) else {
+                    break;
+                };
+                result = report(&items[k], t);
+                {
+                    let _lock = gate.0.lock().unwrap_or_else(PoisonError::into_inner);
+                    reported.store(k + 1, SeqCst);
+                    stop.store(result.is_err(), SeqCst);
+                }
+                gate.1.notify_all();
+                if result.is_err() {
+                    break 'results;
+                }
+            }
+        }
+        drop(rx);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order_whatever_the_timing() {
+        let items: Vec<u64> = (0..3000).collect();
+        let mut seen = Vec::new();
+        ordered(
+            &items,
+            4,
+            |&i| {
+                // Early items are slow, so later ones finish first.
+                if i % 500 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                i * 2
+            },
+            |&i, t| {
+                assert_eq!(t, i * 2);
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn a_report_error_stops_the_run() {
+        let items: Vec<u32> = (0..5000).collect();
+        let mut count = 0;
+        let result = ordered(
+            &items,
+            2,
+            |&i| i,
+            |&i, _| {
+                count += 1;
+                if i == 10 {
+                    anyhow::bail!("stop at 10");
+                }
+                Ok(())
+            },
+        );
+        assert_eq!(result.unwrap_err().to_string(), "stop at 10");
+        assert_eq!(count, 11);
+    }
+}
