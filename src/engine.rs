@@ -6,6 +6,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read as _;
 use std::ops::Range;
 use std::path::Path;
 
@@ -175,11 +176,14 @@ impl<'r> Context<'r> {
         let Some(lang) = entry.lang else {
             return Ok(Outcome::Other);
         };
-        let meta = std::fs::metadata(&entry.path).context("cannot read")?;
-        if meta.len() > MAX_FILE_SIZE {
+        // One open for both the size and the content.
+        let mut file = std::fs::File::open(&entry.path).context("cannot read")?;
+        let size = file.metadata().context("cannot read")?.len();
+        if size > MAX_FILE_SIZE {
             return Ok(Outcome::Skipped(Skip::TooLarge));
         }
-        let bytes = std::fs::read(&entry.path).context("cannot read")?;
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        file.read_to_end(&mut bytes).context("cannot read")?;
         if bytes.contains(&0) {
             return Ok(Outcome::Skipped(Skip::Binary));
         }
@@ -356,7 +360,7 @@ impl<'r> Context<'r> {
                                 && syntax
                                     .lexed
                                     .as_ref()
-                                    .is_some_and(|l| l.unowned(text, at, word)) =>
+                                    .is_some_and(|l| l.unowned(text, at, word, self.project)) =>
                         {
                             Verdict::Plain
                         }

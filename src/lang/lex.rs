@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use super::python::QUERY_METHODS;
 use super::{looks_like_sql, Lang, Shape, Unit};
+use crate::project::Project;
 use crate::rules::Class;
 
 /// Where a hit is, as far as the scanner can tell.
@@ -117,14 +118,27 @@ impl Lexed {
 
 impl Lexed {
     /// Python: can the name at `at` not be third-party, whatever the tree
-    /// would say? True when no import statement in the file mentions it
-    /// and it is neither reached through another name (`x.name`) nor a
-    /// keyword argument (`f(name=…)`): the two ways `Scopes::owner` finds
-    /// a third-party owner other than the name's own import.
-    pub fn unowned(&self, text: &str, at: usize, word: &str) -> bool {
-        let imported = self.import_statements.iter();
-        if self.lang != Lang::Python || imported.into_iter().any(|r| text[r.clone()].contains(word))
-        {
+    /// would say? Every third-party owner `Scopes::owner` finds comes from
+    /// a third-party import, so: true when the file imports nothing
+    /// third-party, or when no such import mentions the name and it is
+    /// neither reached through another name (`x.name`) nor a keyword
+    /// argument (`f(name=…)`).
+    pub fn unowned(&self, text: &str, at: usize, word: &str, project: &Project) -> bool {
+        if self.lang != Lang::Python {
+            return false;
+        }
+        let mut theirs = self
+            .import_statements
+            .iter()
+            .map(|r| &text[r.clone()])
+            .filter(|s| {
+                imported_modules(s).is_none_or(|m| m.iter().any(|m| project.python_third_party(m)))
+            })
+            .peekable();
+        if theirs.peek().is_none() {
+            return true;
+        }
+        if theirs.any(|s| s.contains(word)) {
             return false;
         }
         let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\');
@@ -135,6 +149,32 @@ impl Lexed {
         let assigned = after.next() == Some(&b'=') && after.next() != Some(&b'=');
         before != Some(&b'.') && !assigned
     }
+}
+
+/// The modules a Python import statement names, as the tree's
+/// `dotted_name` or `relative_import` text would show them; None where
+/// this reading is unsure.
+fn imported_modules(statement: &str) -> Option<Vec<&str>> {
+    let plain = |m: &str| {
+        !m.is_empty()
+            && m.bytes()
+                .all(|b| is_word(Lang::Python, b) || matches!(b, b'.' | b' ' | b'\t'))
+    };
+    if let Some(rest) = statement.strip_prefix("from") {
+        let (module, _) = rest.split_once("import")?;
+        let module = module.trim();
+        return plain(module).then(|| vec![module]);
+    }
+    let names = statement.strip_prefix("import")?;
+    let names = names.split_once('#').map_or(names, |(code, _)| code);
+    names
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            let module = item.split_once(" as ").map_or(item, |(m, _)| m.trim_end());
+            plain(module).then_some(module)
+        })
+        .collect()
 }
 
 fn is_word(lang: Lang, b: u8) -> bool {
@@ -921,6 +961,20 @@ mod tests {
             place(ts, text, "session"),
             unit(6..13, Class::String, Shape::Text)
         );
+    }
+
+    #[test]
+    fn import_statements_name_their_modules() {
+        assert_eq!(
+            imported_modules("from .trace import x"),
+            Some(vec![".trace"])
+        );
+        assert_eq!(imported_modules("from . import (a, b)"), Some(vec!["."]));
+        assert_eq!(
+            imported_modules("import a.b as c, d  # why"),
+            Some(vec!["a.b", "d"])
+        );
+        assert_eq!(imported_modules("import a.b as c, (d)"), None);
     }
 
     #[test]
