@@ -64,6 +64,9 @@ bench "dirty x1: retrace check -j 2" "$retrace" check -j 2 .
 cd "$clean"
 bench "clean x1: retrace check" "$retrace" check .
 bench "clean x1: rg -i -c session" rg -i -c session .
+# The floor: walk, read and prefilter every file, with a rule that matches nothing.
+printf '[[rename]]\nfrom = "zqxj"\nto = "trace"\n' > "$out/none.toml"
+bench "clean x1: retrace check, a rule that matches nothing" "$retrace" check --rules "$out/none.toml" .
 cd "$scaled"
 bench "dirty x$scale: retrace check" "$retrace" check .
 rss1=$(cd "$tree" && rss "$retrace" check .)
@@ -88,6 +91,7 @@ ratios = {
     "dirty x1: retrace check": ratio("dirty x1: retrace check", "dirty x1: ast-grep scan"),
     "dirty x1: retrace diff": ratio("dirty x1: retrace diff", "dirty x1: ruplacer --preserve-case (dry run)"),
     "clean x1: retrace check": ratio("clean x1: retrace check", "clean x1: rg -i -c session"),
+    "clean x1: retrace check, a rule that matches nothing": ratio("clean x1: retrace check, a rule that matches nothing", "clean x1: rg -i -c session"),
     f"dirty x{scale}: retrace check": ratio(f"dirty x{scale}: retrace check", "dirty x1: retrace check"),
     "dirty x1: retrace check -j 2": f"{by['dirty x1: retrace check -j 1'] / by['dirty x1: retrace check -j 2']:.2f} × faster than -j 1",
 }

@@ -7,9 +7,12 @@
 //! `python::string_use` and `js::string_use`, but conservatively: whenever
 //! the answer could depend on syntax it does not see (an annotation, a key
 //! type, an import, a special call, SQL, an interpolation, an escape), the
-//! hit goes to the tree. Files it cannot follow (TSX and JSX, an
-//! unterminated string or regex) are parsed as before. `tests/lexer.rs`
-//! holds it to the tree's answers on every golden case and on the corpus.
+//! hit goes to the tree. Files it cannot follow (TSX and JSX, SQL, whose
+//! grammar decides what is a keyword, an unterminated string or regex) are
+//! parsed as before. It also tells when a reported Python name cannot be
+//! third-party, so its ownership needs no tree. `tests/lexer.rs` holds it
+//! to the tree's answers on every golden case, on tricky snippets and on
+//! the corpus.
 
 use std::ops::Range;
 
@@ -114,9 +117,7 @@ impl Lexed {
         }
         Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
     }
-}
 
-impl Lexed {
     /// Python: can the name at `at` not be third-party, whatever the tree
     /// would say? Every third-party owner `Scopes::owner` finds comes from
     /// a third-party import, so: true when the file imports nothing
@@ -161,8 +162,12 @@ fn imported_modules(statement: &str) -> Option<Vec<&str>> {
                 .all(|b| is_word(Lang::Python, b) || matches!(b, b'.' | b' ' | b'\t'))
     };
     if let Some(rest) = statement.strip_prefix("from") {
-        let (module, _) = rest.split_once("import")?;
-        let module = module.trim();
+        // The `import` keyword, not a module named `importlib`.
+        let word = |b: Option<&u8>| b.is_some_and(|&b| is_word(Lang::Python, b));
+        let (at, _) = rest.match_indices("import").find(|&(i, _)| {
+            !word(rest.as_bytes().get(i.wrapping_sub(1))) && !word(rest.as_bytes().get(i + 6))
+        })?;
+        let module = rest[..at].trim();
         return plain(module).then(|| vec![module]);
     }
     let names = statement.strip_prefix("import")?;
@@ -970,6 +975,10 @@ mod tests {
             Some(vec![".trace"])
         );
         assert_eq!(imported_modules("from . import (a, b)"), Some(vec!["."]));
+        assert_eq!(
+            imported_modules("from importlib import x"),
+            Some(vec!["importlib"])
+        );
         assert_eq!(
             imported_modules("import a.b as c, d  # why"),
             Some(vec!["a.b", "d"])
