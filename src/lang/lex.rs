@@ -14,7 +14,9 @@
 //! to the tree's answers on every golden case, on tricky snippets and on
 //! the corpus.
 
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::python::QUERY_METHODS;
 use super::{looks_like_sql, Lang, Shape, Unit};
@@ -74,7 +76,8 @@ pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
         Lang::TypeScript | Lang::JavaScript => {
             scanner.js(0, false)?;
         }
-        Lang::Tsx | Lang::Sql => return None,
+        Lang::Sql => scanner.sql()?,
+        Lang::Tsx => return None,
     }
     Some(Lexed {
         regions: scanner.regions,
@@ -182,8 +185,23 @@ fn imported_modules(statement: &str) -> Option<Vec<&str>> {
         .collect()
 }
 
+/// The SQL grammar's keywords (`keyword_session` → `session`): a word
+/// spelled like one may be either a keyword or a name.
+fn sql_keywords() -> &'static HashSet<String> {
+    static KEYWORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        let grammar = Lang::Sql.grammar();
+        (0..grammar.node_kind_count())
+            .filter_map(|id| grammar.node_kind_for_id(id as u16))
+            .filter_map(|kind| kind.trim_start_matches('_').strip_prefix("keyword_"))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
 fn is_word(lang: Lang, b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 || b == b'$' && lang != Lang::Python
+    let dollar = matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript);
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 || b == b'$' && dollar
 }
 
 /// The token before the one being scanned, as far as the rules need it.
@@ -591,6 +609,77 @@ impl Scanner<'_> {
         }
     }
 
+    // ---- SQL ----
+
+    /// SQL: comments are placed; every string, quoted name, dollar-quoted
+    /// body and keyword-like word goes to the tree, whose grammar decides
+    /// (a string may be a literal, a name or a file name; a `$$` body may
+    /// be parsed or not; `session` may be a keyword or a name). Other
+    /// words are names wherever they are.
+    fn sql(&mut self) -> Option<()> {
+        let n = self.bytes.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.bytes[i];
+            let next = self.at(i + 1);
+            let start = i;
+            match c {
+                b'-' if next == b'-' => {
+                    i = self.line_end(i);
+                    self.push(start..i, Kind::Words(Class::Comment, start..i));
+                }
+                b'/' if next == b'*' => {
+                    i = self.text[i + 2..].find("*/")? + i + 4;
+                    self.push(start..i, Kind::Words(Class::Comment, start..i));
+                }
+                b'\'' | b'"' | b'`' => {
+                    i = self.sql_quoted(i, c)?;
+                    self.push(start..i, Kind::Tree);
+                }
+                b'$' if next == b'$' || next.is_ascii_alphabetic() || next == b'_' => {
+                    let tag_end = self.word_end(Lang::Sql, i + 1);
+                    if self.at(tag_end) != b'$' {
+                        // `a$b`, `$name`: not one name to the grammar.
+                        i = tag_end;
+                        self.push(start..i, Kind::Tree);
+                        continue;
+                    }
+                    let tag = &self.text[i..=tag_end];
+                    i = self.text[tag_end + 1..].find(tag)? + tag_end + 1 + tag.len();
+                    self.push(start..i, Kind::Tree);
+                }
+                _ if is_word(Lang::Sql, c) => {
+                    i = self.word_end(Lang::Sql, i);
+                    let word = &self.text[start..i];
+                    // `E'…'`, `U&'…'`: a prefixed string; `a$b`: not one
+                    // name to the grammar. Both left to the tree.
+                    let prefixed = matches!(self.at(i), b'\'' | b'&' | b'$');
+                    let dollar = start > 0 && self.bytes[start - 1] == b'$';
+                    let odd = !word.is_ascii() || c.is_ascii_digit() || prefixed || dollar;
+                    if odd || sql_keywords().contains(word.to_ascii_lowercase().as_str()) {
+                        self.push(start..i, Kind::Tree);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        Some(())
+    }
+
+    /// The end of a SQL quoted token; a doubled quote escapes.
+    fn sql_quoted(&self, start: usize, quote: u8) -> Option<usize> {
+        let mut j = start + 1;
+        loop {
+            if *self.bytes.get(j)? == quote {
+                if self.at(j + 1) != quote {
+                    return Some(j + 1);
+                }
+                j += 1;
+            }
+            j += 1;
+        }
+    }
+
     // ---- TypeScript and JavaScript ----
 
     /// Scan code from `i`; inside a template substitution (`nested`), stop
@@ -989,7 +1078,6 @@ mod tests {
     #[test]
     fn files_the_scanner_cannot_follow() {
         assert!(lex(Lang::Tsx, "x").is_none());
-        assert!(lex(Lang::Sql, "x").is_none());
         assert!(lex(Lang::JavaScript, "const a = <b>session</b>;").is_none());
         assert!(lex(Lang::Python, "x = 'session\n").is_none());
         assert!(lex(Lang::TypeScript, "const x = 'session\n").is_none());
