@@ -77,6 +77,7 @@ const TRICKY: &[(&str, &str)] = &[
     ("u.sql", "-- session\nselect session_id, pg_stat_get_db_session_time(x) from sessions where a = 'session';\nSET SESSION AUTHORIZATION x;\n"),
     ("v.sql", "create function f() returns int as $$ select session_id from s $$ language sql;\ncopy t from 'session.csv';\nselect \"Session\", E'session', a$session from t;\n"),
     ("w.sql", "select {session_id:UInt64} from otel.sessions SETTINGS session_timezone = 'UTC' /* session */;\n"),
+    ("x.sql", "select date 'session', 'a' 'session', N'session' from t;\ninsert into t values (1, 'session', 'it''s session');\ncopy t from 'session' with (delimiter 'session');\n"),
     ("i.js", "const b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
     ("n.js", "#!/usr/bin/env node\n// session\nconst a = 'session\\nsession';\nconst b = i++ / 2; // session\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),

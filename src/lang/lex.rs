@@ -611,18 +611,23 @@ impl Scanner<'_> {
 
     // ---- SQL ----
 
-    /// SQL: comments are placed; every string, quoted name, dollar-quoted
-    /// body and keyword-like word goes to the tree, whose grammar decides
-    /// (a string may be a literal, a name or a file name; a `$$` body may
-    /// be parsed or not; `session` may be a keyword or a name). Other
-    /// words are names wherever they are.
+    /// SQL: comments, names and strings are placed; quoted names,
+    /// dollar-quoted bodies, strings right after a word and keyword-like
+    /// words go to the tree, whose grammar decides (a `$$` body may be
+    /// parsed or not; `session` may be a keyword or a name).
     fn sql(&mut self) -> Option<()> {
         let n = self.bytes.len();
         let mut i = 0;
+        let mut after_word = false;
         while i < n {
             let c = self.bytes[i];
             let next = self.at(i + 1);
             let start = i;
+            let comment = c == b'-' && next == b'-' || c == b'/' && next == b'*';
+            let word_before = after_word;
+            if !comment && !c.is_ascii_whitespace() {
+                after_word = is_word(Lang::Sql, c);
+            }
             match c {
                 b'-' if next == b'-' => {
                     i = self.line_end(i);
@@ -631,6 +636,13 @@ impl Scanner<'_> {
                 b'/' if next == b'*' => {
                     i = self.text[i + 2..].find("*/")? + i + 4;
                     self.push(start..i, Kind::Words(Class::Comment, start..i));
+                }
+                // A string after a word may be part of a cast (`date '…'`)
+                // or a file name (`COPY t FROM '…'`), which are not strings
+                // to the tree.
+                b'\'' if !word_before => {
+                    i = self.sql_quoted(i, c)?;
+                    self.push(start..i, Kind::Words(Class::String, start..i));
                 }
                 b'\'' | b'"' | b'`' => {
                     i = self.sql_quoted(i, c)?;
