@@ -968,34 +968,88 @@ mod tests {
     }
 
     #[test]
-    fn python_comments_docstrings_strings_and_names() {
-        let text = "\"\"\"session doc\"\"\"\nx = 'a session' # session\nsession_id = 1\n";
-        let py = Lang::Python;
+    fn comments_docstrings_strings_and_names_are_placed() {
+        let (py, ts, js) = (Lang::Python, Lang::TypeScript, Lang::JavaScript);
+        let doc = "\"\"\"session doc\"\"\"\nx = 'a session' # session\nsession_id = 1\n";
+        for (lang, text, needle, range, class, shape) in [
+            (py, doc, "session doc", 3..14, Class::Comment, Shape::Text),
+            (py, doc, "session'", 23..32, Class::String, Shape::Text),
+            (py, doc, "session\n", 34..43, Class::Comment, Shape::Text),
+            (
+                py,
+                doc,
+                "session_id",
+                44..54,
+                Class::Code,
+                Shape::Identifier,
+            ),
+            (
+                py,
+                "q = f'{x} session'\n",
+                "session",
+                9..17,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                py,
+                "y = d['session']\n",
+                "session",
+                7..14,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "const a = b / c; // session\n",
+                "session",
+                17..27,
+                Class::Comment,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "type E = \"session\" | \"s\";\n",
+                "session",
+                10..17,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                js,
+                "const q = `a ${b} session`;\n",
+                "session",
+                17..25,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "f(x, 'session');\n",
+                "session",
+                6..13,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                Lang::Sql,
+                "x = 'session' -- c\n",
+                "session'",
+                4..13,
+                Class::String,
+                Shape::Text,
+            ),
+        ] {
+            assert_eq!(
+                place(lang, text, needle),
+                unit(range, class, shape),
+                "{text}"
+            );
+        }
+        // TypeScript templates may be types: the tree tells.
         assert_eq!(
-            place(py, text, "session doc"),
-            unit(3..14, Class::Comment, Shape::Text)
-        );
-        assert_eq!(
-            place(py, text, "session'"),
-            unit(23..32, Class::String, Shape::Text)
-        );
-        assert_eq!(
-            place(py, text, "session\n"),
-            unit(34..43, Class::Comment, Shape::Text)
-        );
-        assert_eq!(
-            place(py, text, "session_id"),
-            unit(44..54, Class::Code, Shape::Identifier)
-        );
-        let text = "q = f'{x} session'\n";
-        assert_eq!(
-            place(py, text, "session"),
-            unit(9..17, Class::String, Shape::Text)
-        );
-        let text = "y = d['session']\n";
-        assert_eq!(
-            place(py, text, "session"),
-            unit(7..14, Class::String, Shape::Text)
+            place(ts, "const q = `a ${b} session`;\n", "session"),
+            Place::Tree
         );
     }
 
@@ -1040,33 +1094,6 @@ mod tests {
         ] {
             assert_eq!(place(ts, text, "session"), Place::Tree, "{text}");
         }
-    }
-
-    #[test]
-    fn js_plain_strings_comments_and_regex_division() {
-        let ts = Lang::TypeScript;
-        let text = "const a = b / c; // session\n";
-        assert_eq!(
-            place(ts, text, "session"),
-            unit(17..27, Class::Comment, Shape::Text)
-        );
-        let text = "type E = \"session\" | \"stream\";\n";
-        assert_eq!(
-            place(ts, text, "session"),
-            unit(10..17, Class::String, Shape::Text)
-        );
-        let text = "const q = `a ${b} session`;\n";
-        let js = Lang::JavaScript;
-        assert_eq!(
-            place(js, text, "session"),
-            unit(17..25, Class::String, Shape::Text)
-        );
-        assert_eq!(place(ts, text, "session"), Place::Tree);
-        let text = "f(x, 'session');\n";
-        assert_eq!(
-            place(ts, text, "session"),
-            unit(6..13, Class::String, Shape::Text)
-        );
     }
 
     #[test]
