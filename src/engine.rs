@@ -1,8 +1,9 @@
-//! One file through the pipeline: read → prefilter → parse → classify →
-//! decide → edit → verify, and in `apply` mode, write.
+//! One file through the pipeline: read → prefilter → lex → classify →
+//! decide → edit → verify, and in `apply` mode, write. The syntax tree is
+//! parsed on first need, at most once: many files never need it.
 //!
 //! Files are independent, so this runs on many threads at once; nothing
-//! here prints. The caller sorts and reports.
+//! here prints. The caller reports in path order.
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -247,17 +248,23 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Scanned(scanned));
         }
         let new_text = edit::apply(text, &edits)?;
-        let tree = syntax.tree()?;
-        let errors_after = lang::error_count(&self.reparse(lang, tree, text, &new_text, &edits)?);
-        if errors_after > 0 {
-            let errors_before = lang::error_count(tree);
-            if errors_after > errors_before {
-                scanned.dropped = Some(Dropped {
-                    errors_before,
-                    errors_after,
-                });
-                scanned.changes.clear();
-                return Ok(Outcome::Scanned(scanned));
+        // Edits inside comments and strings cannot change how a file
+        // parses (`Lexed::in_text`); others are verified by a re-parse.
+        let in_text = |l: &Lexed| edits.iter().all(|e| l.in_text(e.range.start));
+        if !syntax.lexed.as_ref().is_some_and(in_text) {
+            let tree = syntax.tree()?;
+            let errors_after =
+                lang::error_count(&self.reparse(lang, tree, text, &new_text, &edits)?);
+            if errors_after > 0 {
+                let errors_before = lang::error_count(tree);
+                if errors_after > errors_before {
+                    scanned.dropped = Some(Dropped {
+                        errors_before,
+                        errors_after,
+                    });
+                    scanned.changes.clear();
+                    return Ok(Outcome::Scanned(scanned));
+                }
             }
         }
         // Diffs and writes see the whole file, BOM included.

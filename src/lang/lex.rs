@@ -121,6 +121,17 @@ impl Lexed {
         Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
     }
 
+    /// Is `at` inside the text of a comment or string? A rule replaces
+    /// letters with letters (a word rule) or a name with a name, so an
+    /// edit there cannot move a token's boundary: the file parses as it
+    /// did, and needs no re-parse to show it.
+    pub fn in_text(&self, at: usize) -> bool {
+        let i = self.regions.partition_point(|r| r.range.start <= at);
+        i.checked_sub(1).is_some_and(|i| {
+            matches!(&self.regions[i].kind, Kind::Words(Class::Comment | Class::String, words) if words.contains(&at))
+        })
+    }
+
     /// Python: can the name at `at` not be third-party, whatever the tree
     /// would say? Every third-party owner `Scopes::owner` finds comes from
     /// a third-party import, so: true when the file imports nothing
