@@ -6,7 +6,7 @@
 //! `baseUrl` resolves; and `[project] first_party`. `[keep] modules` forces
 //! a module third-party. Everything else is third-party.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,8 +15,10 @@ use crate::rules::Rules;
 use crate::walk::Entry;
 
 pub struct Project {
-    /// Dotted suffixes of every walked Python file and its directories.
-    python_modules: HashSet<String>,
+    /// Every walked Python file as a module path from each of its
+    /// directories (`a.b.c`, `b.c`, `c` for `a/b/c.py`): a module is ours
+    /// when it is one of these or a package prefix of one.
+    python_modules: BTreeSet<String>,
     first_party: Vec<String>,
     third_party: Vec<String>,
     /// Nearest tsconfig.json per directory, parsed once.
@@ -40,7 +42,7 @@ fn within(name: &str, module: &str, sep: char) -> bool {
 
 impl Project {
     pub fn new(files: &[Entry], rules: &Rules) -> Project {
-        let mut python_modules = HashSet::new();
+        let mut python_modules = BTreeSet::new();
         for f in files.iter().filter(|f| f.lang == Some(Lang::Python)) {
             let mut parts: Vec<String> = f
                 .abs
@@ -59,11 +61,11 @@ impl Project {
             if parts.last().is_some_and(|l| l == "__init__") {
                 parts.pop();
             }
-            // Every dotted suffix of the file and of each of its directories.
-            for end in 1..=parts.len() {
-                for start in 0..end {
-                    python_modules.insert(parts[start..end].join("."));
-                }
+            // A `.` inside a directory name (`lib/python3.12`) is no module
+            // boundary: written as `/`, which no module name holds.
+            let parts: Vec<String> = parts.iter().map(|p| p.replace('.', "/")).collect();
+            for start in 0..parts.len() {
+                python_modules.insert(parts[start..].join("."));
             }
         }
         Project {
@@ -85,7 +87,12 @@ impl Project {
         if self.first_party.iter().any(|m| within(module, m, '.')) {
             return false;
         }
-        !self.python_modules.contains(module)
+        // `a.b` is ours when `a.b` or some `a.b.…` is: `.` sorts before every
+        // character of a name, so `a.b.…` follows `a.b` directly.
+        let package = format!("{module}.");
+        let found = self.python_modules.range(module.to_string()..).next();
+        let ours = found.is_some_and(|m| m == module || m.starts_with(&package));
+        !ours
     }
 
     /// Is this JavaScript/TypeScript import specifier third-party, seen
@@ -220,6 +227,36 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&strip_jsonc(text)).unwrap();
         assert_eq!(v["a"], "x//y");
         assert_eq!(v["p"][1], 2);
+    }
+
+    #[test]
+    fn python_modules_are_ours_when_walked() {
+        let rules = crate::rules::load(&[]).unwrap();
+        let entry = |path: &str| Entry {
+            path: PathBuf::from(path),
+            abs: PathBuf::from(path),
+            lang: Lang::from_path(Path::new(path)),
+            fixed: 0,
+        };
+        let files = [
+            entry("/r/lib/python3.12/pkg/sub/mod.py"),
+            entry("/r/app/__init__.py"),
+        ];
+        let project = Project::new(&files, &rules);
+        for ours in [
+            "pkg",
+            "pkg.sub",
+            "pkg.sub.mod",
+            "sub.mod",
+            "mod",
+            "app",
+            ".x",
+        ] {
+            assert!(!project.python_third_party(ours), "{ours}");
+        }
+        for theirs in ["python3", "pkg.su", "pkg.sub.mo", "requests", "app.x"] {
+            assert!(project.python_third_party(theirs), "{theirs}");
+        }
     }
 
     #[test]
