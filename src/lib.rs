@@ -137,7 +137,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         outcome
     };
     let threads = rayon::current_num_threads();
-    parallel::ordered(&walked.files, threads, process, |entry, outcome| {
+    let size = |e: &walk::Entry| e.size;
+    parallel::ordered(&walked.files, threads, size, process, |entry, outcome| {
         let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
             (Some(new), _) => Movement::To(new),
             (None, Some((new, why))) => Movement::Blocked(new, why),

@@ -1,7 +1,8 @@
 //! Work on many threads, results in order: each worker takes the next file
 //! as soon as it is free (so one slow file never holds the others up), and
 //! the calling thread reports each result as soon as every earlier one has
-//! been reported.
+//! been reported. Within each block of files the biggest start first, so
+//! the run does not end with one thread still on a big file.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
@@ -13,14 +14,26 @@ use anyhow::Result;
 /// results held while one slow item is still being worked on.
 const WINDOW: usize = 1024;
 
+/// Items are started biggest first within blocks of this many. It must
+/// stay below WINDOW: an item is then never started before every item a
+/// full window earlier, so a worker waiting at the window's edge always
+/// has an earlier item in progress to wait for, never a deadlock.
+const BLOCK: usize = 256;
+
 /// Run `work` on every item on `threads` threads and `report` each result
 /// in item order on this thread. Stops at the first error `report` gives.
 pub fn ordered<I: Sync, T: Send>(
     items: &[I],
     threads: usize,
+    size: impl Fn(&I) -> u64,
     work: impl Fn(&I) -> T + Sync,
     mut report: impl FnMut(&I, T) -> Result<()>,
 ) -> Result<()> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    for block in order.chunks_mut(BLOCK) {
+        block.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
+    }
+    let order = &order;
     let next = AtomicUsize::new(0);
     let reported = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
@@ -31,10 +44,9 @@ pub fn ordered<I: Sync, T: Send>(
             let tx = tx.clone();
             let (next, reported, stop, gate, work) = (&next, &reported, &stop, &gate, &work);
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, SeqCst);
-                if i >= items.len() {
+                let Some(&i) = order.get(next.fetch_add(1, SeqCst)) else {
                     break;
-                }
+                };
                 let mut lock = gate.0.lock().unwrap_or_else(PoisonError::into_inner);
                 while i >= reported.load(SeqCst) + WINDOW && !stop.load(SeqCst) {
                     lock = gate.1.wait(lock).unwrap_or_else(PoisonError::into_inner);
@@ -83,6 +95,7 @@ mod tests {
         ordered(
             &items,
             4,
+            |&i| i % 7,
             |&i| {
                 // Early items are slow, so later ones finish first.
                 if i % 500 == 0 {
@@ -101,12 +114,27 @@ mod tests {
     }
 
     #[test]
+    fn the_biggest_items_of_each_block_start_first() {
+        let items: Vec<u64> = (0..600).collect();
+        let started = Mutex::new(Vec::new());
+        let size = |&i: &u64| if i % 100 == 7 { 1000 + i } else { 0 };
+        let work = |&i: &u64| started.lock().unwrap().push(i);
+        ordered(&items, 1, size, work, |_, ()| Ok(())).unwrap();
+        let started = started.into_inner().unwrap();
+        assert_eq!(started[..3], [207, 107, 7]);
+        assert_eq!(started[256..259], [507, 407, 307]);
+        assert_eq!(started[512], 512);
+        assert_eq!(started.len(), 600);
+    }
+
+    #[test]
     fn a_report_error_stops_the_run() {
         let items: Vec<u32> = (0..5000).collect();
         let mut count = 0;
         let result = ordered(
             &items,
             2,
+            |&i| u64::from(i % 3),
             |&i| i,
             |&i, _| {
                 count += 1;

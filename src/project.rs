@@ -237,6 +237,7 @@ mod tests {
             abs: PathBuf::from(path),
             lang: Lang::from_path(Path::new(path)),
             fixed: 0,
+            size: 0,
         };
         let files = [
             entry("/r/lib/python3.12/pkg/sub/mod.py"),

@@ -18,6 +18,8 @@ pub struct Entry {
     /// How many leading components of `path` belong to the PATH argument
     /// it was found under: those never move.
     pub fixed: usize,
+    /// Bytes, as the walk saw them: big files are started early.
+    pub size: u64,
 }
 
 /// What the walk found: files to process and paths it could not read.
@@ -89,6 +91,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
                 abs,
                 lang,
                 fixed,
+                size: dent.metadata().map_or(0, |m| m.len()),
             });
         }
     }
