@@ -43,17 +43,16 @@ pub fn ordered<I: Sync, T: Send>(
         for _ in 0..threads.max(1) {
             let tx = tx.clone();
             let (next, reported, stop, gate, work) = (&next, &reported, &stop, &gate, &work);
-            scope.spawn(move || loop {
-                let Some(&i) = order.get(next.fetch_add(1, SeqCst)) else {
-                    break;
-                };
-                let mut lock = gate.0.lock().unwrap_or_else(PoisonError::into_inner);
-                while i >= reported.load(SeqCst) + WINDOW && !stop.load(SeqCst) {
-                    lock = gate.1.wait(lock).unwrap_or_else(PoisonError::into_inner);
-                }
-                drop(lock);
-                if stop.load(SeqCst) || tx.send((i, work(&items[i]))).is_err() {
-                    break;
+            scope.spawn(move || {
+                while let Some(&i) = order.get(next.fetch_add(1, SeqCst)) {
+                    let mut lock = gate.0.lock().unwrap_or_else(PoisonError::into_inner);
+                    while i >= reported.load(SeqCst) + WINDOW && !stop.load(SeqCst) {
+                        lock = gate.1.wait(lock).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    drop(lock);
+                    if stop.load(SeqCst) || tx.send((i, work(&items[i]))).is_err() {
+                        break;
+                    }
                 }
             });
         }
