@@ -42,12 +42,12 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 row=0
-# bench NAME COMMAND...: median of $runs runs after one warm-up.
+# bench NAME COMMAND...: median of $runs runs after three warm-ups.
 bench() {
   local name=$1
   shift
   row=$((row + 1))
-  hyperfine -N -i -w 1 -r "$runs" --export-json "$out/$row.json" "$*" >/dev/null 2>&1
+  hyperfine -N -i -w 3 -r "$runs" --export-json "$out/$row.json" "$*" >/dev/null 2>&1
   echo "$name" > "$out/$row.name"
 }
 # Peak RSS in MiB (`check` exits 1 when it finds something: not a failure here).
