@@ -76,7 +76,7 @@ bench "dirty x$scale: retrace check" "$retrace" check .
 rss1=$(cd "$tree" && rss "$retrace" check .)
 rss8=$(cd "$scaled" && rss "$retrace" check .)
 
-python3 - "$out" "$row" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
+RETRACE_BENCH_RUNS=$runs python3 - "$out" "$row" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
 import json, os, platform, sys, datetime
 out, rows, rss1, rss8, scale = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 res = []
@@ -87,7 +87,7 @@ for i in range(1, rows + 1):
 by = dict(res)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 2**20
-print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of hyperfine runs after a warm-up.\n")
+print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of {os.environ.get('RETRACE_BENCH_RUNS', '10')} hyperfine runs after 3 warm-ups; this VM drifts by up to ±20% between runs of one command.\n")
 print("| command | median | ratio |\n| --- | ---: | --- |")
 def ratio(a, b):
     return f"{by[a] / by[b]:.2f} × {b.split(': ', 1)[1]}"
