@@ -25,7 +25,7 @@ cd "$work"
 "$retrace" apply | tail -n 4
 grep -q "collision with trace at agentops/session.py:13:27" check.txt
 grep -q "move agentops/session.py → agentops/trace.py" check.txt
-echo "collisions reported: $(grep -c ': collision ' check.txt)"
+echo "collisions reported: $(grep -cE '^[^ ]+:[0-9]+:[0-9]+: collision ' check.txt)"
 grep -q "^from opentelemetry import trace$" agentops/trace.py
 test ! -e agentops/session.py
 echo "agentops/session.py is now agentops/trace.py"
