@@ -68,34 +68,67 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
         };
         let mut builder = ignore::WalkBuilder::new(root);
         // .gitignore applies even outside a git repository, as users expect.
-        builder.require_git(false).follow_links(false);
-        for result in builder.build() {
-            let dent = match result {
-                Ok(d) => d,
-                Err(e) => {
-                    walked.errors.push(e.to_string());
-                    continue;
+        builder
+            .require_git(false)
+            .follow_links(false)
+            .threads(rayon::current_num_threads());
+        // Walked on every thread (stat included); sorted below.
+        let found = std::sync::Mutex::new(&mut walked);
+        builder.build_parallel().run(|| {
+            Box::new(|result| {
+                let visit = visit(result, rules, cwd, fixed);
+                let mut walked = found
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                match visit {
+                    Visit::File(entry) => walked.files.push(entry),
+                    Visit::Excluded(source) => walked.excluded += usize::from(source),
+                    Visit::Error(e) => walked.errors.push(e),
+                    Visit::Other => {}
                 }
-            };
-            if !dent.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let lang = Lang::from_path(dent.path());
-            let abs = absolute(cwd, dent.path());
-            if rules.excluded(&abs) {
-                walked.excluded += usize::from(lang.is_some());
-                continue;
-            }
-            walked.files.push(Entry {
-                path: display_path(dent.path()),
-                abs,
-                lang,
-                fixed,
-                size: dent.metadata().map_or(0, |m| m.len()),
-            });
-        }
+                ignore::WalkState::Continue
+            })
+        });
     }
     walked.files.sort_by(|a, b| a.path.cmp(&b.path));
     walked.files.dedup_by(|a, b| a.abs == b.abs);
+    walked.errors.sort();
     walked
+}
+
+/// What one walked path is.
+enum Visit {
+    File(Entry),
+    /// Excluded by `[files] exclude`; true for a source file (counted).
+    Excluded(bool),
+    Error(String),
+    /// A directory, or not a regular file.
+    Other,
+}
+
+fn visit(
+    result: Result<ignore::DirEntry, ignore::Error>,
+    rules: &Rules,
+    cwd: &Path,
+    fixed: usize,
+) -> Visit {
+    let dent = match result {
+        Ok(d) => d,
+        Err(e) => return Visit::Error(e.to_string()),
+    };
+    if !dent.file_type().is_some_and(|t| t.is_file()) {
+        return Visit::Other;
+    }
+    let lang = Lang::from_path(dent.path());
+    let abs = absolute(cwd, dent.path());
+    if rules.excluded(&abs) {
+        return Visit::Excluded(lang.is_some());
+    }
+    Visit::File(Entry {
+        path: display_path(dent.path()),
+        abs,
+        lang,
+        fixed,
+        size: dent.metadata().map_or(0, |m| m.len()),
+    })
 }
