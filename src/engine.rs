@@ -7,12 +7,11 @@
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read as _;
 use std::ops::Range;
 use std::path::Path;
 
 use aho_corasick::AhoCorasick;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use tree_sitter::Tree;
 
 use crate::decide::{Matcher, Reason};
@@ -21,14 +20,11 @@ use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::moves::Moves;
 use crate::project::Project;
+use crate::read::{self, comment_text, keeps_file, Content, Seen, Skip, COMMENT_MARKERS};
 use crate::rules::{Class, Rules};
 use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
 use crate::write;
-
-/// Files larger than this are skipped, not read.
-pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
-const BOM: &str = "\u{feff}";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -37,26 +33,6 @@ pub enum Mode {
     Check,
     /// `apply --interactive`: the new text is kept for review, not written.
     Review,
-}
-
-/// Why a file was not processed. Not an error: counted in the summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Skip {
-    Binary,
-    InvalidUtf8,
-    TooLarge,
-    KeepFile,
-}
-
-impl Skip {
-    pub fn name(self) -> &'static str {
-        match self {
-            Skip::Binary => "binary",
-            Skip::InvalidUtf8 => "invalid UTF-8",
-            Skip::TooLarge => "over 10 MiB",
-            Skip::KeepFile => "retrace: keep-file",
-        }
-    }
 }
 
 /// One renamed or reported token.
@@ -177,24 +153,17 @@ impl<'r> Context<'r> {
         let Some(lang) = entry.lang else {
             return Ok(Outcome::Other);
         };
-        // One open for both the size and the content.
-        let mut file = std::fs::File::open(&entry.path).context("cannot read")?;
-        let size = file.metadata().context("cannot read")?.len();
-        if size > MAX_FILE_SIZE {
-            return Ok(Outcome::Skipped(Skip::TooLarge));
+        // The walk read the file already: most need nothing more.
+        match entry.seen {
+            Some(Seen::Nothing) => return Ok(Outcome::Scanned(Scanned::default())),
+            Some(Seen::Skipped(skip)) => return Ok(Outcome::Skipped(skip)),
+            Some(Seen::Hits) | None => {}
         }
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        file.read_to_end(&mut bytes).context("cannot read")?;
-        if bytes.contains(&0) {
-            return Ok(Outcome::Skipped(Skip::Binary));
-        }
-        let Ok(full) = String::from_utf8(bytes) else {
-            return Ok(Outcome::Skipped(Skip::InvalidUtf8));
+        let full = match read::read(&entry.path)? {
+            Content::Text(full) => full,
+            Content::Skipped(skip) => return Ok(Outcome::Skipped(skip)),
         };
-        let (bom, text) = match full.strip_prefix(BOM) {
-            Some(rest) => (BOM, rest),
-            None => ("", full.as_str()),
-        };
+        let (bom, text) = read::split_bom(&full);
         // The prefilter: most files have no hit and are never parsed.
         let hits: Vec<Range<usize>> = self.searcher.find_iter(text).map(|m| m.range()).collect();
         if hits.is_empty() {
@@ -684,23 +653,6 @@ impl Lines {
     }
 }
 
-const COMMENT_MARKERS: [&str; 4] = ["#", "//", "--", "/*"];
-
-/// The text after a comment marker on this line, if any.
-fn comment_text(line: &str) -> Option<&str> {
-    COMMENT_MARKERS
-        .iter()
-        .filter_map(|m| line.find(m).map(|i| &line[i + m.len()..]))
-        .next()
-}
-
-/// `retrace: keep-file` in a comment within the first 5 lines.
-pub fn keeps_file(text: &str) -> bool {
-    text.lines()
-        .take(5)
-        .any(|l| comment_text(l).is_some_and(|c| c.contains("retrace: keep-file")))
-}
-
 /// Lines (1-based) that a `retrace: keep` comment protects: its own line,
 /// and the next one when the comment stands alone on its line.
 fn kept_lines(text: &str) -> HashSet<usize> {
@@ -751,7 +703,7 @@ fn unified_diff(old_path: &Path, new_path: &Path, old: &str, new: &str) -> Strin
 /// Is this language's file parseable into a tree with this many errors?
 /// Exposed for tests that check outputs parse no worse than inputs.
 pub fn syntax_errors(lang: Lang, text: &str) -> Result<usize> {
-    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let (_, text) = read::split_bom(text);
     Ok(lang::error_count(&lang::parse(lang, text)?))
 }
 
@@ -765,12 +717,6 @@ mod tests {
         let kept = kept_lines(text);
         assert!(kept.contains(&1) && kept.contains(&2) && kept.contains(&3));
         assert!(!kept.contains(&4));
-    }
-
-    #[test]
-    fn keep_file_only_near_the_top() {
-        assert!(keeps_file("# header\n// retrace: keep-file\n"));
-        assert!(!keeps_file("\n\n\n\n\n# retrace: keep-file\n"));
     }
 
     #[test]

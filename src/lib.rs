@@ -15,6 +15,7 @@ pub mod lang;
 pub mod moves;
 mod parallel;
 pub mod project;
+pub mod read;
 pub mod report;
 mod review;
 pub mod rules;

@@ -187,5 +187,5 @@ fn keeps_file(path: &Path) -> bool {
         .take(5)
         .map_while(|l| l.ok())
         .collect();
-    crate::engine::keeps_file(&head.join("\n"))
+    crate::read::keeps_file(&head.join("\n"))
 }

@@ -238,6 +238,7 @@ mod tests {
             lang: Lang::from_path(Path::new(path)),
             fixed: 0,
             size: 0,
+            seen: None,
         };
         let files = [
             entry("/r/lib/python3.12/pkg/sub/mod.py"),

@@ -4,7 +4,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
+
 use crate::lang::Lang;
+use crate::read::{self, Seen};
 use crate::rules::Rules;
 
 /// A file to process, with its absolute normalized path for glob matching.
@@ -20,6 +23,8 @@ pub struct Entry {
     pub fixed: usize,
     /// Bytes, as the walk saw them: big files are started early.
     pub size: u64,
+    /// What the walk saw reading it (source files); None if it could not.
+    pub seen: Option<Seen>,
 }
 
 /// What the walk found: files to process and paths it could not read.
@@ -53,6 +58,9 @@ fn display_path(path: &Path) -> PathBuf {
 
 pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
     let mut walked = Walked::default();
+    // Files are read while walking, on every thread; without a prefilter
+    // they are read later instead.
+    let prefilter = rules.prefilter().ok();
     for root in roots {
         if let Err(e) = std::fs::metadata(root) {
             walked.errors.push(format!("{}: {e}", root.display()));
@@ -76,7 +84,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
         let found = std::sync::Mutex::new(&mut walked);
         builder.build_parallel().run(|| {
             Box::new(|result| {
-                let visit = visit(result, rules, cwd, fixed);
+                let visit = visit(result, prefilter.as_ref(), rules, cwd, fixed);
                 let mut walked = found
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -108,6 +116,7 @@ enum Visit {
 
 fn visit(
     result: Result<ignore::DirEntry, ignore::Error>,
+    prefilter: Option<&AhoCorasick>,
     rules: &Rules,
     cwd: &Path,
     fixed: usize,
@@ -130,5 +139,6 @@ fn visit(
         lang,
         fixed,
         size: dent.metadata().map_or(0, |m| m.len()),
+        seen: lang.and(prefilter).and_then(|p| read::see(dent.path(), p)),
     })
 }
