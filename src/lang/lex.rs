@@ -133,37 +133,78 @@ impl Lexed {
     }
 
     /// Python: can the name at `at` not be third-party, whatever the tree
-    /// would say? Every third-party owner `Scopes::owner` finds comes from
-    /// a third-party import, so: true when the file imports nothing
-    /// third-party, or when no such import mentions the name and it is
-    /// neither reached through another name (`x.name`) nor a keyword
-    /// argument (`f(name=…)`).
+    /// would say? `Scopes::owner` finds a third-party owner only through a
+    /// third-party import: of the name itself, or of the first name of the
+    /// chain it is reached through (`root.a.name`, `root` bound by such an
+    /// import or assigned a value made by one), or of the function it is a
+    /// keyword argument of. So: true when the file imports nothing
+    /// third-party, or when no such import mentions the name or its root,
+    /// a root is never assigned, and it is no keyword argument.
     pub fn unowned(&self, text: &str, at: usize, word: &str, project: &Project) -> bool {
         if self.lang != Lang::Python {
             return false;
         }
-        let mut theirs = self
+        let theirs: Vec<&str> = self
             .import_statements
             .iter()
             .map(|r| &text[r.clone()])
             .filter(|s| {
                 imported_modules(s).is_none_or(|m| m.iter().any(|m| project.python_third_party(m)))
             })
-            .peekable();
-        if theirs.peek().is_none() {
+            .collect();
+        if theirs.is_empty() {
             return true;
         }
-        if theirs.any(|s| s.contains(word)) {
+        let mentioned = |name: &str| theirs.iter().any(|s| s.contains(name));
+        let bytes = text.as_bytes();
+        let before = |at: usize| bytes[..at].iter().rposition(|b| !is_blank(*b));
+        let mut after = bytes[at + word.len()..].iter().filter(|b| !is_blank(**b));
+        let keyword = after.next() == Some(&b'=') && after.next() != Some(&b'=');
+        let mut root = word;
+        let mut start = at;
+        while let Some(dot) = before(start).filter(|&p| bytes[p] == b'.') {
+            let end = before(dot).map_or(0, |p| p + 1);
+            start = bytes[..end]
+                .iter()
+                .rposition(|&b| !is_word(Lang::Python, b))
+                .map_or(0, |p| p + 1);
+            // `f().name`, `x[0].name`, `"…".name`: not a plain chain.
+            if start == end || bytes[start].is_ascii_digit() {
+                return false;
+            }
+            root = &text[start..end];
+        }
+        if mentioned(word) || mentioned(root) {
             return false;
         }
-        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\');
-        let before = text.as_bytes()[..at].iter().rev().find(|b| !blank(b));
-        let mut after = text.as_bytes()[at + word.len()..]
-            .iter()
-            .filter(|b| !blank(b));
-        let assigned = after.next() == Some(&b'=') && after.next() != Some(&b'=');
-        before != Some(&b'.') && !assigned
+        if start == at {
+            let argument = before(at).is_some_and(|p| matches!(bytes[p], b'(' | b','));
+            return !(keyword && argument);
+        }
+        !assigned(text, root)
     }
+}
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\')
+}
+
+/// Is `name` ever the target of `name = …` or `name: … = …` in `text`
+/// (comments and strings included, which only errs towards yes)?
+fn assigned(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(name).any(|(i, _)| {
+        let end = i + name.len();
+        let whole = (i == 0 || !is_word(Lang::Python, bytes[i - 1]))
+            && bytes.get(end).is_none_or(|&b| !is_word(Lang::Python, b));
+        let mut next = bytes[end..].iter().filter(|b| !is_blank(**b));
+        whole
+            && match next.next() {
+                Some(b'=') => next.next() != Some(&b'='),
+                Some(b':') => true,
+                _ => false,
+            }
+    })
 }
 
 /// The modules a Python import statement names, as the tree's
