@@ -80,6 +80,7 @@ const TRICKY: &[(&str, &str)] = &[
     ("x.sql", "select date 'session', 'a' 'session', N'session' from t;\ninsert into t values (1, 'session', 'it''s session');\ncopy t from 'session' with (delimiter 'session');\n"),
     ("y.py", "import os\nimport requests as r\nengine = r.x()\nself.session_x()\nengine.session_y\n_new_sessionid = 1\nf(session_z=1)\na.b.sessionmaker\nf().sessionmaker\nr.sessionmaker\n"),
     ("z.py", "import os\nfrom requests import Session as S\nS.sessionmaker\nx: int = S()\nx.sessionmaker\ny.sessionmaker\n"),
+    ("l.py", "atexit.register(lambda: f(a='session', b=d['session']))\ng = lambda x, y: 'session'\ndef h(a=lambda s: 'session', b: 'Session' = 'session'): pass\n"),
     ("i.js", "const b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
     ("n.js", "#!/usr/bin/env node\n// session\nconst a = 'session\\nsession';\nconst b = i++ / 2; // session\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),

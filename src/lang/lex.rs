@@ -286,8 +286,8 @@ struct Opener {
     /// Python: opened inside an annotation (`Optional[…]`), whose strings
     /// are code.
     annotation: bool,
-    /// Python: an annotation may be going on at this level.
-    annotating: bool,
+    /// Python: what is going on inside this bracket.
+    level: Level,
     /// `if (`, `while (`, `for (`, `with (`: a regex may follow the `)`.
     control: bool,
     /// Unclosed `<` inside this bracket (TypeScript type arguments).
@@ -384,7 +384,7 @@ impl Scanner<'_> {
             odd_call: byte == b'(' && matches!(prev, Tok::Op(b'>' | b'.')),
             all: false,
             annotation: false,
-            annotating: false,
+            level: Level::default(),
             control,
             angles: 0,
         }
@@ -412,19 +412,19 @@ impl Scanner<'_> {
         let mut import: Option<Import> = None;
         let mut alias = false;
         let mut all = false;
-        let mut annotating = false;
+        let mut outermost = Level::default();
         let n = self.bytes.len();
         let mut i = 0;
         while i < n {
             let c = self.bytes[i];
             let statement_start = stack.is_empty() && matches!(prev, Tok::Start | Tok::Colon);
-            let level = stack.last().map_or(annotating, |t| t.annotating);
+            let level = stack.last().map_or(outermost, |t| t.level);
             match c {
                 b'\n' | b';' if stack.is_empty() => {
                     if let Some(import) = import.take() {
                         self.end_import(import, i);
                     }
-                    (alias, all, annotating) = (false, false, false);
+                    (alias, all, outermost) = (false, false, Level::default());
                     prev = Tok::Start;
                     i += 1;
                 }
@@ -445,7 +445,7 @@ impl Scanner<'_> {
                     i = end;
                 }
                 b'"' | b'\'' => {
-                    let guarded = alias || level;
+                    let guarded = alias || level.annotating;
                     i = self.python_string(i, i, &prev, stack.last(), guarded)?;
                     prev = Tok::Value;
                 }
@@ -453,7 +453,7 @@ impl Scanner<'_> {
                     let end = self.word_end(Lang::Python, i);
                     let word = &self.text[i..end];
                     if is_string_prefix(word) && matches!(self.at(end), b'"' | b'\'') {
-                        let guarded = alias || level;
+                        let guarded = alias || level.annotating;
                         i = self.python_string(i, end, &prev, stack.last(), guarded)?;
                         prev = Tok::Value;
                         continue;
@@ -472,6 +472,7 @@ impl Scanner<'_> {
                         }
                         ("type", _) if statement_start => alias = true,
                         ("__all__", _) if statement_start => all = true,
+                        ("lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
                     }
                     prev = Tok::Word(i..end);
@@ -482,7 +483,7 @@ impl Scanner<'_> {
                     prev = Tok::Value;
                 }
                 b'(' | b'[' | b'{' => {
-                    let annotation = level || stack.last().is_some_and(|t| t.annotation);
+                    let annotation = level.annotating || stack.last().is_some_and(|t| t.annotation);
                     stack.push(Opener {
                         all,
                         annotation,
@@ -497,20 +498,26 @@ impl Scanner<'_> {
                     i += 1;
                 }
                 b':' if self.at(i + 1) != b'=' => {
-                    // In a dict a `:` separates a key from its value; anywhere
-                    // else an annotation may follow.
+                    // In a dict a `:` separates a key from its value, after
+                    // `lambda` its parameters from its body; anywhere else
+                    // an annotation may follow.
                     let dict = stack.last().is_some_and(|t| t.byte == b'{');
-                    annotate(&mut stack, &mut annotating, level || !dict);
+                    let level = level_mut(&mut stack, &mut outermost);
+                    if level.lambda {
+                        level.lambda = false;
+                    } else {
+                        level.annotating |= !dict;
+                    }
                     prev = Tok::Colon;
                     i += 1;
                 }
                 b'-' if self.at(i + 1) == b'>' => {
-                    annotate(&mut stack, &mut annotating, true);
+                    level_mut(&mut stack, &mut outermost).annotating = true;
                     prev = Tok::Arrow;
                     i += 2;
                 }
                 b',' | b'=' => {
-                    annotate(&mut stack, &mut annotating, false);
+                    level_mut(&mut stack, &mut outermost).annotating = false;
                     prev = if c == b',' { Tok::Comma } else { Tok::Eq };
                     i += 1;
                 }
@@ -990,11 +997,20 @@ impl Scanner<'_> {
     }
 }
 
-/// Python: whether an annotation may be going on at the innermost level.
-fn annotate(stack: &mut [Opener], outermost: &mut bool, value: bool) {
+/// Python: what is going on at one bracket level.
+#[derive(Clone, Copy, Default)]
+struct Level {
+    /// An annotation may be: after `:` or `->`, until `,` or `=`.
+    annotating: bool,
+    /// A `lambda` whose `:` has not come yet.
+    lambda: bool,
+}
+
+/// The innermost level: the top bracket's, or the statement's.
+fn level_mut<'a>(stack: &'a mut [Opener], outermost: &'a mut Level) -> &'a mut Level {
     match stack.last_mut() {
-        Some(t) => t.annotating = value,
-        None => *outermost = value,
+        Some(t) => &mut t.level,
+        None => outermost,
     }
 }
 
@@ -1098,6 +1114,9 @@ mod tests {
                 "{text}"
             );
         }
+        let text = "g = lambda x, y: 'session'\n";
+        let lambda_body = place(py, text, "session");
+        assert_eq!(lambda_body, unit(18..25, Class::String, Shape::Text));
         // TypeScript templates may be types: the tree tells.
         assert_eq!(
             place(ts, "const q = `a ${b} session`;\n", "session"),
