@@ -1,0 +1,439 @@
+//! A lexical pass that places most hits without parsing the file.
+//!
+//! Parsing is most of retrace's time, and on a migrated tree the hits that
+//! are left sit mostly in comments, plain strings and names kept by name,
+//! none of which needs a syntax tree. This scanner finds comments and
+//! strings as the grammars do, and judges each string by the rules of
+//! `python::string_use` and `js::string_use`, but conservatively: whenever
+//! the answer could depend on syntax it does not see (an annotation, a key
+//! type, an import, a special call, SQL, an interpolation, an escape), the
+//! hit goes to the tree. Files it cannot follow (TSX and JSX, SQL, whose
+//! grammar decides what is a keyword, an unterminated string or regex) are
+//! parsed as before. It also tells when a reported Python name cannot be
+//! third-party, so its ownership needs no tree. `tests/lexer.rs` holds it
+//! to the tree's answers on every golden case, on tricky snippets and on
+//! the corpus.
+
+mod js;
+mod python;
+mod sql;
+
+use std::ops::Range;
+
+use super::python::QUERY_METHODS;
+use super::{Lang, Shape, Unit};
+use crate::rules::Class;
+
+/// Where a hit is, as far as the scanner can tell.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The unit the tree would give.
+    Unit(Unit),
+    /// Only the tree can tell.
+    Tree,
+}
+
+/// A file's comments and strings, and the stretches of code only the tree
+/// can judge (Python import statements), in source order.
+pub struct Lexed {
+    regions: Vec<Region>,
+    /// Python module paths in import statements: only the tree can judge.
+    imports: Vec<Range<usize>>,
+    /// Python import statements, whole.
+    import_statements: Vec<Range<usize>>,
+    lang: Lang,
+}
+
+#[derive(Debug)]
+struct Region {
+    range: Range<usize>,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// A comment, docstring or plain string: the text whose words are
+    /// decided together (inside the quotes), and its class.
+    Words(Class, Range<usize>),
+    /// A string, template or regex only the tree can judge.
+    Tree,
+}
+
+/// Scan `text`, or None where this scanner does not follow the language or
+/// the file.
+pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
+    let mut scanner = Scanner {
+        lang,
+        text,
+        bytes: text.as_bytes(),
+        regions: Vec::new(),
+        imports: Vec::new(),
+        import_statements: Vec::new(),
+    };
+    match lang {
+        Lang::Python => scanner.python()?,
+        // JSX text is code to a scanner: leave files that may hold it.
+        Lang::JavaScript if text.contains("</") || text.contains("/>") => return None,
+        Lang::TypeScript | Lang::JavaScript => {
+            scanner.js(0, false)?;
+        }
+        Lang::Sql => scanner.sql()?,
+        Lang::Tsx => return None,
+    }
+    Some(Lexed {
+        regions: scanner.regions,
+        imports: scanner.imports,
+        import_statements: scanner.import_statements,
+        lang,
+    })
+}
+
+impl Lexed {
+    /// The unit around the hit starting at `at`.
+    pub fn place(&self, text: &str, at: usize) -> Place {
+        let i = self.regions.partition_point(|r| r.range.start <= at);
+        if let Some(region) = i.checked_sub(1).map(|i| &self.regions[i]) {
+            if region.range.contains(&at) {
+                return match &region.kind {
+                    Kind::Words(class, words) if words.contains(&at) => {
+                        Place::Unit(Unit::with(words.clone(), *class, Shape::Text))
+                    }
+                    _ => Place::Tree,
+                };
+            }
+        }
+        if self.imports.iter().any(|r| r.contains(&at)) {
+            return Place::Tree;
+        }
+        let bytes = text.as_bytes();
+        let word = |b: u8| is_word(self.lang, b);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| !word(b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| !word(b))
+            .map_or(bytes.len(), |p| at + p);
+        // A number, or a name spelled with an escape: the tree knows.
+        if bytes[start].is_ascii_digit() || start > 0 && bytes[start - 1] == b'\\' {
+            return Place::Tree;
+        }
+        Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
+    }
+
+    /// Is `at` inside the text of a comment or string? A rule replaces
+    /// letters with letters (a word rule) or a name with a name, so an
+    /// edit there cannot move a token's boundary: the file parses as it
+    /// did, and needs no re-parse to show it.
+    pub fn in_text(&self, at: usize) -> bool {
+        let i = self.regions.partition_point(|r| r.range.start <= at);
+        i.checked_sub(1).is_some_and(|i| {
+            matches!(&self.regions[i].kind, Kind::Words(Class::Comment | Class::String, words) if words.contains(&at))
+        })
+    }
+}
+
+fn is_word(lang: Lang, b: u8) -> bool {
+    let dollar = matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript);
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 || b == b'$' && dollar
+}
+
+/// The token before the one being scanned, as far as the rules need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    /// Start of the file or of a logical line (Python), or after `;`.
+    Start,
+    Word(Range<usize>),
+    /// A number, string, regex or `x++`: something division may follow.
+    Value,
+    Open,
+    Close(u8),
+    Colon,
+    Arrow,
+    Comma,
+    Eq,
+    Op(u8),
+}
+
+/// An open bracket.
+struct Opener {
+    byte: u8,
+    /// The name called, for `(` right after a name.
+    callee: Option<Range<usize>>,
+    /// `(` after something that is neither a name nor a closed expression
+    /// (`f<T>(`, `f?.(`): a call the scanner cannot name.
+    odd_call: bool,
+    /// In a statement that starts with `__all__` (`__all__: T = (…)`).
+    all: bool,
+    /// Python: opened inside an annotation (`Optional[…]`), whose strings
+    /// are code.
+    annotation: bool,
+    /// Python: what is going on inside this bracket.
+    level: Level,
+    /// `if (`, `while (`, `for (`, `with (`: a regex may follow the `)`.
+    control: bool,
+    /// Unclosed `<` inside this bracket (TypeScript type arguments).
+    angles: u32,
+}
+
+struct Scanner<'t> {
+    lang: Lang,
+    text: &'t str,
+    bytes: &'t [u8],
+    regions: Vec<Region>,
+    imports: Vec<Range<usize>>,
+    import_statements: Vec<Range<usize>>,
+}
+
+impl Scanner<'_> {
+    fn at(&self, i: usize) -> u8 {
+        self.bytes.get(i).copied().unwrap_or(0)
+    }
+
+    fn word_end(&self, lang: Lang, i: usize) -> usize {
+        self.bytes[i..]
+            .iter()
+            .position(|&b| !is_word(lang, b))
+            .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    fn line_end(&self, i: usize) -> usize {
+        self.bytes[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    fn push(&mut self, range: Range<usize>, kind: Kind) {
+        self.regions.push(Region { range, kind });
+    }
+
+    fn opener(&self, byte: u8, prev: &Tok) -> Opener {
+        let callee = match prev {
+            Tok::Word(r) if byte == b'(' => Some(r.clone()),
+            _ => None,
+        };
+        let control = callee
+            .as_ref()
+            .is_some_and(|r| matches!(&self.text[r.clone()], "if" | "while" | "for" | "with"));
+        Opener {
+            byte,
+            callee,
+            odd_call: byte == b'(' && matches!(prev, Tok::Op(b'>' | b'.')),
+            all: false,
+            annotation: false,
+            level: Level::default(),
+            control,
+            angles: 0,
+        }
+    }
+
+    fn special(&self, opener: &Opener, names: &[&str]) -> bool {
+        opener.odd_call
+            || opener.all
+            || opener.callee.as_ref().is_some_and(|r| {
+                let name = &self.text[r.clone()];
+                names.contains(&name) || QUERY_METHODS.contains(&name)
+            })
+    }
+
+    /// A string's regions: with a class, its text between interpolations
+    /// (`holes`) is decided as words and each interpolation by the tree;
+    /// without, all of it goes to the tree.
+    fn push_string(
+        &mut self,
+        whole: Range<usize>,
+        content: Range<usize>,
+        holes: &[Range<usize>],
+        class: Option<Class>,
+    ) {
+        let Some(class) = class else {
+            self.push(whole, Kind::Tree);
+            return;
+        };
+        let (mut from, mut words) = (whole.start, content.start);
+        for hole in holes {
+            self.push(from..hole.start, Kind::Words(class, words..hole.start));
+            self.push(hole.clone(), Kind::Tree);
+            (from, words) = (hole.end, hole.end);
+        }
+        self.push(from..whole.end, Kind::Words(class, words..content.end));
+    }
+
+    /// The string's content with each interpolation masked as the tree's
+    /// `SqlRegion` masks it, to ask `looks_like_sql` the same question.
+    fn masked(&self, content: &Range<usize>, holes: &[Range<usize>]) -> String {
+        let mut bytes = self.bytes[content.clone()].to_vec();
+        for hole in holes {
+            let (start, end) = (hole.start - content.start, hole.end - content.start);
+            bytes[start..end].fill(b' ');
+            bytes[start + 1] = b'0';
+        }
+        // Whole interpolations, ASCII-delimited, became ASCII: still UTF-8.
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// Python: what is going on at one bracket level.
+#[derive(Clone, Copy, Default)]
+struct Level {
+    /// An annotation may be: after `:` or `->`, until `,` or `=`.
+    annotating: bool,
+    /// A `lambda` whose `:` has not come yet.
+    lambda: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(lang: Lang, text: &str, needle: &str) -> Place {
+        let at = text.find(needle).unwrap();
+        lex(lang, text).unwrap().place(text, at)
+    }
+
+    fn unit(range: Range<usize>, class: Class, shape: Shape) -> Place {
+        Place::Unit(Unit::with(range, class, shape))
+    }
+
+    #[test]
+    fn comments_docstrings_strings_and_names_are_placed() {
+        let (py, ts, js) = (Lang::Python, Lang::TypeScript, Lang::JavaScript);
+        let doc = "\"\"\"session doc\"\"\"\nx = 'a session' # session\nsession_id = 1\n";
+        for (lang, text, needle, range, class, shape) in [
+            (py, doc, "session doc", 3..14, Class::Comment, Shape::Text),
+            (py, doc, "session'", 23..32, Class::String, Shape::Text),
+            (py, doc, "session\n", 34..43, Class::Comment, Shape::Text),
+            (
+                py,
+                doc,
+                "session_id",
+                44..54,
+                Class::Code,
+                Shape::Identifier,
+            ),
+            (
+                py,
+                "q = f'{x} session'\n",
+                "session",
+                9..17,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                py,
+                "y = d['session']\n",
+                "session",
+                7..14,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "const a = b / c; // session\n",
+                "session",
+                17..27,
+                Class::Comment,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "type E = \"session\" | \"s\";\n",
+                "session",
+                10..17,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                js,
+                "const q = `a ${b} session`;\n",
+                "session",
+                17..25,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                ts,
+                "f(x, 'session');\n",
+                "session",
+                6..13,
+                Class::String,
+                Shape::Text,
+            ),
+            (
+                Lang::Sql,
+                "x = 'session' -- c\n",
+                "session'",
+                4..13,
+                Class::String,
+                Shape::Text,
+            ),
+        ] {
+            assert_eq!(
+                place(lang, text, needle),
+                unit(range, class, shape),
+                "{text}"
+            );
+        }
+        let text = "g = lambda x, y: 'session'\n";
+        let lambda_body = place(py, text, "session");
+        assert_eq!(lambda_body, unit(18..25, Class::String, Shape::Text));
+        // TypeScript templates may be types: the tree tells.
+        assert_eq!(
+            place(ts, "const q = `a ${b} session`;\n", "session"),
+            Place::Tree
+        );
+    }
+
+    #[test]
+    fn python_strings_the_tree_must_judge() {
+        let py = Lang::Python;
+        for text in [
+            "def f(x: 'session'): pass\n",
+            "def f() -> 'session': pass\n",
+            "x: 'session' = 1\n",
+            "x: Optional['session']\n",
+            "__all__ = ('session',)\n",
+            "__all__: Tuple[str, ...] = (\n    'session',\n)\n",
+            "getattr(x, 'session')\n",
+            "mock.patch('app.session.x')\n",
+            "q = f'{session} x'\n",
+            "d[f(x)]: 'session'\n",
+            "q = 'SELECT session_id FROM sessions'\n",
+            "type T = 'session'\n",
+            "from app.session import x\n",
+            "import app.session\n",
+        ] {
+            assert_eq!(place(py, text, "session"), Place::Tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn js_strings_the_tree_must_judge() {
+        let ts = Lang::TypeScript;
+        for text in [
+            "import x from './session';\n",
+            "const a = require('./session');\n",
+            "type K = Trace['session'];\n",
+            "type P = Pick<Trace, 'session'>;\n",
+            "type P = Pick<Trace, 'a' | 'session'>;\n",
+            "db.from('sessions').select('session_id');\n",
+            "jest.mock('./session');\n",
+            "const q = sql`select session`;\n",
+            "const q = `a ${session} b`;\n",
+            "const q = 'a\\nsession';\n",
+            "const r = /session/;\n",
+        ] {
+            assert_eq!(place(ts, text, "session"), Place::Tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn files_the_scanner_cannot_follow() {
+        assert!(lex(Lang::Tsx, "x").is_none());
+        assert!(lex(Lang::JavaScript, "const a = <b>session</b>;").is_none());
+        assert!(lex(Lang::Python, "x = 'session\n").is_none());
+        assert!(lex(Lang::TypeScript, "const x = 'session\n").is_none());
+    }
+}

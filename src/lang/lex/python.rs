@@ -1,0 +1,410 @@
+//! The Python scanner: comments, strings (docstrings, f-strings,
+//! annotations) and import statements; and which reported names no
+//! third-party import can own.
+
+use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
+use crate::lang::{looks_like_sql, Lang};
+use crate::project::Project;
+use crate::rules::Class;
+
+impl Lexed {
+    /// Python: can the name at `at` not be third-party, whatever the tree
+    /// would say? `Scopes::owner` finds a third-party owner only through a
+    /// third-party import: of the name itself, or of the first name of the
+    /// chain it is reached through (`root.a.name`, `root` bound by such an
+    /// import or assigned a value made by one), or of the function it is a
+    /// keyword argument of. So: true when the file imports nothing
+    /// third-party, or when no such import mentions the name or its root,
+    /// a root is never assigned, and it is no keyword argument.
+    pub fn unowned(&self, text: &str, at: usize, word: &str, project: &Project) -> bool {
+        if self.lang != Lang::Python {
+            return false;
+        }
+        let theirs: Vec<&str> = self
+            .import_statements
+            .iter()
+            .map(|r| &text[r.clone()])
+            .filter(|s| {
+                imported_modules(s).is_none_or(|m| m.iter().any(|m| project.python_third_party(m)))
+            })
+            .collect();
+        if theirs.is_empty() {
+            return true;
+        }
+        let mentioned = |name: &str| theirs.iter().any(|s| s.contains(name));
+        let bytes = text.as_bytes();
+        let before = |at: usize| bytes[..at].iter().rposition(|b| !is_blank(*b));
+        let mut after = bytes[at + word.len()..].iter().filter(|b| !is_blank(**b));
+        let keyword = after.next() == Some(&b'=') && after.next() != Some(&b'=');
+        let mut root = word;
+        let mut start = at;
+        while let Some(dot) = before(start).filter(|&p| bytes[p] == b'.') {
+            let end = before(dot).map_or(0, |p| p + 1);
+            start = bytes[..end]
+                .iter()
+                .rposition(|&b| !is_word(Lang::Python, b))
+                .map_or(0, |p| p + 1);
+            // `f().name`, `x[0].name`, `"…".name`: not a plain chain.
+            if start == end || bytes[start].is_ascii_digit() {
+                return false;
+            }
+            root = &text[start..end];
+        }
+        if mentioned(word) || mentioned(root) {
+            return false;
+        }
+        if start == at {
+            let argument = before(at).is_some_and(|p| matches!(bytes[p], b'(' | b','));
+            return !(keyword && argument);
+        }
+        !assigned(text, root)
+    }
+}
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\')
+}
+
+/// Is `name` ever the target of `name = …` or `name: … = …` in `text`
+/// (comments and strings included, which only errs towards yes)?
+fn assigned(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(name).any(|(i, _)| {
+        let end = i + name.len();
+        let whole = (i == 0 || !is_word(Lang::Python, bytes[i - 1]))
+            && bytes.get(end).is_none_or(|&b| !is_word(Lang::Python, b));
+        let mut next = bytes[end..].iter().filter(|b| !is_blank(**b));
+        whole
+            && match next.next() {
+                Some(b'=') => next.next() != Some(&b'='),
+                Some(b':') => true,
+                _ => false,
+            }
+    })
+}
+
+/// The modules a Python import statement names, as the tree's
+/// `dotted_name` or `relative_import` text would show them; None where
+/// this reading is unsure.
+fn imported_modules(statement: &str) -> Option<Vec<&str>> {
+    let plain = |m: &str| {
+        !m.is_empty()
+            && m.bytes()
+                .all(|b| is_word(Lang::Python, b) || matches!(b, b'.' | b' ' | b'\t'))
+    };
+    if let Some(rest) = statement.strip_prefix("from") {
+        // The `import` keyword, not a module named `importlib`.
+        let word = |b: Option<&u8>| b.is_some_and(|&b| is_word(Lang::Python, b));
+        let (at, _) = rest.match_indices("import").find(|&(i, _)| {
+            !word(rest.as_bytes().get(i.wrapping_sub(1))) && !word(rest.as_bytes().get(i + 6))
+        })?;
+        let module = rest[..at].trim();
+        return plain(module).then(|| vec![module]);
+    }
+    let names = statement.strip_prefix("import")?;
+    let names = names.split_once('#').map_or(names, |(code, _)| code);
+    names
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            let module = item.split_once(" as ").map_or(item, |(m, _)| m.trim_end());
+            plain(module).then_some(module)
+        })
+        .collect()
+}
+
+/// Python calls whose string arguments may name code (`python::string_use`).
+const PY_SPECIAL: [&str; 9] = [
+    "patch",
+    "import_module",
+    "object",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "delattr",
+    "table",
+    "from_",
+];
+
+/// A Python import statement being scanned.
+struct Import {
+    start: usize,
+    /// `from … import …`, whose module path ends at `import`.
+    from: bool,
+    /// The module path has not ended yet.
+    path_open: bool,
+}
+
+impl Scanner<'_> {
+    // ---- Python ----
+
+    pub(super) fn python(&mut self) -> Option<()> {
+        let mut stack: Vec<Opener> = Vec::new();
+        let mut prev = Tok::Start;
+        // The statement being scanned: where it started if it is an import
+        // (a `from` import's module path ends at `import`); whether it is a
+        // `type` alias (whose strings are annotations) or assigns `__all__`;
+        // whether an annotation (after `:` or `->`) may be going on at the
+        // outermost level.
+        let mut import: Option<Import> = None;
+        let mut alias = false;
+        let mut all = false;
+        let mut outermost = Level::default();
+        let n = self.bytes.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.bytes[i];
+            let statement_start = stack.is_empty() && matches!(prev, Tok::Start | Tok::Colon);
+            let level = stack.last().map_or(outermost, |t| t.level);
+            match c {
+                b'\n' | b';' if stack.is_empty() => {
+                    if let Some(import) = import.take() {
+                        self.end_import(import, i);
+                    }
+                    (alias, all, outermost) = (false, false, Level::default());
+                    prev = Tok::Start;
+                    i += 1;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0c => i += 1,
+                b'\\' => {
+                    // A line continuation: the logical line goes on.
+                    i += 1;
+                    if self.at(i) == b'\r' {
+                        i += 1;
+                    }
+                    if self.at(i) == b'\n' {
+                        i += 1;
+                    }
+                }
+                b'#' => {
+                    let end = self.line_end(i);
+                    self.push(i..end, Kind::Words(Class::Comment, i..end));
+                    i = end;
+                }
+                b'"' | b'\'' => {
+                    let guarded = alias || level.annotating;
+                    i = self.python_string(i, i, &prev, stack.last(), guarded)?;
+                    prev = Tok::Value;
+                }
+                _ if is_word(Lang::Python, c) && !c.is_ascii_digit() => {
+                    let end = self.word_end(Lang::Python, i);
+                    let word = &self.text[i..end];
+                    if is_string_prefix(word) && matches!(self.at(end), b'"' | b'\'') {
+                        let guarded = alias || level.annotating;
+                        i = self.python_string(i, end, &prev, stack.last(), guarded)?;
+                        prev = Tok::Value;
+                        continue;
+                    }
+                    match (word, &mut import) {
+                        ("import" | "from", None) if statement_start => {
+                            import = Some(Import {
+                                start: i,
+                                from: word == "from",
+                                path_open: true,
+                            });
+                        }
+                        ("import", Some(im)) if im.from && im.path_open => {
+                            self.imports.push(im.start..i);
+                            im.path_open = false;
+                        }
+                        ("type", _) if statement_start => alias = true,
+                        ("__all__", _) if statement_start => all = true,
+                        ("lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
+                        _ => {}
+                    }
+                    prev = Tok::Word(i..end);
+                    i = end;
+                }
+                b'0'..=b'9' => {
+                    i = self.word_end(Lang::Python, i);
+                    prev = Tok::Value;
+                }
+                b'(' | b'[' | b'{' => {
+                    let annotation = level.annotating || stack.last().is_some_and(|t| t.annotation);
+                    stack.push(Opener {
+                        all,
+                        annotation,
+                        ..self.opener(c, &prev)
+                    });
+                    prev = Tok::Open;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    stack.pop();
+                    prev = Tok::Close(c);
+                    i += 1;
+                }
+                b':' if self.at(i + 1) != b'=' => {
+                    // In a dict a `:` separates a key from its value, after
+                    // `lambda` its parameters from its body; anywhere else
+                    // an annotation may follow.
+                    let dict = stack.last().is_some_and(|t| t.byte == b'{');
+                    let level = level_mut(&mut stack, &mut outermost);
+                    if level.lambda {
+                        level.lambda = false;
+                    } else {
+                        level.annotating |= !dict;
+                    }
+                    prev = Tok::Colon;
+                    i += 1;
+                }
+                b'-' if self.at(i + 1) == b'>' => {
+                    level_mut(&mut stack, &mut outermost).annotating = true;
+                    prev = Tok::Arrow;
+                    i += 2;
+                }
+                b',' | b'=' => {
+                    level_mut(&mut stack, &mut outermost).annotating = false;
+                    prev = if c == b',' { Tok::Comma } else { Tok::Eq };
+                    i += 1;
+                }
+                _ => {
+                    prev = Tok::Op(c);
+                    i += 1;
+                }
+            }
+        }
+        if let Some(import) = import {
+            self.end_import(import, n);
+        }
+        Some(())
+    }
+
+    fn end_import(&mut self, import: Import, end: usize) {
+        if import.path_open {
+            self.imports.push(import.start..end);
+        }
+        self.import_statements.push(import.start..end);
+    }
+
+    /// A Python string starting at `start` (its prefix) with its quote at
+    /// `quote`: pushed as regions; returns the index after it. `guarded`:
+    /// it may be an annotation.
+    fn python_string(
+        &mut self,
+        start: usize,
+        quote: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+        guarded: bool,
+    ) -> Option<usize> {
+        let prefix = self.text[start..quote].to_ascii_lowercase();
+        let formatted = prefix.contains('f') || prefix.contains('t');
+        let q = self.bytes[quote];
+        let triple = self.at(quote + 1) == q && self.at(quote + 2) == q;
+        let open = if triple { 3 } else { 1 };
+        let content_start = quote + open;
+        let mut holes = Vec::new();
+        let mut j = content_start;
+        let content_end = loop {
+            match *self.bytes.get(j)? {
+                b'\\' => j += if self.at(j + 1) == b'\r' { 3 } else { 2 },
+                b'\n' if !triple => return None,
+                b'{' if formatted && self.at(j + 1) == b'{' => j += 2,
+                b'{' if formatted => {
+                    let end = self.interpolation(j + 1, q, triple)?;
+                    holes.push(j..end);
+                    j = end;
+                }
+                b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => break j,
+                _ => j += 1,
+            }
+        };
+        let end = content_end + open;
+        let content = content_start..content_end;
+        let alone = {
+            let rest = &self.bytes[end..];
+            let k = rest.iter().position(|&b| b != b' ' && b != b'\t');
+            k.is_none_or(|k| matches!(rest[k], b'\n' | b'\r' | b'#' | b';'))
+        };
+        let class = if *prev == Tok::Start && top.is_none() && alone {
+            // A string standing alone as a statement: a docstring.
+            holes.is_empty().then_some(Class::Comment)
+        } else if guarded
+            || top.is_some_and(|t| t.annotation || t.all || self.special(t, &PY_SPECIAL))
+            || looks_like_sql(&self.masked(&content, &holes))
+        {
+            None
+        } else {
+            Some(Class::String)
+        };
+        self.push_string(start..end, content, &holes, class);
+        Some(end)
+    }
+
+    /// Skip an f-string interpolation starting after its `{`; returns the
+    /// index after its `}`. Nested strings reusing the outer quote are
+    /// left to the tree (their meaning changed in Python 3.12).
+    fn interpolation(&self, mut j: usize, q: u8, triple: bool) -> Option<usize> {
+        let mut depth = 1;
+        loop {
+            match *self.bytes.get(j)? {
+                b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => {
+                    return None
+                }
+                b @ (b'"' | b'\'') => {
+                    j += 1;
+                    while *self.bytes.get(j)? != b {
+                        if self.bytes[j] == b'\n' {
+                            return None;
+                        }
+                        j += if self.bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    j += 1;
+                }
+                b'\n' if !triple => return None,
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    j += 1;
+                }
+                b'}' | b']' | b')' => {
+                    depth -= 1;
+                    j += 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => j += 1,
+            }
+        }
+    }
+}
+
+/// The innermost level: the top bracket's, or the statement's.
+fn level_mut<'a>(stack: &'a mut [Opener], outermost: &'a mut Level) -> &'a mut Level {
+    match stack.last_mut() {
+        Some(t) => &mut t.level,
+        None => outermost,
+    }
+}
+
+/// `r`, `b`, `f`, `u`, `t` and their pairs (`rb`, `Rf`, …).
+fn is_string_prefix(word: &str) -> bool {
+    word.len() <= 2
+        && word
+            .bytes()
+            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_statements_name_their_modules() {
+        assert_eq!(
+            imported_modules("from .trace import x"),
+            Some(vec![".trace"])
+        );
+        assert_eq!(imported_modules("from . import (a, b)"), Some(vec!["."]));
+        assert_eq!(
+            imported_modules("from importlib import x"),
+            Some(vec!["importlib"])
+        );
+        assert_eq!(
+            imported_modules("import a.b as c, d  # why"),
+            Some(vec!["a.b", "d"])
+        );
+        assert_eq!(imported_modules("import a.b as c, (d)"), None);
+    }
+}
