@@ -1,4 +1,4 @@
-//! The lexer (src/lang/lex.rs) places hits without a parse. It may only
+//! The lexer (src/lang/lex/) places hits without a parse. It may only
 //! make retrace faster: every file must come out exactly as it does when
 //! every hit is classified on the syntax tree. Checked on every golden
 //! case's input, and (opt-in) on the corpus:
