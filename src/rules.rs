@@ -251,7 +251,6 @@ impl Rules {
         names.join(", ")
     }
 
-    /// Every literal that can start an occurrence: the prefilter's needles.
     /// The prefilter: finds every needle, ignoring ASCII case, in one pass.
     pub fn prefilter(&self) -> Result<AhoCorasick> {
         AhoCorasickBuilder::new()
@@ -261,6 +260,7 @@ impl Rules {
             .context("cannot build the prefilter")
     }
 
+    /// Every literal that can start an occurrence: the prefilter's needles.
     fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in &self.renames {

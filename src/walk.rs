@@ -1,6 +1,8 @@
-//! The files to visit: ripgrep's walker (.gitignore, hidden files), then
-//! `[files] exclude` and the language filter. Paths come back sorted so that
-//! output is in path order whatever the thread count.
+//! The files to visit: ripgrep's walker (.gitignore, hidden files), on
+//! every thread, then `[files] exclude` and the language filter. Source
+//! files are read and prefiltered as they are found (`read::see`). Paths
+//! come back sorted so that output is in path order whatever the thread
+//! count.
 
 use std::path::{Component, Path, PathBuf};
 
