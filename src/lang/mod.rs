@@ -272,18 +272,11 @@ impl<'t> Classifier<'t> {
 }
 
 impl SqlRegion {
-    /// The string's content, interpolations masked with spaces and a `0`
-    /// (a value, so the SQL around it still parses); None if it is not SQL.
+    /// The string's content, interpolations masked (`mask`); None if it is
+    /// not SQL.
     fn new(string: Node, text: &str) -> Option<SqlRegion> {
         let (content, masks) = string_content(string)?;
-        let mut masked = text[content.clone()].to_string().into_bytes();
-        for m in masks {
-            let (start, end) = (m.start - content.start, m.end - content.start);
-            masked[start..end].fill(b' ');
-            masked[start + 1] = b'0';
-        }
-        // Masking replaced whole UTF-8 sequences with ASCII, so this holds.
-        let masked = String::from_utf8(masked).ok()?;
+        let masked = mask(text, &content, &masks)?;
         if !looks_like_sql(&masked) && !is_tagged_sql(string, text) {
             return None;
         }
@@ -295,6 +288,20 @@ impl SqlRegion {
             fallback: sql::Fallback::default(),
         })
     }
+}
+
+/// `text[content]` with each interpolation (`holes`, at least two bytes,
+/// inside `content`) replaced by spaces and a `0`: a value, so the SQL
+/// around it still parses. The lexer asks `looks_like_sql` of the same.
+pub(crate) fn mask(text: &str, content: &Range<usize>, holes: &[Range<usize>]) -> Option<String> {
+    let mut masked = text[content.clone()].as_bytes().to_vec();
+    for hole in holes {
+        let (start, end) = (hole.start - content.start, hole.end - content.start);
+        masked[start..end].fill(b' ');
+        masked[start + 1] = b'0';
+    }
+    // Masking replaced whole UTF-8 sequences with ASCII, so this holds.
+    String::from_utf8(masked).ok()
 }
 
 /// A string's content range (inside the quotes) and its interpolations.

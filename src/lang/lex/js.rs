@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::{is_word, Kind, Opener, Scanner, Tok};
-use crate::lang::{looks_like_sql, Lang};
+use crate::lang::Lang;
 use crate::rules::Class;
 
 /// JavaScript calls whose first argument may name code (`js::string_use`,
@@ -271,7 +271,7 @@ impl Scanner<'_> {
             || angles > 0
             || top.is_some_and(|t| t.byte == b'[')
             || first_argument && top.is_some_and(|t| self.special(t, &JS_SPECIAL))
-            || looks_like_sql(&self.masked(content, holes));
+            || self.looks_like_sql(content, holes);
         (!unsure).then_some(Class::String)
     }
 }

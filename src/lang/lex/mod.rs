@@ -261,17 +261,9 @@ impl Scanner<'_> {
         self.push(from..whole.end, Kind::Words(class, words..content.end));
     }
 
-    /// The string's content with each interpolation masked as the tree's
-    /// `SqlRegion` masks it, to ask `looks_like_sql` the same question.
-    fn masked(&self, content: &Range<usize>, holes: &[Range<usize>]) -> String {
-        let mut bytes = self.bytes[content.clone()].to_vec();
-        for hole in holes {
-            let (start, end) = (hole.start - content.start, hole.end - content.start);
-            bytes[start..end].fill(b' ');
-            bytes[start + 1] = b'0';
-        }
-        // Whole interpolations, ASCII-delimited, became ASCII: still UTF-8.
-        String::from_utf8(bytes).unwrap_or_default()
+    /// Does the string look like SQL, asked as `SqlRegion` asks it?
+    fn looks_like_sql(&self, content: &Range<usize>, holes: &[Range<usize>]) -> bool {
+        super::mask(self.text, content, holes).is_some_and(|m| super::looks_like_sql(&m))
     }
 }
 

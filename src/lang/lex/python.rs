@@ -3,7 +3,7 @@
 //! third-party import can own.
 
 use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
-use crate::lang::{looks_like_sql, Lang};
+use crate::lang::Lang;
 use crate::project::Project;
 use crate::rules::Class;
 
@@ -322,7 +322,7 @@ impl Scanner<'_> {
             holes.is_empty().then_some(Class::Comment)
         } else if guarded
             || top.is_some_and(|t| t.annotation || t.all || self.special(t, &PY_SPECIAL))
-            || looks_like_sql(&self.masked(&content, &holes))
+            || self.looks_like_sql(&content, &holes)
         {
             None
         } else {
