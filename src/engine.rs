@@ -157,7 +157,7 @@ impl<'r> Context<'r> {
         match entry.seen {
             Some(Seen::Nothing) => return Ok(Outcome::Scanned(Scanned::default())),
             Some(Seen::Skipped(skip)) => return Ok(Outcome::Skipped(skip)),
-            Some(Seen::Hits) | None => {}
+            Some(Seen::Hits(_)) | None => {}
         }
         let full = match read::read(&entry.path)? {
             Content::Text(full) => full,

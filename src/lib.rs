@@ -138,7 +138,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         outcome
     };
     let threads = rayon::current_num_threads();
-    let size = |e: &walk::Entry| e.size;
+    // Files with hits are the ones that take time: the biggest start first.
+    let size = |e: &walk::Entry| match e.seen {
+        Some(read::Seen::Hits(bytes)) => bytes,
+        _ => 0,
+    };
     parallel::ordered(&walked.files, threads, size, process, |entry, outcome| {
         let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
             (Some(new), _) => Movement::To(new),

@@ -237,7 +237,6 @@ mod tests {
             abs: PathBuf::from(path),
             lang: Lang::from_path(Path::new(path)),
             fixed: 0,
-            size: 0,
             seen: None,
         };
         let files = [

@@ -70,8 +70,8 @@ pub enum Seen {
     /// No rule word: nothing to do.
     Nothing,
     Skipped(Skip),
-    /// Rule words: the file is read again and processed.
-    Hits,
+    /// Rule words: the file, this many bytes, is read again and processed.
+    Hits(u64),
 }
 
 /// Read `path` and tell whether it needs processing; None when it cannot
@@ -86,7 +86,7 @@ pub fn see(path: &Path, prefilter: &AhoCorasick) -> Option<Seen> {
             } else if keeps_file(text) {
                 Seen::Skipped(Skip::KeepFile)
             } else {
-                Seen::Hits
+                Seen::Hits(full.len() as u64)
             }
         }
     })

@@ -23,8 +23,6 @@ pub struct Entry {
     /// How many leading components of `path` belong to the PATH argument
     /// it was found under: those never move.
     pub fixed: usize,
-    /// Bytes, as the walk saw them: big files are started early.
-    pub size: u64,
     /// What the walk saw reading it (source files); None if it could not.
     pub seen: Option<Seen>,
 }
@@ -82,7 +80,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
             .require_git(false)
             .follow_links(false)
             .threads(rayon::current_num_threads());
-        // Walked on every thread (stat included); sorted below.
+        // Walked (and read) on every thread; sorted below.
         let found = std::sync::Mutex::new(&mut walked);
         builder.build_parallel().run(|| {
             Box::new(|result| {
@@ -140,7 +138,6 @@ fn visit(
         abs,
         lang,
         fixed,
-        size: dent.metadata().map_or(0, |m| m.len()),
         seen: lang.and(prefilter).and_then(|p| read::see(dent.path(), p)),
     })
 }
