@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::AhoCorasick;
 use anyhow::Result;
 use tree_sitter::Tree;
 
@@ -109,28 +108,20 @@ pub struct Context<'r> {
     project: &'r Project,
     moves: &'r Moves,
     pub mode: Mode,
-    searcher: AhoCorasick,
     /// Place hits lexically where possible (off only to test that it
     /// changes nothing).
     lexer: bool,
 }
 
 impl<'r> Context<'r> {
-    pub fn new(
-        rules: &'r Rules,
-        project: &'r Project,
-        moves: &'r Moves,
-        mode: Mode,
-    ) -> Result<Self> {
-        let searcher = rules.prefilter()?;
-        Ok(Context {
+    pub fn new(rules: &'r Rules, project: &'r Project, moves: &'r Moves, mode: Mode) -> Self {
+        Context {
             rules,
             project,
             moves,
             mode,
-            searcher,
             lexer: true,
-        })
+        }
     }
 
     /// This context with every hit classified on the syntax tree: the
@@ -165,7 +156,12 @@ impl<'r> Context<'r> {
         };
         let (bom, text) = read::split_bom(&full);
         // The prefilter: most files have no hit and are never parsed.
-        let hits: Vec<Range<usize>> = self.searcher.find_iter(text).map(|m| m.range()).collect();
+        let hits: Vec<Range<usize>> = self
+            .rules
+            .prefilter()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect();
         if hits.is_empty() {
             return Ok(Outcome::Scanned(Scanned::default()));
         }
@@ -299,7 +295,7 @@ impl<'r> Context<'r> {
             let unit_text = &text[unit.range.clone()];
             for token in crate::case::tokens(unit_text) {
                 let word = &unit_text[token.clone()];
-                if !self.searcher.is_match(word) {
+                if !self.rules.prefilter().is_match(word) {
                     continue;
                 }
                 let outcome = matcher.map(word, unit.class);

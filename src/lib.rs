@@ -90,19 +90,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let project = project::Project::new(&walked.files, &rules);
     // Every move is known before any content changes, so imports can follow.
-    let moves = moves::Moves::plan(&walked.files, &rules)?;
+    let moves = moves::Moves::plan(&walked.files, &rules);
     if let Command::Apply {
         allow_dirty: false, ..
     } = options.command
     {
-        let preview = Context::new(&rules, &project, &moves, Mode::Check)?;
+        let preview = Context::new(&rules, &project, &moves, Mode::Check);
         guard::check(&cwd, &walked.files, &moves, &preview)?;
     }
     if let Command::Apply {
         interactive: true, ..
     } = options.command
     {
-        let context = Context::new(&rules, &project, &moves, Mode::Review)?;
+        let context = Context::new(&rules, &project, &moves, Mode::Review);
         review::run(&walked.files, &context, &moves, options.color)?;
         return Ok(if walked.errors.is_empty() {
             ExitCode::SUCCESS
@@ -110,7 +110,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::from(2)
         });
     }
-    let context = Context::new(&rules, &project, &moves, mode)?;
+    let context = Context::new(&rules, &project, &moves, mode);
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     let (baseline, write_baseline) = match &options.command {
         Command::Check {

@@ -28,8 +28,8 @@ pub struct Moves {
 }
 
 impl Moves {
-    pub fn plan(files: &[Entry], rules: &Rules) -> Result<Moves> {
-        let prefilter = rules.prefilter()?;
+    pub fn plan(files: &[Entry], rules: &Rules) -> Moves {
+        let prefilter = rules.prefilter();
         let mut wanted: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         // Most paths hold no needle and cannot move.
         let candidates = files
@@ -67,7 +67,7 @@ impl Moves {
                 }
             }
         }
-        Ok(moves)
+        moves
     }
 
     /// Why an import of `module` (as a path: `agentops/session`,

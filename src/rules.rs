@@ -227,6 +227,8 @@ pub struct Rules {
     pub sources: Vec<String>,
     /// `[check] baseline = true`: the baseline file `check` uses by default.
     pub baseline: Option<PathBuf>,
+    /// Finds every needle, ignoring ASCII case, in one pass; built once.
+    prefilter: AhoCorasick,
 }
 
 impl Rules {
@@ -252,26 +254,31 @@ impl Rules {
     }
 
     /// The prefilter: finds every needle, ignoring ASCII case, in one pass.
-    pub fn prefilter(&self) -> Result<AhoCorasick> {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(self.needles())
-            .context("cannot build the prefilter")
+    pub fn prefilter(&self) -> &AhoCorasick {
+        &self.prefilter
     }
+}
 
-    /// Every literal that can start an occurrence: the prefilter's needles.
-    fn needles(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for r in &self.renames {
-            for (from, _) in r.forms() {
-                out.push(from.to_ascii_lowercase());
-            }
+/// The prefilter over every literal that can start an occurrence.
+fn prefilter(renames: &[Rename]) -> Result<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(needles(renames))
+        .context("cannot build the prefilter")
+}
+
+/// Every literal that can start an occurrence: the prefilter's needles.
+fn needles(renames: &[Rename]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in renames {
+        for (from, _) in r.forms() {
+            out.push(from.to_ascii_lowercase());
         }
-        out.sort();
-        out.dedup();
-        out
     }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Where one rule file comes from.
@@ -499,6 +506,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     for n in &keep_names {
         keep.add(Glob::new(n).with_context(|| format!("[keep] names: invalid glob `{n}`"))?);
     }
+    let prefilter = prefilter(&renames)?;
     let rules = Rules {
         renames,
         policy,
@@ -509,6 +517,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         first_party,
         sources: sources.iter().map(Source::name).collect(),
         baseline,
+        prefilter,
     };
     check_conflicts(&rules.renames)?;
     check_chains(&rules)?;

@@ -6,8 +6,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
-
 use crate::lang::Lang;
 use crate::read::{self, Seen};
 use crate::rules::Rules;
@@ -58,9 +56,6 @@ fn display_path(path: &Path) -> PathBuf {
 
 pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
     let mut walked = Walked::default();
-    // Files are read while walking, on every thread; without a prefilter
-    // they are read later instead.
-    let prefilter = rules.prefilter().ok();
     for root in roots {
         if let Err(e) = std::fs::metadata(root) {
             walked.errors.push(format!("{}: {e}", root.display()));
@@ -84,7 +79,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
         let found = std::sync::Mutex::new(&mut walked);
         builder.build_parallel().run(|| {
             Box::new(|result| {
-                let visit = visit(result, prefilter.as_ref(), rules, cwd, fixed);
+                let visit = visit(result, rules, cwd, fixed);
                 let mut walked = found
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -116,7 +111,6 @@ enum Visit {
 
 fn visit(
     result: Result<ignore::DirEntry, ignore::Error>,
-    prefilter: Option<&AhoCorasick>,
     rules: &Rules,
     cwd: &Path,
     fixed: usize,
@@ -138,6 +132,6 @@ fn visit(
         abs,
         lang,
         fixed,
-        seen: lang.and(prefilter).and_then(|p| read::see(dent.path(), p)),
+        seen: lang.and_then(|_| read::see(dent.path(), rules.prefilter())),
     })
 }

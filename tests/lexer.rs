@@ -16,11 +16,9 @@ fn differences(root: &Path) -> (Vec<String>, usize) {
     let rules = rules::load(&rules::discover(&[], root, &cwd)).unwrap();
     let walked = walk::walk(&[root.to_path_buf()], &rules, &cwd);
     let project = project::Project::new(&walked.files, &rules);
-    let moves = moves::Moves::plan(&walked.files, &rules).unwrap();
-    let lexed = Context::new(&rules, &project, &moves, Mode::Diff).unwrap();
-    let parsed = Context::new(&rules, &project, &moves, Mode::Diff)
-        .unwrap()
-        .without_lexer();
+    let moves = moves::Moves::plan(&walked.files, &rules);
+    let lexed = Context::new(&rules, &project, &moves, Mode::Diff);
+    let parsed = Context::new(&rules, &project, &moves, Mode::Diff).without_lexer();
     let mut out = Vec::new();
     for entry in &walked.files {
         let (a, b) = (
