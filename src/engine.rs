@@ -156,12 +156,7 @@ impl<'r> Context<'r> {
         };
         let (bom, text) = read::split_bom(&full);
         // The prefilter: most files have no hit and are never parsed.
-        let hits: Vec<Range<usize>> = self
-            .rules
-            .prefilter()
-            .find_iter(text)
-            .map(|m| m.range())
-            .collect();
+        let hits: Vec<Range<usize>> = self.rules.prefilter().find_iter(text.as_bytes()).collect();
         if hits.is_empty() {
             return Ok(Outcome::Scanned(Scanned::default()));
         }
@@ -295,7 +290,7 @@ impl<'r> Context<'r> {
             let unit_text = &text[unit.range.clone()];
             for token in crate::case::tokens(unit_text) {
                 let word = &unit_text[token.clone()];
-                if !self.rules.prefilter().is_match(word) {
+                if !self.rules.prefilter().is_match(word.as_bytes()) {
                     continue;
                 }
                 let outcome = matcher.map(word, unit.class);

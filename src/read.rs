@@ -5,8 +5,9 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use aho_corasick::AhoCorasick;
 use anyhow::{Context as _, Result};
+
+use crate::rules::Prefilter;
 
 /// Files larger than this are skipped, not read.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -46,8 +47,13 @@ pub fn read(path: &Path) -> Result<Content> {
         return Ok(Content::Skipped(Skip::TooLarge));
     }
     let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.read_to_end(&mut bytes).context("cannot read")?;
-    if bytes.contains(&0) {
+    // Through `Take`: `File::read_to_end` would ask the size again (one
+    // more statx and an lseek for every file walked).
+    (&mut file)
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .context("cannot read")?;
+    if memchr::memchr(0, &bytes).is_some() {
         return Ok(Content::Skipped(Skip::Binary));
     }
     Ok(match String::from_utf8(bytes) {
@@ -76,12 +82,12 @@ pub enum Seen {
 
 /// Read `path` and tell whether it needs processing; None when it cannot
 /// be read (the error is reported when the file is processed).
-pub fn see(path: &Path, prefilter: &AhoCorasick) -> Option<Seen> {
+pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
     Some(match read(path).ok()? {
         Content::Skipped(skip) => Seen::Skipped(skip),
         Content::Text(full) => {
             let (_, text) = split_bom(&full);
-            if !prefilter.is_match(text) {
+            if !prefilter.is_match(text.as_bytes()) {
                 Seen::Nothing
             } else if keeps_file(text) {
                 Seen::Skipped(Skip::KeepFile)
