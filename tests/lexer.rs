@@ -81,6 +81,9 @@ const TRICKY: &[(&str, &str)] = &[
     ("l.py", "atexit.register(lambda: f(a='session', b=d['session']))\ng = lambda x, y: 'session'\ndef h(a=lambda s: 'session', b: 'Session' = 'session'): pass\n"),
     ("i.js", "const b = `session ${x} and ${`session`}`;\nconst c = sql`select session`;\n"),
     ("n.js", "#!/usr/bin/env node\n// session\nconst a = 'session\\nsession';\nconst b = i++ / 2; // session\n"),
+    ("aa.py", "def f(self: 'Session', b: \"sessionmaker[Session]\" = None, *a: 'Session', **k: 'Session') -> 'Session':\n    pass\ndef g(x: 'Session' | None, y: 'session' 'x', z: 'a' == 'session') -> 'Session' | None: pass\n"),
+    ("ab.py", "__all__ = ['Session', 'session_id',  # session\n    'sessionmaker']\n__all__ += ['Session']\n__all__ = ['Session'] + ['session']\n__all__ = x = ['session']\n__all__ = ['session'].copy()\n__all__ = [f'session', 'a' 'session', 'session' + x, ('session')]\n"),
+    ("ac.py", "class A:\n    def f(self, cb=lambda s: 'session', d: 'Session' = 'session', e: List['Session'] = []): pass\n    async def g(a: 'Session') -> \"Session\": ...\ndef h[T](a: 'Session'): pass\nf(a, b=lambda x: 'session')\nundef(a: 'session')\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),
 ];
 

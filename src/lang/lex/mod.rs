@@ -169,6 +169,12 @@ struct Opener {
     /// Python: opened inside an annotation (`Optional[…]`), whose strings
     /// are code.
     annotation: bool,
+    /// Python: `def name(`, where `x: "T"` is a parameter's annotation.
+    params: bool,
+    /// Python: the list `__all__ = [` assigns. Its strings are code, so
+    /// they are placed as code (these regions) unless something follows
+    /// the `]` and makes the list part of a larger expression.
+    all_list: Option<Vec<usize>>,
     /// Python: what is going on inside this bracket.
     level: Level,
     /// `if (`, `while (`, `for (`, `with (`: a regex may follow the `)`.
@@ -223,6 +229,8 @@ impl Scanner<'_> {
             odd_call: byte == b'(' && matches!(prev, Tok::Op(b'>' | b'.')),
             all: false,
             annotation: false,
+            params: false,
+            all_list: None,
             level: Level::default(),
             control,
             angles: 0,
@@ -368,6 +376,15 @@ mod tests {
                 "{text}"
             );
         }
+        // Whole annotations and `__all__` entries are code, as in the tree.
+        for (text, range) in [
+            ("def f(x: 'session'): pass\n", 10..17),
+            ("def f() -> 'session': pass\n", 12..19),
+            ("__all__ = ['a', 'session']\n", 17..24),
+        ] {
+            let got = place(py, text, "session");
+            assert_eq!(got, unit(range, Class::Code, Shape::Text), "{text}");
+        }
         let text = "g = lambda x, y: 'session'\n";
         let lambda_body = place(py, text, "session");
         assert_eq!(lambda_body, unit(18..25, Class::String, Shape::Text));
@@ -382,8 +399,9 @@ mod tests {
     fn python_strings_the_tree_must_judge() {
         let py = Lang::Python;
         for text in [
-            "def f(x: 'session'): pass\n",
-            "def f() -> 'session': pass\n",
+            "def f(x: 'session' | None): pass\n",
+            "def f() -> 'session' 'x': pass\n",
+            "__all__ = ['session'] + x\n",
             "x: 'session' = 1\n",
             "x: Optional['session']\n",
             "__all__ = ('session',)\n",

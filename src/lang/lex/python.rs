@@ -148,7 +148,7 @@ impl Scanner<'_> {
         // outermost level.
         let mut import: Option<Import> = None;
         let mut alias = false;
-        let mut all = false;
+        let mut all: Option<usize> = None;
         let mut outermost = Level::default();
         let n = self.bytes.len();
         let mut i = 0;
@@ -161,7 +161,7 @@ impl Scanner<'_> {
                     if let Some(import) = import.take() {
                         self.end_import(import, i);
                     }
-                    (alias, all, outermost) = (false, false, Level::default());
+                    (alias, all, outermost) = (false, None, Level::default());
                     prev = Tok::Start;
                     i += 1;
                 }
@@ -183,7 +183,7 @@ impl Scanner<'_> {
                 }
                 b'"' | b'\'' => {
                     let guarded = alias || level.annotating;
-                    i = self.python_string(i, i, &prev, stack.last(), guarded)?;
+                    i = self.python_string(i, i, &prev, &mut stack, guarded)?;
                     prev = Tok::Value;
                 }
                 _ if is_word(Lang::Python, c) && !c.is_ascii_digit() => {
@@ -191,7 +191,7 @@ impl Scanner<'_> {
                     let word = &self.text[i..end];
                     if is_string_prefix(word) && matches!(self.at(end), b'"' | b'\'') {
                         let guarded = alias || level.annotating;
-                        i = self.python_string(i, end, &prev, stack.last(), guarded)?;
+                        i = self.python_string(i, end, &prev, &mut stack, guarded)?;
                         prev = Tok::Value;
                         continue;
                     }
@@ -208,7 +208,7 @@ impl Scanner<'_> {
                             im.path_open = false;
                         }
                         ("type", _) if statement_start => alias = true,
-                        ("__all__", _) if statement_start => all = true,
+                        ("__all__", _) if statement_start => all = Some(i),
                         ("lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
                     }
@@ -221,16 +221,28 @@ impl Scanner<'_> {
                 }
                 b'(' | b'[' | b'{' => {
                     let annotation = level.annotating || stack.last().is_some_and(|t| t.annotation);
+                    let all_list = (c == b'[' && stack.is_empty())
+                        .then(|| all.filter(|&at| self.assigns_all(at, i)))
+                        .flatten()
+                        .map(|_| Vec::new());
                     stack.push(Opener {
-                        all,
+                        all: all.is_some(),
                         annotation,
+                        params: c == b'(' && self.names_def(&prev),
+                        all_list,
                         ..self.opener(c, &prev)
                     });
                     prev = Tok::Open;
                     i += 1;
                 }
                 b')' | b']' | b'}' => {
-                    stack.pop();
+                    let codes = stack.pop().and_then(|t| t.all_list);
+                    if let Some(codes) = codes.filter(|_| !self.statement_ends(i + 1)) {
+                        // `__all__ = [...] + other`: the tree must judge.
+                        for k in codes {
+                            self.regions[k].kind = Kind::Tree;
+                        }
+                    }
                     prev = Tok::Close(c);
                     i += 1;
                 }
@@ -285,9 +297,10 @@ impl Scanner<'_> {
         start: usize,
         quote: usize,
         prev: &Tok,
-        top: Option<&Opener>,
+        stack: &mut [Opener],
         guarded: bool,
     ) -> Option<usize> {
+        let top = stack.last();
         let prefix = self.text[start..quote].to_ascii_lowercase();
         let formatted = prefix.contains('f') || prefix.contains('t');
         let q = self.bytes[quote];
@@ -312,14 +325,13 @@ impl Scanner<'_> {
         };
         let end = content_end + open;
         let content = content_start..content_end;
-        let alone = {
-            let rest = &self.bytes[end..];
-            let k = rest.iter().position(|&b| b != b' ' && b != b'\t');
-            k.is_none_or(|k| matches!(rest[k], b'\n' | b'\r' | b'#' | b';'))
-        };
+        let alone = self.statement_ends(end);
+        let code = holes.is_empty() && self.is_code(end, prev, top);
         let class = if *prev == Tok::Start && top.is_none() && alone {
             // A string standing alone as a statement: a docstring.
             holes.is_empty().then_some(Class::Comment)
+        } else if code {
+            Some(Class::Code)
         } else if guarded
             || top.is_some_and(|t| t.annotation || t.all || self.special(t, &PY_SPECIAL))
             || self.looks_like_sql(&content, &holes)
@@ -329,7 +341,70 @@ impl Scanner<'_> {
             Some(Class::String)
         };
         self.push_string(start..end, content, &holes, class);
+        if let Some(codes) = stack.last_mut().and_then(|t| t.all_list.as_mut()) {
+            if code {
+                codes.push(self.regions.len() - 1);
+            }
+        }
         Some(end)
+    }
+
+    /// Is the plain string ending at `end` what the tree calls code: a
+    /// whole annotation (`def f(x: "T", …)`, `-> "T":`) or an entry of
+    /// `__all__ = [...]`? Only when what follows closes it, so that it is
+    /// not part of a larger expression (`"T" | None`, `"a" "b"`).
+    fn is_code(&self, end: usize, prev: &Tok, top: Option<&Opener>) -> bool {
+        let next = self.next_token(end);
+        let (byte, after) = (self.at(next), self.at(next + 1));
+        match (prev, top) {
+            (Tok::Colon, Some(t)) if t.params && t.level.annotating => {
+                matches!(byte, b',' | b')') || byte == b'=' && after != b'='
+            }
+            (Tok::Arrow, None) => byte == b':' && after != b'=',
+            (Tok::Open | Tok::Comma, Some(t)) if t.all_list.is_some() => {
+                matches!(byte, b',' | b']')
+            }
+            _ => false,
+        }
+    }
+
+    /// The first byte at or after `i` that is not blank, a line
+    /// continuation or a comment.
+    fn next_token(&self, mut i: usize) -> usize {
+        loop {
+            match self.at(i) {
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0c | b'\\' => i += 1,
+                b'#' => i = self.line_end(i),
+                _ => return i,
+            }
+        }
+    }
+
+    /// Does the statement end at `i` (blanks aside)?
+    fn statement_ends(&self, i: usize) -> bool {
+        let rest = &self.bytes[i..];
+        let k = rest.iter().position(|&b| b != b' ' && b != b'\t');
+        k.is_none_or(|k| matches!(rest[k], b'\n' | b'\r' | b'#' | b';'))
+    }
+
+    /// `[` at `open` right after `__all__ =` or `__all__ +=`, the name at
+    /// `name`.
+    fn assigns_all(&self, name: usize, open: usize) -> bool {
+        let head = self.text[name..open].trim_end();
+        let head = head.strip_suffix('=').map(str::trim_end);
+        let head = head.map(|h| h.strip_suffix('+').unwrap_or(h).trim_end());
+        head == Some("__all__")
+    }
+
+    /// Is `prev`, before a `(`, the name in `def name(`?
+    fn names_def(&self, prev: &Tok) -> bool {
+        let Tok::Word(name) = prev else {
+            return false;
+        };
+        let before = self.text[..name.start].trim_end_matches([' ', '\t']);
+        before
+            .strip_suffix("def")
+            .is_some_and(|b| b.bytes().last().is_none_or(|c| !is_word(Lang::Python, c)))
     }
 
     /// Skip an f-string interpolation starting after its `{`; returns the
