@@ -8,17 +8,20 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::lang::Lang;
 use crate::rules::Rules;
 use crate::walk::Entry;
 
 pub struct Project {
+    /// The walked Python files (absolute paths).
+    python_files: Vec<PathBuf>,
     /// Every walked Python file as a module path from each of its
     /// directories (`a.b.c`, `b.c`, `c` for `a/b/c.py`): a module is ours
-    /// when it is one of these or a package prefix of one.
-    python_modules: BTreeSet<String>,
+    /// when it is one of these or a package prefix of one. Built on first
+    /// use, by a worker: on a clean tree most runs never ask.
+    python_modules: OnceLock<BTreeSet<String>>,
     first_party: Vec<String>,
     third_party: Vec<String>,
     /// Nearest tsconfig.json per directory, parsed once.
@@ -42,38 +45,49 @@ fn within(name: &str, module: &str, sep: char) -> bool {
 
 impl Project {
     pub fn new(files: &[Entry], rules: &Rules) -> Project {
-        let mut python_modules = BTreeSet::new();
-        for f in files.iter().filter(|f| f.lang == Some(Lang::Python)) {
-            let mut parts: Vec<String> = f
-                .abs
-                .components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(s) => s.to_str().map(str::to_string),
-                    _ => None,
-                })
-                .collect();
-            if let Some(last) = parts.last_mut() {
-                let stem = Path::new(last.as_str())
-                    .file_stem()
-                    .and_then(|s| s.to_str());
-                *last = stem.unwrap_or_default().to_string();
-            }
-            if parts.last().is_some_and(|l| l == "__init__") {
-                parts.pop();
-            }
-            // A `.` inside a directory name (`lib/python3.12`) is no module
-            // boundary: written as `/`, which no module name holds.
-            let parts: Vec<String> = parts.iter().map(|p| p.replace('.', "/")).collect();
-            for start in 0..parts.len() {
-                python_modules.insert(parts[start..].join("."));
-            }
-        }
+        let python_files = files
+            .iter()
+            .filter(|f| f.lang == Some(Lang::Python))
+            .map(|f| f.abs.clone())
+            .collect();
         Project {
-            python_modules,
+            python_files,
+            python_modules: OnceLock::new(),
             first_party: rules.first_party.clone(),
             third_party: rules.keep_modules.clone(),
             tsconfigs: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn python_modules(&self) -> &BTreeSet<String> {
+        self.python_modules.get_or_init(|| {
+            let mut modules = BTreeSet::new();
+            for file in &self.python_files {
+                let mut parts: Vec<String> = file
+                    .components()
+                    .filter_map(|c| match c {
+                        std::path::Component::Normal(s) => s.to_str().map(str::to_string),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(last) = parts.last_mut() {
+                    let stem = Path::new(last.as_str())
+                        .file_stem()
+                        .and_then(|s| s.to_str());
+                    *last = stem.unwrap_or_default().to_string();
+                }
+                if parts.last().is_some_and(|l| l == "__init__") {
+                    parts.pop();
+                }
+                // A `.` inside a directory name (`lib/python3.12`) is no
+                // module boundary: written as `/`, which no module name holds.
+                let parts: Vec<String> = parts.iter().map(|p| p.replace('.', "/")).collect();
+                for start in 0..parts.len() {
+                    modules.insert(parts[start..].join("."));
+                }
+            }
+            modules
+        })
     }
 
     /// Is this Python module (as written in an import) third-party?
@@ -90,7 +104,7 @@ impl Project {
         // `a.b` is ours when `a.b` or some `a.b.…` is: `.` sorts before every
         // character of a name, so `a.b.…` follows `a.b` directly.
         let package = format!("{module}.");
-        let found = self.python_modules.range(module.to_string()..).next();
+        let found = self.python_modules().range(module.to_string()..).next();
         let ours = found.is_some_and(|m| m == module || m.starts_with(&package));
         !ours
     }

@@ -29,6 +29,26 @@ const REGEX_AFTER: [&str; 14] = [
     "await",
 ];
 
+/// Words that may come before `(` in a TypeScript type or a statement.
+const TYPE_WORDS: [&str; 16] = [
+    "keyof",
+    "infer",
+    "readonly",
+    "unique",
+    "asserts",
+    "is",
+    "extends",
+    "as",
+    "satisfies",
+    "function",
+    "if",
+    "while",
+    "for",
+    "with",
+    "switch",
+    "catch",
+];
+
 impl Scanner<'_> {
     // ---- TypeScript and JavaScript ----
 
@@ -241,13 +261,31 @@ impl Scanner<'_> {
         self.regions.truncate(regions);
         // A tagged template (`sql`…``) may be SQL whatever it says. In
         // TypeScript a template may be a type (`type A = `a${string}``),
-        // which the tree tells apart.
+        // which the tree tells apart, unless it is a call's argument.
         let tagged = matches!(prev, Tok::Word(_) | Tok::Close(_) | Tok::Op(b'>' | b'.'));
-        let odd = escaped || tagged || self.lang == Lang::TypeScript;
+        let typed = self.lang == Lang::TypeScript && !self.is_argument(prev, top);
+        let odd = escaped || tagged || typed;
         let content = start + 1..j;
         let class = self.js_class(&content, &holes, prev, top, angles, odd);
         self.push_string(start..j + 1, content, &holes, class);
         Some(j + 1)
+    }
+
+    /// Is what follows `prev` an argument of a call by name (`f(a, `…`)`),
+    /// where no type can be? Not after a word TypeScript puts before a
+    /// parenthesized type (`keyof (…)`). (Type arguments, `f(new M<A,
+    /// `…`>())`, are left to the tree by `js_class`.)
+    fn is_argument(&self, prev: &Tok, top: Option<&Opener>) -> bool {
+        let Some(callee) = top
+            .filter(|t| t.byte == b'(')
+            .and_then(|t| t.callee.clone())
+        else {
+            return false;
+        };
+        let name = &self.text[callee];
+        matches!(prev, Tok::Open | Tok::Comma)
+            && !REGEX_AFTER.contains(&name)
+            && !TYPE_WORDS.contains(&name)
     }
 
     /// How `js::string_use` would see a string: plain (`String`), or None

@@ -388,11 +388,14 @@ mod tests {
         let text = "g = lambda x, y: 'session'\n";
         let lambda_body = place(py, text, "session");
         assert_eq!(lambda_body, unit(18..25, Class::String, Shape::Text));
-        // TypeScript templates may be types: the tree tells.
+        // TypeScript templates may be types: the tree tells, except for a
+        // call's arguments.
         assert_eq!(
             place(ts, "const q = `a ${b} session`;\n", "session"),
             Place::Tree
         );
+        let argument = place(ts, "f(x, `a ${b} session`);\n", "session");
+        assert_eq!(argument, unit(12..20, Class::String, Shape::Text));
     }
 
     #[test]
