@@ -422,19 +422,31 @@ impl<'r> Context<'r> {
         unit: &Unit,
         at: usize,
     ) -> Result<Verdict> {
-        let (lang, text, tree) = (syntax.lang, syntax.text, syntax.tree()?);
+        let (lang, text) = (syntax.lang, syntax.text);
+        // A Python import's module path, read by the lexer: the module is
+        // what `Scopes::owner` would judge, and needs no tree.
+        let lexed = syntax.lexed.as_ref();
+        if let Some(module) = lexed.and_then(|l| l.import_module(text, at)) {
+            let module = &text[module];
+            if self.project.python_third_party(module) {
+                return Ok(Verdict::Kept(Reason::ThirdParty(module.to_string())));
+            }
+            return Ok(self.move_verdict(&module_form(lang, &entry.path, module)));
+        }
+        let tree = syntax.tree()?;
         if let Some(module) = self.module_owner(entry, lang, text, tree, scopes, at) {
             return Ok(Verdict::Kept(Reason::ThirdParty(module)));
         }
-        Ok(
-            match self
-                .moves
-                .blocked(&module_form(lang, &entry.path, tree, text, unit))
-            {
-                Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
-                None => Verdict::Plain,
-            },
-        )
+        let written = written_module(tree, text, unit);
+        Ok(self.move_verdict(&module_form(lang, &entry.path, written)))
+    }
+
+    /// Blocked when the module's move collided.
+    fn move_verdict(&self, form: &str) -> Verdict {
+        match self.moves.blocked(form) {
+            Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
+            None => Verdict::Plain,
+        }
     }
 
     /// The third-party module an import path at `at` names, if it is one.
@@ -569,23 +581,27 @@ fn names_other_file(entry: &Entry, spec: &str) -> bool {
     spec.starts_with('.') && target.is_some_and(|t| t.is_file() && Lang::from_path(&t).is_none())
 }
 
-/// The module a module-path unit names, as a path from the walk's root
-/// where it is relative (`from .session`, `'./sessions'`) and as written
-/// otherwise (`agentops/session`, `lib/sessions` for `@/lib/sessions`), to
-/// find the move it depends on.
-fn module_form(lang: Lang, file: &Path, tree: &Tree, text: &str, unit: &Unit) -> String {
+/// The module a module-path unit names as written: a Python identifier's
+/// whole dotted name (`a.session`, `.session`), a specifier's text.
+fn written_module<'t>(tree: &Tree, text: &'t str, unit: &Unit) -> &'t str {
     let node = tree
         .root_node()
         .descendant_for_byte_range(unit.range.start, unit.range.end);
-    let written = node
-        .and_then(|n| n.parent())
+    node.and_then(|n| n.parent())
         .filter(|p| p.kind() == "dotted_name")
         .map(|p| {
             p.parent()
                 .filter(|r| r.kind() == "relative_import")
                 .unwrap_or(p)
         })
-        .map_or(&text[unit.range.clone()], |p| &text[p.byte_range()]);
+        .map_or(&text[unit.range.clone()], |p| &text[p.byte_range()])
+}
+
+/// The module written as `written` in `file`, as a path from the walk's
+/// root where it is relative (`from .session`, `'./sessions'`) and as
+/// written otherwise (`agentops/session`, `lib/sessions` for
+/// `@/lib/sessions`), to find the move it depends on.
+fn module_form(lang: Lang, file: &Path, written: &str) -> String {
     let (ups, rest): (usize, Vec<&str>) = match lang {
         Lang::Python => {
             let dots = written.len() - written.trim_start_matches('.').len();

@@ -85,6 +85,7 @@ const TRICKY: &[(&str, &str)] = &[
     ("ab.py", "__all__ = ['Session', 'session_id',  # session\n    'sessionmaker']\n__all__ += ['Session']\n__all__ = ['Session'] + ['session']\n__all__ = x = ['session']\n__all__ = ['session'].copy()\n__all__ = [f'session', 'a' 'session', 'session' + x, ('session')]\n"),
     ("ac.py", "class A:\n    def f(self, cb=lambda s: 'session', d: 'Session' = 'session', e: List['Session'] = []): pass\n    async def g(a: 'Session') -> \"Session\": ...\ndef h[T](a: 'Session'): pass\nf(a, b=lambda x: 'session')\nundef(a: 'session')\n"),
     ("ad.ts", "f(`session ${x}`, `session`);\nthis.d('a', `session has${y ? '' : ' not'}`);\ntype A = Foo<(`session`)>;\nlet b: F<`session`> = g<`session`>(`session`, `session`);\ntype C = keyof (`session`);\nh(x as `session`, <`session`>y, (`session`));\nnew K(`session`);\nf(new Map<string, `session`>());\nif (`session`) {}\nfunction k(a = `session`, b = f(`session`)) {}\n"),
+    ("ae.py", "import os, requests.sessions as rs, a.session  # session\nfrom ..session import x\nfrom sqlalchemy.orm.session import Session\nimport a.session.b, c\nfrom a . session import y\nimport a.session as session\nfrom.session import z\nimport a.b as session_c\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),
 ];
 

@@ -102,9 +102,6 @@ impl Lexed {
                 };
             }
         }
-        if self.imports.iter().any(|r| r.contains(&at)) {
-            return Place::Tree;
-        }
         let bytes = text.as_bytes();
         let word = |b: u8| is_word(self.lang, b);
         let start = bytes[..at]
@@ -115,6 +112,12 @@ impl Lexed {
             .iter()
             .position(|&b| !word(b))
             .map_or(bytes.len(), |p| at + p);
+        if self.imports.iter().any(|r| r.contains(&at)) {
+            return match self.import_module(text, at) {
+                Some(_) => Place::Unit(Unit::with(start..end, Class::Code, Shape::ModulePath)),
+                None => Place::Tree,
+            };
+        }
         // A number, or a name spelled with an escape: the tree knows.
         if bytes[start].is_ascii_digit() || start > 0 && bytes[start - 1] == b'\\' {
             return Place::Tree;
@@ -385,6 +388,15 @@ mod tests {
             let got = place(py, text, "session");
             assert_eq!(got, unit(range, Class::Code, Shape::Text), "{text}");
         }
+        // Module paths in imports, read as the tree's dotted names.
+        for (text, range) in [
+            ("from app.session import x\n", 9..16),
+            ("import app.session\n", 11..18),
+            ("import os, app.session as s  # c\n", 15..22),
+        ] {
+            let got = place(py, text, "session");
+            assert_eq!(got, unit(range, Class::Code, Shape::ModulePath), "{text}");
+        }
         let text = "g = lambda x, y: 'session'\n";
         let lambda_body = place(py, text, "session");
         assert_eq!(lambda_body, unit(18..25, Class::String, Shape::Text));
@@ -415,8 +427,8 @@ mod tests {
             "d[f(x)]: 'session'\n",
             "q = 'SELECT session_id FROM sessions'\n",
             "type T = 'session'\n",
-            "from app.session import x\n",
-            "import app.session\n",
+            "import app as session\n",
+            "from app . session import x\n",
         ] {
             assert_eq!(place(py, text, "session"), Place::Tree, "{text}");
         }

@@ -2,6 +2,8 @@
 //! annotations) and import statements; and which reported names no
 //! third-party import can own.
 
+use std::ops::Range;
+
 use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
 use crate::lang::Lang;
 use crate::project::Project;
@@ -58,6 +60,50 @@ impl Lexed {
             return !(keyword && argument);
         }
         !assigned(text, root)
+    }
+}
+
+impl Lexed {
+    /// Python: the module an import statement names where `at` is, as the
+    /// tree's `dotted_name` or `relative_import` shows it (`a.b` in
+    /// `import a.b as c`, `..a` in `from ..a import b`); None where `at`
+    /// is no module path (an alias) or this reading is unsure.
+    pub fn import_module(&self, text: &str, at: usize) -> Option<Range<usize>> {
+        let statement = self.imports.iter().find(|r| r.contains(&at))?.clone();
+        let bytes = text.as_bytes();
+        let dotted = |b: u8| is_word(Lang::Python, b) || b == b'.';
+        let start = bytes[statement.start..at]
+            .iter()
+            .rposition(|&b| !dotted(b))
+            .map_or(statement.start, |p| statement.start + p + 1);
+        let end = bytes[at..statement.end]
+            .iter()
+            .position(|&b| !dotted(b))
+            .map_or(statement.end, |p| at + p);
+        let before = text[statement.start..start].trim_end_matches([' ', '\t']);
+        let after = text[end..statement.end].trim_start_matches([' ', '\t', '\r']);
+        let module = &text[start..end];
+        // `from MODULE import`, or an item of `import A as B, C`.
+        let from = before == "from";
+        let listed = before == "import"
+            || before.ends_with(',') && text[statement.clone()].starts_with("import");
+        // What ends an item: its alias, the next item, a comment, the end.
+        let ends = after.is_empty()
+            || !from && after.starts_with(['#', ','])
+            || !from
+                && after
+                    .strip_prefix("as")
+                    .is_some_and(|a| a.starts_with([' ', '\t']));
+        // Leading dots only in `from`; no empty part, none a number.
+        let names = if from {
+            module.trim_start_matches('.')
+        } else {
+            module
+        };
+        let names_ok = names
+            .split('.')
+            .all(|p| !p.is_empty() && !p.as_bytes()[0].is_ascii_digit());
+        ((from || listed) && ends && names_ok).then_some(start..end)
     }
 }
 
