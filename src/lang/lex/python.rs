@@ -115,7 +115,7 @@ fn is_blank(b: u8) -> bool {
 /// (comments and strings included, which only errs towards yes)?
 fn assigned(text: &str, name: &str) -> bool {
     let bytes = text.as_bytes();
-    text.match_indices(name).any(|(i, _)| {
+    memchr::memmem::find_iter(bytes, name).any(|i| {
         let end = i + name.len();
         let whole = (i == 0 || !is_word(Lang::Python, bytes[i - 1]))
             && bytes.get(end).is_none_or(|&b| !is_word(Lang::Python, b));
