@@ -75,7 +75,7 @@ impl Scanner<'_> {
                     i = end;
                 }
                 b'/' if next == b'*' => {
-                    let end = self.text[i + 2..].find("*/")? + i + 4;
+                    let end = self.block_comment_end(i)?;
                     self.push(i..end, Kind::Words(Class::Comment, i..end));
                     i = end;
                 }
@@ -253,7 +253,7 @@ impl Scanner<'_> {
                     holes.push(j..end);
                     j = end;
                 }
-                _ => j += 1,
+                _ => j = self.next_of(j + 1, b'`', b'\\', b'$'),
             }
         }
         // Comments and strings inside substitutions are covered by their

@@ -208,10 +208,19 @@ impl Scanner<'_> {
     }
 
     fn line_end(&self, i: usize) -> usize {
-        self.bytes[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.bytes.len(), |p| i + p)
+        memchr::memchr(b'\n', &self.bytes[i..]).map_or(self.bytes.len(), |p| i + p)
+    }
+
+    /// The index after the `*/` that closes a block comment opened at `i`.
+    fn block_comment_end(&self, i: usize) -> Option<usize> {
+        memchr::memmem::find(&self.bytes[i + 2..], b"*/").map(|p| i + p + 4)
+    }
+
+    /// The first of `a`, `b` or `c` from `i` on (the end if none): long
+    /// strings and templates are skipped to where something may happen.
+    fn next_of(&self, i: usize, a: u8, b: u8, c: u8) -> usize {
+        let rest = self.bytes.get(i..).unwrap_or_default();
+        memchr::memchr3(a, b, c, rest).map_or(self.bytes.len(), |p| i + p)
     }
 
     fn push(&mut self, range: Range<usize>, kind: Kind) {

@@ -366,6 +366,8 @@ impl Scanner<'_> {
                     j = end;
                 }
                 b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => break j,
+                // A docstring's lines: on to the next quote, escape or hole.
+                _ if triple => j = self.next_of(j + 1, q, b'\\', if formatted { b'{' } else { q }),
                 _ => j += 1,
             }
         };

@@ -48,7 +48,7 @@ impl Scanner<'_> {
                     self.push(start..i, Kind::Words(Class::Comment, start..i));
                 }
                 b'/' if next == b'*' => {
-                    i = self.text[i + 2..].find("*/")? + i + 4;
+                    i = self.block_comment_end(i)?;
                     self.push(start..i, Kind::Words(Class::Comment, start..i));
                 }
                 // A string after a word may be part of a cast (`date '…'`)
