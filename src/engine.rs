@@ -642,7 +642,7 @@ struct Lines {
 impl Lines {
     fn new(text: &str) -> Lines {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines { starts }
     }
 
