@@ -394,23 +394,19 @@ mod tests {
                 "{text}"
             );
         }
-        // Whole annotations and `__all__` entries are code, as in the tree.
-        for (text, range) in [
-            ("def f(x: 'session'): pass\n", 10..17),
-            ("def f() -> 'session': pass\n", 12..19),
-            ("__all__ = ['a', 'session']\n", 17..24),
+        // Python code in strings and imports, as the tree sees it: whole
+        // annotations and `__all__` entries; module paths (dotted names).
+        let (text, module) = (Shape::Text, Shape::ModulePath);
+        for (code, range, shape) in [
+            ("def f(x: 'session'): pass\n", 10..17, text),
+            ("def f() -> 'session': pass\n", 12..19, text),
+            ("__all__ = ['a', 'session']\n", 17..24, text),
+            ("from app.session import x\n", 9..16, module),
+            ("import app.session\n", 11..18, module),
+            ("import os, app.session as s  # c\n", 15..22, module),
         ] {
-            let got = place(py, text, "session");
-            assert_eq!(got, unit(range, Class::Code, Shape::Text), "{text}");
-        }
-        // Module paths in imports, read as the tree's dotted names.
-        for (text, range) in [
-            ("from app.session import x\n", 9..16),
-            ("import app.session\n", 11..18),
-            ("import os, app.session as s  # c\n", 15..22),
-        ] {
-            let got = place(py, text, "session");
-            assert_eq!(got, unit(range, Class::Code, Shape::ModulePath), "{text}");
+            let got = place(py, code, "session");
+            assert_eq!(got, unit(range, Class::Code, shape), "{code}");
         }
         let text = "g = lambda x, y: 'session'\n";
         let lambda_body = place(py, text, "session");
