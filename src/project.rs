@@ -19,8 +19,8 @@ pub struct Project {
     python_files: Vec<PathBuf>,
     /// Every walked Python file as a module path from each of its
     /// directories (`a.b.c`, `b.c`, `c` for `a/b/c.py`): a module is ours
-    /// when it is one of these or a package prefix of one. Built on first
-    /// use, by a worker: on a clean tree most runs never ask.
+    /// when it is one of these or a package prefix of one. Built when first
+    /// asked, by that worker, so that no file waits for it to start.
     python_modules: OnceLock<BTreeSet<String>>,
     first_party: Vec<String>,
     third_party: Vec<String>,
