@@ -41,53 +41,57 @@ fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-row=0
-# bench NAME COMMAND...: median of $runs runs after three warm-ups.
-bench() {
-  local name=$1
-  shift
-  row=$((row + 1))
-  hyperfine -N -i -w 3 -r "$runs" --export-json "$out/$row.json" "$*" >/dev/null 2>&1
-  echo "$name" > "$out/$row.name"
-}
+# row NAME COMMAND...: one row of the table.
+rows=()
+row() { rows+=("$1"$'\t'"${*:2}"); }
 # Peak RSS in MiB (`check` exits 1 when it finds something: not a failure here).
 rss() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}'; }
 
-cd "$tree"
-bench "dirty x1: retrace check" "$retrace" check .
-bench "dirty x1: retrace diff" "$retrace" diff .
-bench "dirty x1: ast-grep scan" "$astgrep" scan --rule "$repo/bench/ast-grep-session.yml" .
-bench "dirty x1: ruplacer --preserve-case (dry run)" "$ruplacer" session trace --preserve-case .
-bench "dirty x1: rg -i -c session" rg -i -c session .
-bench "dirty x1: retrace check -j 1" "$retrace" check -j 1 .
-bench "dirty x1: retrace check -j 2" "$retrace" check -j 2 .
-cd "$clean"
-bench "clean x1: retrace check" "$retrace" check .
-bench "clean x1: rg -i -c session" rg -i -c session .
+row "dirty x1: retrace check" "$retrace" check "$tree"
+row "dirty x1: retrace diff" "$retrace" diff "$tree"
+row "dirty x1: ast-grep scan" "$astgrep" scan --rule "$repo/bench/ast-grep-session.yml" "$tree"
+row "dirty x1: ruplacer --preserve-case (dry run)" "$ruplacer" session trace --preserve-case "$tree"
+row "dirty x1: rg -i -c session" rg -i -c session "$tree"
+row "dirty x1: retrace check -j 1" "$retrace" check -j 1 "$tree"
+row "dirty x1: retrace check -j 2" "$retrace" check -j 2 "$tree"
+row "clean x1: retrace check" "$retrace" check "$clean"
+row "clean x1: rg -i -c session" rg -i -c session "$clean"
 # The floor: walk, read and prefilter every file, with a rule that matches nothing.
 printf '[[rename]]\nfrom = "zqxj"\nto = "trace"\n' > "$out/none.toml"
-bench "clean x1: retrace check, a rule that matches nothing" "$retrace" check --rules "$out/none.toml" .
-# This VM's speed drifts by ±20% over minutes: the scale ratio compares
-# runs made back to back.
-cd "$tree"
-bench "dirty x1, just before x$scale: retrace check" "$retrace" check .
-cd "$scaled"
-bench "dirty x$scale: retrace check" "$retrace" check .
-rss1=$(cd "$tree" && rss "$retrace" check .)
-rss8=$(cd "$scaled" && rss "$retrace" check .)
+row "clean x1: retrace check, a rule that matches nothing" "$retrace" check --rules "$out/none.toml" "$clean"
+row "dirty x$scale: retrace check" "$retrace" check "$scaled"
 
-RETRACE_BENCH_RUNS=$runs python3 - "$out" "$row" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
-import json, os, platform, sys, datetime
+# This VM's speed drifts by up to ±20% over minutes. So every row runs in
+# each of $rounds rounds (one warm-up, then its share of the runs), one row
+# after another: the drift falls on all rows alike, and each ratio compares
+# runs made at the same times.
+rounds=5
+for round in $(seq "$rounds"); do
+  for i in "${!rows[@]}"; do
+    IFS=$'\t' read -r name command <<< "${rows[$i]}"
+    hyperfine -N -i -w 1 -r $(((runs + rounds - 1) / rounds)) \
+      --export-json "$out/$i.$round.json" "$command" >/dev/null 2>&1
+    echo "$name" > "$out/$i.name"
+  done
+done
+rss1=$(rss "$retrace" check "$tree")
+rss8=$(rss "$retrace" check "$scaled")
+
+RETRACE_BENCH_ROUNDS=$rounds python3 - "$out" "${#rows[@]}" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
+import json, os, platform, statistics, sys, datetime
 out, rows, rss1, rss8, scale = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 res = []
-for i in range(1, rows + 1):
+for i in range(rows):
     name = open(f"{out}/{i}.name").read().strip()
-    median = json.load(open(f"{out}/{i}.json"))["results"][0]["median"]
-    res.append((name, median))
-by = dict(res)
+    times = []
+    for f in sorted(os.listdir(out)):
+        if f.startswith(f"{i}.") and f.endswith(".json"):
+            times += json.load(open(f"{out}/{f}"))["results"][0]["times"]
+    res.append((name, statistics.median(times), len(times)))
+by = {name: median for name, median, _ in res}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 2**20
-print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of {os.environ.get('RETRACE_BENCH_RUNS', '10')} hyperfine runs after 3 warm-ups; this VM drifts by up to ±20% between runs of one command.\n")
+print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of {res[0][2]} hyperfine runs per row, made in {os.environ['RETRACE_BENCH_ROUNDS']} rounds that take every row in turn (one warm-up each), so that this VM's drift (up to ±20% over minutes) falls on all rows alike.\n")
 print("| command | median | ratio |\n| --- | ---: | --- |")
 def ratio(a, b):
     return f"{by[a] / by[b]:.2f} × {b.split(': ', 1)[1]}"
@@ -96,10 +100,10 @@ ratios = {
     "dirty x1: retrace diff": ratio("dirty x1: retrace diff", "dirty x1: ruplacer --preserve-case (dry run)"),
     "clean x1: retrace check": ratio("clean x1: retrace check", "clean x1: rg -i -c session"),
     "clean x1: retrace check, a rule that matches nothing": ratio("clean x1: retrace check, a rule that matches nothing", "clean x1: rg -i -c session"),
-    f"dirty x{scale}: retrace check": ratio(f"dirty x{scale}: retrace check", f"dirty x1, just before x{scale}: retrace check"),
+    f"dirty x{scale}: retrace check": ratio(f"dirty x{scale}: retrace check", "dirty x1: retrace check"),
     "dirty x1: retrace check -j 2": f"{by['dirty x1: retrace check -j 1'] / by['dirty x1: retrace check -j 2']:.2f} × faster than -j 1",
 }
-for name, median in res:
+for name, median, _ in res:
     print(f"| {name} | {median * 1000:.1f} ms | {ratios.get(name, '')} |")
 print(f"\nPeak RSS of `retrace check`: {rss1} MiB at x1, {rss8} MiB at x{scale}.")
 print("\nTargets (issue 6): dirty check ≤ 0.5 × ast-grep; diff ≤ 1.0 × ruplacer; clean check ≤ 1.5 × rg;"
