@@ -34,6 +34,11 @@ pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
     }
 }
 
+/// The calls whose first string argument `string_use` or `classify` may
+/// call code, besides the query methods. The lexer sends strings passed to
+/// them to the tree.
+pub const SPECIAL_CALLS: [&str; 5] = ["mock", "from", "table", "import", "require"];
+
 /// `import … from 'x'`, `export … from 'x'`, `import('x')`, `require('x')`.
 fn is_module_specifier(string: Node, text: &str) -> bool {
     let Some(parent) = string.parent() else {
@@ -89,6 +94,9 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
             let method = function
                 .child_by_field_name("property")
                 .map_or("", |p| &text[p.byte_range()]);
+            if !SPECIAL_CALLS.contains(&method) && !QUERY_METHODS.contains(&method) {
+                return StringUse::Sql;
+            }
             let object_text = object.map_or("", |o| &text[o.byte_range()]);
             let spec =
                 text[string.byte_range()].trim_matches(|c| c == '\'' || c == '"' || c == '`');

@@ -93,6 +93,9 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
             };
             let name = &text[function.byte_range()];
             let last = name.rsplit('.').next().unwrap_or(name);
+            if !SPECIAL_CALLS.contains(&last) && !QUERY_METHODS.contains(&last) {
+                return StringUse::Sql;
+            }
             let index = argument_index(parent, string);
             let module = content.rsplit_once('.').map_or(content, |(m, _)| m);
             match (last, index) {
@@ -122,6 +125,20 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
     }
     StringUse::Sql
 }
+
+/// The calls whose string arguments `string_use` may call code, besides
+/// the query methods. The lexer sends strings passed to them to the tree.
+pub const SPECIAL_CALLS: [&str; 9] = [
+    "patch",
+    "import_module",
+    "object",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "delattr",
+    "table",
+    "from_",
+];
 
 /// Supabase/PostgREST query builder methods whose first argument names
 /// columns (`.select("session_id, …")`, `.eq("session_id", x)`).

@@ -4,12 +4,9 @@
 use std::ops::Range;
 
 use super::{is_word, Kind, Opener, Scanner, Tok};
+use crate::lang::js::SPECIAL_CALLS;
 use crate::lang::Lang;
 use crate::rules::Class;
-
-/// JavaScript calls whose first argument may name code (`js::string_use`,
-/// `js::classify`).
-const JS_SPECIAL: [&str; 5] = ["mock", "from", "table", "import", "require"];
 
 /// Words after which `/` starts a regex rather than a division.
 const REGEX_AFTER: [&str; 14] = [
@@ -308,7 +305,7 @@ impl Scanner<'_> {
             || module_word
             || angles > 0
             || top.is_some_and(|t| t.byte == b'[')
-            || first_argument && top.is_some_and(|t| self.special(t, &JS_SPECIAL))
+            || first_argument && top.is_some_and(|t| self.special(t, &SPECIAL_CALLS))
             || self.looks_like_sql(content, holes);
         (!unsure).then_some(Class::String)
     }

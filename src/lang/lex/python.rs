@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
+use crate::lang::python::SPECIAL_CALLS;
 use crate::lang::Lang;
 use crate::project::Project;
 use crate::rules::Class;
@@ -158,19 +159,6 @@ fn imported_modules(statement: &str) -> Option<Vec<&str>> {
         })
         .collect()
 }
-
-/// Python calls whose string arguments may name code (`python::string_use`).
-const PY_SPECIAL: [&str; 9] = [
-    "patch",
-    "import_module",
-    "object",
-    "getattr",
-    "hasattr",
-    "setattr",
-    "delattr",
-    "table",
-    "from_",
-];
 
 /// A Python import statement being scanned.
 struct Import {
@@ -381,7 +369,7 @@ impl Scanner<'_> {
         } else if code {
             Some(Class::Code)
         } else if guarded
-            || top.is_some_and(|t| t.annotation || t.all || self.special(t, &PY_SPECIAL))
+            || top.is_some_and(|t| t.annotation || t.all || self.special(t, &SPECIAL_CALLS))
             || self.looks_like_sql(&content, &holes)
         {
             None
