@@ -6,7 +6,8 @@
 //! `baseUrl` resolves; and `[project] first_party`. `[keep] modules` forces
 //! a module third-party. Everything else is third-party.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -17,15 +18,83 @@ use crate::walk::Entry;
 pub struct Project {
     /// The walked Python files (absolute paths).
     python_files: Vec<PathBuf>,
-    /// Every walked Python file as a module path from each of its
-    /// directories (`a.b.c`, `b.c`, `c` for `a/b/c.py`): a module is ours
-    /// when it is one of these or a package prefix of one. Built when first
-    /// asked, by that worker, so that no file waits for it to start.
-    python_modules: OnceLock<BTreeSet<String>>,
+    /// The walked Python files' modules. Built when first asked, by that
+    /// worker, so that no file waits for it to start.
+    python_modules: OnceLock<ModuleTree>,
     first_party: Vec<String>,
     third_party: Vec<String>,
     /// Nearest tsconfig.json per directory, parsed once.
     tsconfigs: Mutex<HashMap<PathBuf, Option<TsConfig>>>,
+}
+
+/// The walked Python files as a tree of names: `a/b/c.py` is `a` → `b`
+/// → `c`, and `a/b/__init__.py` is `a` → `b`. A module `x.y` is ours when
+/// some node named `x`, at any depth, has a child `y`: when some walked
+/// file is `…/x/y.py` or lies below `…/x/y/`.
+struct ModuleTree {
+    /// Each node's children by name; node 0 is the root.
+    children: Vec<HashMap<String, usize>>,
+    /// The nodes of each name.
+    named: HashMap<String, Vec<usize>>,
+}
+
+impl ModuleTree {
+    fn new(files: &[PathBuf]) -> ModuleTree {
+        let mut tree = ModuleTree {
+            children: vec![HashMap::new()],
+            named: HashMap::new(),
+        };
+        for file in files {
+            let mut parts: Vec<&str> = file
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(s) => s.to_str(),
+                    _ => None,
+                })
+                .collect();
+            if let Some(name) = parts.pop() {
+                let stem = Path::new(name).file_stem().and_then(|s| s.to_str());
+                parts.extend(stem.filter(|&s| s != "__init__"));
+            }
+            let mut node = 0;
+            for part in parts {
+                // A `.` inside a directory name (`lib/python3.12`) is no
+                // module boundary: written as `/`, which no module name holds.
+                let name: Cow<str> = match part.contains('.') {
+                    true => Cow::Owned(part.replace('.', "/")),
+                    false => Cow::Borrowed(part),
+                };
+                node = match tree.children[node].get(&*name) {
+                    Some(&child) => child,
+                    None => tree.add(node, name.into_owned()),
+                };
+            }
+        }
+        tree
+    }
+
+    fn add(&mut self, parent: usize, name: String) -> usize {
+        let node = self.children.len();
+        self.children.push(HashMap::new());
+        self.named.entry(name.clone()).or_default().push(node);
+        self.children[parent].insert(name, node);
+        node
+    }
+
+    /// Is `module` (`a.b.c`) a chain of names in the tree?
+    fn contains(&self, module: &str) -> bool {
+        let mut parts = module.split('.');
+        let first = parts.next().unwrap_or_default();
+        let rest: Vec<&str> = parts.collect();
+        let chain = |node: usize| {
+            rest.iter()
+                .try_fold(node, |n, part| self.children[n].get(*part).copied())
+                .is_some()
+        };
+        self.named
+            .get(first)
+            .is_some_and(|nodes| nodes.iter().any(|&n| chain(n)))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -59,37 +128,6 @@ impl Project {
         }
     }
 
-    fn python_modules(&self) -> &BTreeSet<String> {
-        self.python_modules.get_or_init(|| {
-            let mut modules = BTreeSet::new();
-            for file in &self.python_files {
-                let mut parts: Vec<String> = file
-                    .components()
-                    .filter_map(|c| match c {
-                        std::path::Component::Normal(s) => s.to_str().map(str::to_string),
-                        _ => None,
-                    })
-                    .collect();
-                if let Some(last) = parts.last_mut() {
-                    let stem = Path::new(last.as_str())
-                        .file_stem()
-                        .and_then(|s| s.to_str());
-                    *last = stem.unwrap_or_default().to_string();
-                }
-                if parts.last().is_some_and(|l| l == "__init__") {
-                    parts.pop();
-                }
-                // A `.` inside a directory name (`lib/python3.12`) is no
-                // module boundary: written as `/`, which no module name holds.
-                let parts: Vec<String> = parts.iter().map(|p| p.replace('.', "/")).collect();
-                for start in 0..parts.len() {
-                    modules.insert(parts[start..].join("."));
-                }
-            }
-            modules
-        })
-    }
-
     /// Is this Python module (as written in an import) third-party?
     pub fn python_third_party(&self, module: &str) -> bool {
         if module.starts_with('.') {
@@ -101,12 +139,10 @@ impl Project {
         if self.first_party.iter().any(|m| within(module, m, '.')) {
             return false;
         }
-        // `a.b` is ours when `a.b` or some `a.b.…` is: `.` sorts before every
-        // character of a name, so `a.b.…` follows `a.b` directly.
-        let package = format!("{module}.");
-        let found = self.python_modules().range(module.to_string()..).next();
-        let ours = found.is_some_and(|m| m == module || m.starts_with(&package));
-        !ours
+        let modules = self
+            .python_modules
+            .get_or_init(|| ModuleTree::new(&self.python_files));
+        !modules.contains(module)
     }
 
     /// Is this JavaScript/TypeScript import specifier third-party, seen
@@ -256,6 +292,8 @@ mod tests {
         let files = [
             entry("/r/lib/python3.12/pkg/sub/mod.py"),
             entry("/r/app/__init__.py"),
+            entry("/r/a/x/b.py"),
+            entry("/r/c/a/y.py"),
         ];
         let project = Project::new(&files, &rules);
         for ours in [
@@ -266,10 +304,23 @@ mod tests {
             "mod",
             "app",
             ".x",
+            "a.y",
+            "x.b",
+            "c.a.y",
+            "python3/12.pkg",
         ] {
             assert!(!project.python_third_party(ours), "{ours}");
         }
-        for theirs in ["python3", "pkg.su", "pkg.sub.mo", "requests", "app.x"] {
+        for theirs in [
+            "python3",
+            "pkg.su",
+            "pkg.sub.mo",
+            "requests",
+            "app.x",
+            "a.b",
+            "y.a",
+            "",
+        ] {
             assert!(project.python_third_party(theirs), "{theirs}");
         }
     }
