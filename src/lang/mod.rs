@@ -349,12 +349,20 @@ pub fn looks_like_sql(text: &str) -> bool {
             break;
         }
     }
-    let words: Vec<String> = rest
+    let mut words = rest
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
         .take(64)
-        .map(str::to_ascii_lowercase)
-        .collect();
+        .peekable();
+    // Most strings are not SQL, and their first word already says so.
+    const FIRST: [&str; 8] = [
+        "select", "with", "insert", "delete", "update", "create", "alter", "drop",
+    ];
+    let first = words.peek().copied().unwrap_or_default();
+    if !FIRST.iter().any(|f| first.eq_ignore_ascii_case(f)) {
+        return false;
+    }
+    let words: Vec<String> = words.map(str::to_ascii_lowercase).collect();
     let has = |w: &str| words.iter().any(|x| x == w);
     let nth = |i: usize| words.get(i).map(String::as_str);
     match nth(0) {

@@ -63,9 +63,12 @@ impl Scanner<'_> {
         }
         while i < n {
             let c = self.bytes[i];
+            if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0c) {
+                i += 1;
+                continue;
+            }
             let next = self.at(i + 1);
             match c {
-                b' ' | b'\t' | b'\r' | b'\n' | 0x0c => i += 1,
                 b'/' if next == b'/' => {
                     let end = self.line_end(i);
                     self.push(i..end, Kind::Words(Class::Comment, i..end));

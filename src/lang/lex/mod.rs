@@ -138,8 +138,23 @@ impl Lexed {
 }
 
 fn is_word(lang: Lang, b: u8) -> bool {
-    let dollar = matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript);
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 || b == b'$' && dollar
+    // A table: the scanners ask this of nearly every byte of code.
+    const fn table(dollar: bool) -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 || c == b'$' && dollar;
+            b += 1;
+        }
+        t
+    }
+    const JS: [bool; 256] = table(true);
+    const OTHER: [bool; 256] = table(false);
+    match lang {
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => JS[usize::from(b)],
+        Lang::Python | Lang::Sql => OTHER[usize::from(b)],
+    }
 }
 
 /// The token before the one being scanned, as far as the rules need it.
@@ -289,7 +304,10 @@ impl Scanner<'_> {
 
     /// Does the string look like SQL, asked as `SqlRegion` asks it?
     fn looks_like_sql(&self, content: &Range<usize>, holes: &[Range<usize>]) -> bool {
-        super::mask(self.text, content, holes).is_some_and(|m| super::looks_like_sql(&m))
+        match holes {
+            [] => super::looks_like_sql(&self.text[content.clone()]),
+            _ => super::mask(self.text, content, holes).is_some_and(|m| super::looks_like_sql(&m)),
+        }
     }
 }
 

@@ -188,6 +188,11 @@ impl Scanner<'_> {
         let mut i = 0;
         while i < n {
             let c = self.bytes[i];
+            // Blanks (mostly indentation) go by before any state is looked at.
+            if matches!(c, b' ' | b'\t' | b'\r' | 0x0c) || c == b'\n' && !stack.is_empty() {
+                i += 1;
+                continue;
+            }
             let statement_start = stack.is_empty() && matches!(prev, Tok::Start | Tok::Colon);
             let level = stack.last().map_or(outermost, |t| t.level);
             match c {
@@ -199,7 +204,6 @@ impl Scanner<'_> {
                     prev = Tok::Start;
                     i += 1;
                 }
-                b' ' | b'\t' | b'\r' | b'\n' | 0x0c => i += 1,
                 b'\\' => {
                     // A line continuation: the logical line goes on.
                     i += 1;
