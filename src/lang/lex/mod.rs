@@ -18,6 +18,7 @@ mod js;
 mod python;
 mod sql;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::python::QUERY_METHODS;
@@ -41,6 +42,8 @@ pub struct Lexed {
     imports: Vec<Range<usize>>,
     /// Python import statements, whole.
     import_statements: Vec<Range<usize>>,
+    /// Those of them that may import third-party names (`unowned`).
+    third_party_imports: OnceCell<Vec<Range<usize>>>,
     lang: Lang,
 }
 
@@ -84,6 +87,7 @@ pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
         regions: scanner.regions,
         imports: scanner.imports,
         import_statements: scanner.import_statements,
+        third_party_imports: OnceCell::new(),
         lang,
     })
 }

@@ -23,18 +23,22 @@ impl Lexed {
         if self.lang != Lang::Python {
             return false;
         }
-        let theirs: Vec<&str> = self
-            .import_statements
-            .iter()
-            .map(|r| &text[r.clone()])
-            .filter(|s| {
+        // The import statements that may bring in third-party names: the
+        // same for every name of the file, so found once.
+        let theirs = self.third_party_imports.get_or_init(|| {
+            let statements = self.import_statements.iter();
+            let theirs = |s: &str| {
                 imported_modules(s).is_none_or(|m| m.iter().any(|m| project.python_third_party(m)))
-            })
-            .collect();
+            };
+            statements
+                .filter(|r| theirs(&text[(*r).clone()]))
+                .cloned()
+                .collect()
+        });
         if theirs.is_empty() {
             return true;
         }
-        let mentioned = |name: &str| theirs.iter().any(|s| s.contains(name));
+        let mentioned = |name: &str| theirs.iter().any(|r| text[r.clone()].contains(name));
         let bytes = text.as_bytes();
         let before = |at: usize| bytes[..at].iter().rposition(|b| !is_blank(*b));
         let mut after = bytes[at + word.len()..].iter().filter(|b| !is_blank(**b));
