@@ -93,6 +93,19 @@ pub struct Scanned {
     pub rewrite: Option<(String, String)>,
 }
 
+impl Scanned {
+    /// Nothing to show or write: no change, finding, kept name, dropped
+    /// rewrite or diff.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+            && self.findings.is_empty()
+            && self.kept.is_empty()
+            && self.dropped.is_none()
+            && self.diff.is_none()
+            && self.rewrite.is_none()
+    }
+}
+
 #[derive(Debug)]
 pub enum Outcome {
     Scanned(Scanned),

@@ -163,6 +163,13 @@ impl Printer {
         outcome: &Outcome,
         summary: &mut Summary,
     ) -> io::Result<()> {
+        // Most files: nothing found, nothing moves, nothing to show.
+        if let (Outcome::Scanned(s), Movement::Stays) = (outcome, movement) {
+            if s.is_empty() {
+                summary.add(s);
+                return Ok(());
+            }
+        }
         let shown = path.display().to_string();
         let empty = Scanned::default();
         let scanned = match outcome {

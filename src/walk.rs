@@ -33,11 +33,15 @@ pub struct Walked {
     pub errors: Vec<String>,
 }
 
-/// `path` made absolute against `cwd` and normalized without touching the
-/// file system (no symlink resolution), so globs see the path the user gave.
+/// `path` made absolute against `cwd` (absolute and normalized, as
+/// `current_dir` gives it) and normalized without touching the file system
+/// (no symlink resolution), so globs see the path the user gave.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in cwd.join(path).components() {
+    let mut out = match path.is_relative() {
+        true => cwd.to_path_buf(),
+        false => PathBuf::new(),
+    };
+    for c in path.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
