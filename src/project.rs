@@ -7,7 +7,7 @@
 //! a module third-party. Everything else is third-party.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -32,32 +32,36 @@ pub struct Project {
 /// some node named `x`, at any depth, has a child `y`: when some walked
 /// file is `…/x/y.py` or lies below `…/x/y/`.
 struct ModuleTree {
-    /// Each node's children by name; node 0 is the root.
-    children: Vec<HashMap<String, usize>>,
+    /// Each node's children by name; node 0 is the root. (B-trees: a few
+    /// string comparisons cost less than hashing each name.)
+    children: Vec<BTreeMap<String, usize>>,
     /// The nodes of each name.
-    named: HashMap<String, Vec<usize>>,
+    named: BTreeMap<String, Vec<usize>>,
 }
 
 impl ModuleTree {
     fn new(files: &[PathBuf]) -> ModuleTree {
         let mut tree = ModuleTree {
-            children: vec![HashMap::new()],
-            named: HashMap::new(),
+            children: vec![BTreeMap::new()],
+            named: BTreeMap::new(),
         };
         for file in files {
-            let mut parts: Vec<&str> = file
+            let mut parts = file
                 .components()
                 .filter_map(|c| match c {
                     std::path::Component::Normal(s) => s.to_str(),
                     _ => None,
                 })
-                .collect();
-            if let Some(name) = parts.pop() {
-                let stem = Path::new(name).file_stem().and_then(|s| s.to_str());
-                parts.extend(stem.filter(|&s| s != "__init__"));
-            }
+                .peekable();
             let mut node = 0;
-            for part in parts {
+            while let Some(mut part) = parts.next() {
+                if parts.peek().is_none() {
+                    let stem = Path::new(part).file_stem().and_then(|s| s.to_str());
+                    part = stem.unwrap_or_default();
+                    if part == "__init__" {
+                        break;
+                    }
+                }
                 // A `.` inside a directory name (`lib/python3.12`) is no
                 // module boundary: written as `/`, which no module name holds.
                 let name: Cow<str> = match part.contains('.') {
@@ -75,7 +79,7 @@ impl ModuleTree {
 
     fn add(&mut self, parent: usize, name: String) -> usize {
         let node = self.children.len();
-        self.children.push(HashMap::new());
+        self.children.push(BTreeMap::new());
         self.named.entry(name.clone()).or_default().push(node);
         self.children[parent].insert(name, node);
         node
