@@ -48,11 +48,15 @@ pub fn read(path: &Path) -> Result<Content> {
     }
     let mut bytes = Vec::with_capacity(size as usize + 1);
     // Through `Take`: `File::read_to_end` would ask the size again (one
-    // more statx and an lseek for every file walked).
+    // more statx and an lseek for every file walked). A file that grew
+    // past the limit since is skipped, never taken for its first part.
     (&mut file)
         .take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .context("cannot read")?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Ok(Content::Skipped(Skip::TooLarge));
+    }
     if memchr::memchr(0, &bytes).is_some() {
         return Ok(Content::Skipped(Skip::Binary));
     }
@@ -118,6 +122,20 @@ pub fn keeps_file(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_over_the_limit_are_skipped_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let (at_limit, over) = (dir.path().join("a.py"), dir.path().join("b.py"));
+        let limit = MAX_FILE_SIZE as usize;
+        std::fs::write(&at_limit, "x".repeat(limit)).unwrap();
+        std::fs::write(&over, "x".repeat(limit + 1)).unwrap();
+        assert!(matches!(read(&at_limit).unwrap(), Content::Text(t) if t.len() == limit));
+        assert!(matches!(
+            read(&over).unwrap(),
+            Content::Skipped(Skip::TooLarge)
+        ));
+    }
 
     #[test]
     fn keep_file_only_near_the_top() {
