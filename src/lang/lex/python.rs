@@ -398,15 +398,22 @@ impl Scanner<'_> {
     /// `__all__ = [...]`? Only when what follows closes it, so that it is
     /// not part of a larger expression (`"T" | None`, `"a" "b"`).
     fn is_code(&self, end: usize, prev: &Tok, top: Option<&Opener>) -> bool {
-        let next = self.next_token(end);
-        let (byte, after) = (self.at(next), self.at(next + 1));
+        // The next token's first two bytes.
+        let next = || {
+            let i = self.next_token(end);
+            (self.at(i), self.at(i + 1))
+        };
         match (prev, top) {
             (Tok::Colon, Some(t)) if t.params && t.level.annotating => {
+                let (byte, after) = next();
                 matches!(byte, b',' | b')') || byte == b'=' && after != b'='
             }
-            (Tok::Arrow, None) => byte == b':' && after != b'=',
+            (Tok::Arrow, None) => {
+                let (byte, after) = next();
+                byte == b':' && after != b'='
+            }
             (Tok::Open | Tok::Comma, Some(t)) if t.all_list.is_some() => {
-                matches!(byte, b',' | b']')
+                matches!(next().0, b',' | b']')
             }
             _ => false,
         }
