@@ -5,9 +5,11 @@
 //! none of which needs a syntax tree. This scanner finds comments and
 //! strings as the grammars do, and judges each string by the rules of
 //! `python::string_use` and `js::string_use`, but conservatively: whenever
-//! the answer could depend on syntax it does not see (an annotation, a key
-//! type, an import, a special call, SQL, an interpolation, an escape), the
-//! hit goes to the tree. Files it cannot follow (TSX and JSX, SQL, whose
+//! the answer could depend on syntax it does not see (an annotation other
+//! than a whole one in a `def`, a key type, a TypeScript template outside a
+//! call's arguments, a special call, SQL, an interpolation, an escape), the
+//! hit goes to the tree. Python import statements' module paths are read
+//! as the tree's dotted names when they are plain. Files it cannot follow (TSX and JSX, SQL, whose
 //! grammar decides what is a keyword, an unterminated string or regex) are
 //! parsed as before. It also tells when a reported Python name cannot be
 //! third-party, so its ownership needs no tree. `tests/lexer.rs` holds it
