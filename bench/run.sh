@@ -77,7 +77,9 @@ done
 rss1=$(rss "$retrace" check "$tree")
 rss8=$(rss "$retrace" check "$scaled")
 
-RETRACE_BENCH_ROUNDS=$rounds python3 - "$out" "${#rows[@]}" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$repo" diff --quiet 2>/dev/null || commit="$commit with uncommitted changes"
+RETRACE_COMMIT=$commit RETRACE_BENCH_ROUNDS=$rounds python3 - "$out" "${#rows[@]}" "$rss1" "$rss8" "$scale" <<'PY' | tee "$repo/bench/RESULTS.md"
 import json, os, platform, statistics, sys, datetime
 out, rows, rss1, rss8, scale = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 res = []
@@ -91,7 +93,7 @@ for i in range(rows):
 by = {name: median for name, median, _ in res}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 2**20
-print(f"# retrace benchmark\n\n{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of {res[0][2]} hyperfine runs per row, made in {os.environ['RETRACE_BENCH_ROUNDS']} rounds that take every row in turn (one warm-up each), so that this VM's drift (up to ±20% over minutes) falls on all rows alike.\n")
+print(f"# retrace benchmark\n\n{datetime.date.today()}, retrace {os.environ['RETRACE_COMMIT']}, {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}; medians of {res[0][2]} hyperfine runs per row, made in {os.environ['RETRACE_BENCH_ROUNDS']} rounds that take every row in turn (one warm-up each), so that this VM's drift (up to ±20% over minutes) falls on all rows alike.\n")
 print("| command | median | ratio |\n| --- | ---: | --- |")
 def ratio(a, b):
     return f"{by[a] / by[b]:.2f} × {b.split(': ', 1)[1]}"
