@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::in_query_chain;
 use super::python::QUERY_METHODS;
-use super::{child_at, Env, Shape, StringUse, Unit};
+use super::{child_at, special_call, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
@@ -94,7 +94,7 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
             let method = function
                 .child_by_field_name("property")
                 .map_or("", |p| &text[p.byte_range()]);
-            if !SPECIAL_CALLS.contains(&method) && !QUERY_METHODS.contains(&method) {
+            if !special_call(&SPECIAL_CALLS, method) {
                 return StringUse::Sql;
             }
             let object_text = object.map_or("", |o| &text[o.byte_range()]);

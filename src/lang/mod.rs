@@ -10,6 +10,7 @@ pub mod lex;
 pub(crate) mod python;
 mod sql;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -283,7 +284,7 @@ impl SqlRegion {
         let tree = parse(Lang::Sql, &masked).ok()?;
         Some(SqlRegion {
             offset: content.start,
-            text: masked,
+            text: masked.into_owned(),
             tree,
             fallback: sql::Fallback::default(),
         })
@@ -293,7 +294,14 @@ impl SqlRegion {
 /// `text[content]` with each interpolation (`holes`, at least two bytes,
 /// inside `content`) replaced by spaces and a `0`: a value, so the SQL
 /// around it still parses. The lexer asks `looks_like_sql` of the same.
-pub(crate) fn mask(text: &str, content: &Range<usize>, holes: &[Range<usize>]) -> Option<String> {
+pub(crate) fn mask<'t>(
+    text: &'t str,
+    content: &Range<usize>,
+    holes: &[Range<usize>],
+) -> Option<Cow<'t, str>> {
+    if holes.is_empty() {
+        return Some(Cow::Borrowed(&text[content.clone()]));
+    }
     let mut masked = text[content.clone()].as_bytes().to_vec();
     for hole in holes {
         let (start, end) = (hole.start - content.start, hole.end - content.start);
@@ -301,7 +309,7 @@ pub(crate) fn mask(text: &str, content: &Range<usize>, holes: &[Range<usize>]) -
         masked[start + 1] = b'0';
     }
     // Masking replaced whole UTF-8 sequences with ASCII, so this holds.
-    String::from_utf8(masked).ok()
+    String::from_utf8(masked).ok().map(Cow::Owned)
 }
 
 /// A string's content range (inside the quotes) and its interpolations.
@@ -349,49 +357,55 @@ pub fn looks_like_sql(text: &str) -> bool {
             break;
         }
     }
-    let mut words = rest
+    // Words are compared in place, ignoring case: most strings are not
+    // SQL, and their first word already says so.
+    let words = rest
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
-        .take(64)
-        .peekable();
-    // Most strings are not SQL, and their first word already says so.
-    const FIRST: [&str; 8] = [
-        "select", "with", "insert", "delete", "update", "create", "alter", "drop",
-    ];
-    let first = words.peek().copied().unwrap_or_default();
-    if !FIRST.iter().any(|f| first.eq_ignore_ascii_case(f)) {
-        return false;
+        .take(64);
+    let nth = |i: usize| words.clone().nth(i);
+    let is = |word: Option<&str>, k: &str| word.is_some_and(|w| w.eq_ignore_ascii_case(k));
+    let has = |k: &str| words.clone().any(|w| w.eq_ignore_ascii_case(k));
+    let first = nth(0);
+    if is(first, "select") {
+        has("from")
+    } else if is(first, "with") {
+        has("as") && has("select")
+    } else if is(first, "insert") {
+        is(nth(1), "into")
+    } else if is(first, "delete") {
+        is(nth(1), "from")
+    } else if is(first, "update") {
+        is(nth(2), "set") || is(nth(3), "set")
+    } else if ["create", "alter", "drop"].iter().any(|k| is(first, k)) {
+        let object = nth(1);
+        [
+            "table",
+            "index",
+            "view",
+            "function",
+            "policy",
+            "schema",
+            "type",
+            "materialized",
+            "or",
+            "unique",
+            "trigger",
+            "sequence",
+            "extension",
+            "database",
+        ]
+        .iter()
+        .any(|k| is(object, k))
+    } else {
+        false
     }
-    let words: Vec<String> = words.map(str::to_ascii_lowercase).collect();
-    let has = |w: &str| words.iter().any(|x| x == w);
-    let nth = |i: usize| words.get(i).map(String::as_str);
-    match nth(0) {
-        Some("select") => has("from"),
-        Some("with") => has("as") && has("select"),
-        Some("insert") => nth(1) == Some("into"),
-        Some("delete") => nth(1) == Some("from"),
-        Some("update") => nth(2) == Some("set") || nth(3) == Some("set"),
-        Some("create" | "alter" | "drop") => matches!(
-            nth(1),
-            Some(
-                "table"
-                    | "index"
-                    | "view"
-                    | "function"
-                    | "policy"
-                    | "schema"
-                    | "type"
-                    | "materialized"
-                    | "or"
-                    | "unique"
-                    | "trigger"
-                    | "sequence"
-                    | "extension"
-                    | "database"
-            )
-        ),
-        _ => false,
-    }
+}
+
+/// Is a call to `name` one whose string arguments `string_use` may call
+/// code: one of the language's `calls`, or a query method?
+pub(crate) fn special_call(calls: &[&str], name: &str) -> bool {
+    calls.contains(&name) || python::QUERY_METHODS.contains(&name)
 }
 
 /// Is this call part of a query started by one of `starters` (`.from`,

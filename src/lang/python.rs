@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, in_query_chain, Env, Shape, StringUse, Unit};
+use super::{child_at, in_query_chain, special_call, Env, Shape, StringUse, Unit};
 use crate::rules::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
@@ -93,7 +93,7 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
             };
             let name = &text[function.byte_range()];
             let last = name.rsplit('.').next().unwrap_or(name);
-            if !SPECIAL_CALLS.contains(&last) && !QUERY_METHODS.contains(&last) {
+            if !special_call(&SPECIAL_CALLS, last) {
                 return StringUse::Sql;
             }
             let index = argument_index(parent, string);

@@ -23,7 +23,6 @@ mod sql;
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use super::python::QUERY_METHODS;
 use super::{Lang, Shape, Unit};
 use crate::rules::Class;
 
@@ -279,10 +278,10 @@ impl Scanner<'_> {
     fn special(&self, opener: &Opener, names: &[&str]) -> bool {
         opener.odd_call
             || opener.all
-            || opener.callee.as_ref().is_some_and(|r| {
-                let name = &self.text[r.clone()];
-                names.contains(&name) || QUERY_METHODS.contains(&name)
-            })
+            || opener
+                .callee
+                .as_ref()
+                .is_some_and(|r| super::special_call(names, &self.text[r.clone()]))
     }
 
     /// A string's regions: with a class, its text between interpolations
@@ -310,10 +309,7 @@ impl Scanner<'_> {
 
     /// Does the string look like SQL, asked as `SqlRegion` asks it?
     fn looks_like_sql(&self, content: &Range<usize>, holes: &[Range<usize>]) -> bool {
-        match holes {
-            [] => super::looks_like_sql(&self.text[content.clone()]),
-            _ => super::mask(self.text, content, holes).is_some_and(|m| super::looks_like_sql(&m)),
-        }
+        super::mask(self.text, content, holes).is_some_and(|m| super::looks_like_sql(&m))
     }
 }
 
