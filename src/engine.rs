@@ -345,14 +345,19 @@ impl<'r> Context<'r> {
                             Verdict::Plain
                         }
                         Shape::Identifier => {
-                            let tree = syntax.tree()?;
-                            let scopes = scopes.get_or_insert_with(|| {
-                                Scopes::build(lang, tree, text, self.project, &entry.abs)
-                            });
-                            let node = tree
-                                .root_node()
-                                .descendant_for_byte_range(at, at + word.len());
-                            match node.map(|n| scopes.owner(n)) {
+                            let scopes = match &mut scopes {
+                                Some(scopes) => scopes,
+                                None => scopes.insert(self.scopes(entry, syntax)?),
+                            };
+                            let owner = match scopes.owner_at(at) {
+                                Some(owner) => Some(owner),
+                                None => syntax
+                                    .tree()?
+                                    .root_node()
+                                    .descendant_for_byte_range(at, at + word.len())
+                                    .map(|n| scopes.owner(n)),
+                            };
+                            match owner {
                                 Some((_, Some(module))) => {
                                     Verdict::Kept(Reason::ThirdParty(module))
                                 }
@@ -423,6 +428,23 @@ impl<'r> Context<'r> {
             }
         }
         Ok((edits, scanned))
+    }
+
+    /// A file's scopes: read from its tokens where the lexer followed a
+    /// Python file and the reading is sure, from its tree otherwise.
+    fn scopes<'t>(&'t self, entry: &'t Entry, syntax: &'t Syntax<'t>) -> Result<Scopes<'t>> {
+        let lexed = syntax.lexed.as_ref().filter(|_| syntax.lang == Lang::Python);
+        let read = lexed.and_then(|l| Scopes::lexical(syntax.text, l, self.project, &entry.abs));
+        match read {
+            Some(scopes) => Ok(scopes),
+            None => Ok(Scopes::build(
+                syntax.lang,
+                syntax.tree()?,
+                syntax.text,
+                self.project,
+                &entry.abs,
+            )),
+        }
     }
 
     /// A module path follows its module's move: kept when the module is

@@ -130,6 +130,16 @@ impl Lexed {
         Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))
     }
 
+    /// The comments and strings in order: each one's range, whether it is
+    /// a comment (not a docstring), and whether only the tree can judge it
+    /// (an interpolation, or a string the scanner is unsure of).
+    pub fn regions(&self) -> impl Iterator<Item = (Range<usize>, bool, bool)> + '_ {
+        self.regions.iter().map(|r| {
+            let comment = matches!(r.kind, Kind::Words(Class::Comment, ref w) if w.start == r.range.start);
+            (r.range.clone(), comment, matches!(r.kind, Kind::Tree))
+        })
+    }
+
     /// Is `at` inside the text of a comment or string? A rule replaces
     /// letters with letters (a word rule) or a name with a name, so an
     /// edit there cannot move a token's boundary: the file parses as it

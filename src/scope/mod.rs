@@ -15,6 +15,8 @@ use tree_sitter::{Node, Tree};
 use crate::lang::Lang;
 use crate::project::Project;
 
+mod lexical;
+
 /// Where a name is bound, and whose it is.
 #[derive(Clone, Debug)]
 pub struct Binding {
@@ -51,6 +53,8 @@ pub struct Scopes<'a> {
     /// Object-pattern keys destructured from a third-party value, by start
     /// byte: the shape of their data, not names the project chose.
     third_party_keys: HashMap<usize, String>,
+    /// Set when the scopes were read from tokens (`Scopes::lexical`).
+    tokens: Option<lexical::Tokens>,
 }
 
 impl<'a> Scopes<'a> {
@@ -61,18 +65,7 @@ impl<'a> Scopes<'a> {
         project: &'a Project,
         file: &'a Path,
     ) -> Scopes<'a> {
-        let mut s = Scopes {
-            lang,
-            text,
-            project,
-            file,
-            scopes: vec![Scope {
-                range: 0..text.len(),
-                parent: None,
-                names: HashMap::new(),
-            }],
-            third_party_keys: HashMap::new(),
-        };
+        let mut s = Scopes::empty(lang, text, project, file);
         let mut stack = vec![0usize];
         let mut cursor = tree.walk();
         loop {
@@ -96,6 +89,23 @@ impl<'a> Scopes<'a> {
                     return s;
                 }
             }
+        }
+    }
+
+    /// The module scope alone.
+    fn empty(lang: Lang, text: &'a str, project: &'a Project, file: &'a Path) -> Scopes<'a> {
+        Scopes {
+            lang,
+            text,
+            project,
+            file,
+            scopes: vec![Scope {
+                range: 0..text.len(),
+                parent: None,
+                names: HashMap::new(),
+            }],
+            third_party_keys: HashMap::new(),
+            tokens: None,
         }
     }
 
