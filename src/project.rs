@@ -45,36 +45,53 @@ impl ModuleTree {
             children: vec![BTreeMap::new()],
             named: BTreeMap::new(),
         };
+        // Files come sorted, so most share the previous one's directory,
+        // whose node is kept rather than found again.
+        let mut last: Option<(&Path, usize)> = None;
         for file in files {
-            let mut parts = file
-                .components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(s) => s.to_str(),
-                    _ => None,
-                })
-                .peekable();
-            let mut node = 0;
-            while let Some(mut part) = parts.next() {
-                if parts.peek().is_none() {
-                    let stem = Path::new(part).file_stem().and_then(|s| s.to_str());
-                    part = stem.unwrap_or_default();
-                    if part == "__init__" {
-                        break;
-                    }
+            let Some((dir, name)) = file.parent().zip(file.file_stem()) else {
+                continue;
+            };
+            let node = match last {
+                Some((d, node)) if d == dir => node,
+                _ => {
+                    let node = tree.chain(0, dir);
+                    last = Some((dir, node));
+                    node
                 }
-                // A `.` inside a directory name (`lib/python3.12`) is no
-                // module boundary: written as `/`, which no module name holds.
-                let name: Cow<str> = match part.contains('.') {
-                    true => Cow::Owned(part.replace('.', "/")),
-                    false => Cow::Borrowed(part),
-                };
-                node = match tree.children[node].get(&*name) {
-                    Some(&child) => child,
-                    None => tree.add(node, name.into_owned()),
-                };
+            };
+            match name.to_str() {
+                Some("__init__") => {}
+                Some(stem) => {
+                    tree.child(node, stem);
+                }
+                None => {}
             }
         }
         tree
+    }
+
+    /// The node of directory `dir` below `node`, added as needed.
+    fn chain(&mut self, node: usize, dir: &Path) -> usize {
+        let parts = dir.components().filter_map(|c| match c {
+            std::path::Component::Normal(s) => s.to_str(),
+            _ => None,
+        });
+        parts.fold(node, |node, part| self.child(node, part))
+    }
+
+    /// The child `part` of `node`, added if new.
+    fn child(&mut self, node: usize, part: &str) -> usize {
+        // A `.` inside a directory name (`lib/python3.12`) is no module
+        // boundary: written as `/`, which no module name holds.
+        let name: Cow<str> = match part.contains('.') {
+            true => Cow::Owned(part.replace('.', "/")),
+            false => Cow::Borrowed(part),
+        };
+        match self.children[node].get(&*name) {
+            Some(&child) => child,
+            None => self.add(node, name.into_owned()),
+        }
     }
 
     fn add(&mut self, parent: usize, name: String) -> usize {
