@@ -5,7 +5,7 @@
 //! Files are independent, so this runs on many threads at once; nothing
 //! here prints. The caller reports in path order.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -267,9 +267,11 @@ impl<'r> Context<'r> {
         edits: &[Edit],
     ) -> Result<Tree> {
         let lines = Lines::new(old);
+        // Points first, in order (counting forward), then edits last first.
+        let points: Vec<(usize, usize)> =
+            edits.iter().map(|e| lines.point(e.range.start)).collect();
         let mut edited = tree.clone();
-        for e in edits.iter().rev() {
-            let (line, column) = lines.point(e.range.start);
+        for (e, &(line, column)) in edits.iter().zip(&points).rev() {
             let point = |col: usize| tree_sitter::Point::new(line, col);
             edited.edit(&tree_sitter::InputEdit {
                 start_byte: e.range.start,
@@ -319,7 +321,7 @@ impl<'r> Context<'r> {
                     continue;
                 }
                 let at = unit.range.start + token.start;
-                let (line, column) = lines.position(text, at);
+                let (line, column) = lines.position(at);
                 let verdict = if kept_lines.contains(&line) {
                     Verdict::Kept(Reason::KeepComment)
                 } else if let Some(pattern) = &outcome.kept {
@@ -433,7 +435,10 @@ impl<'r> Context<'r> {
     /// A file's scopes: read from its tokens where the lexer followed a
     /// Python file and the reading is sure, from its tree otherwise.
     fn scopes<'t>(&'t self, entry: &'t Entry, syntax: &'t Syntax<'t>) -> Result<Scopes<'t>> {
-        let lexed = syntax.lexed.as_ref().filter(|_| syntax.lang == Lang::Python);
+        let lexed = syntax
+            .lexed
+            .as_ref()
+            .filter(|_| syntax.lang == Lang::Python);
         let read = lexed.and_then(|l| Scopes::lexical(syntax.text, l, self.project, &entry.abs));
         match read {
             Some(scopes) => Ok(scopes),
@@ -549,7 +554,7 @@ impl<'r> Context<'r> {
                 _ => None,
             };
             if let Some(at) = found {
-                let (line, column) = lines.position(text, at);
+                let (line, column) = lines.position(at);
                 let at = format!("{}:{line}:{column}", entry.path.display());
                 out.insert(
                     (scope, plan.word),
@@ -668,30 +673,42 @@ fn module_form(lang: Lang, file: &Path, written: &str) -> String {
     base.join("/")
 }
 
-/// Line starts, for turning byte offsets into 1-based line and column
-/// (columns count characters, as editors do).
-struct Lines {
-    starts: Vec<usize>,
+/// Turns byte offsets into lines and columns, counting newlines only as
+/// far as asked: a file with a hit usually needs a few positions, asked in
+/// order, and a table of every line start would cost more than the counts.
+struct Lines<'t> {
+    text: &'t str,
+    /// The last offset asked, and its 0-based line.
+    last: Cell<(usize, usize)>,
 }
 
-impl Lines {
-    fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Lines { starts }
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Lines<'t> {
+        Lines {
+            text,
+            last: Cell::new((0, 0)),
+        }
     }
 
     /// 1-based line and character column, for people.
-    fn position(&self, text: &str, at: usize) -> (usize, usize) {
+    fn position(&self, at: usize) -> (usize, usize) {
         let (line, column) = self.point(at);
         let start = at - column;
-        (line + 1, text[start..at].chars().count() + 1)
+        (line + 1, self.text[start..at].chars().count() + 1)
     }
 
     /// 0-based line and byte column, as tree-sitter counts.
     fn point(&self, at: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= at) - 1;
-        (line, at - self.starts[line])
+        let bytes = self.text.as_bytes();
+        let (from, line) = match self.last.get() {
+            (from, line) if from <= at => (from, line),
+            _ => (0, 0),
+        };
+        // A plain count: the compiler turns it into wide compares.
+        let line = line + bytes[from..at].iter().filter(|&&b| b == b'\n').count();
+        self.last.set((at, line));
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
+        (line, at - start)
     }
 }
 
@@ -766,7 +783,9 @@ mod tests {
     fn positions_count_characters() {
         let text = "é session\nx";
         let lines = Lines::new(text);
-        assert_eq!(lines.position(text, 3), (1, 3));
-        assert_eq!(lines.position(text, 11), (2, 1));
+        assert_eq!(lines.position(11), (2, 1));
+        assert_eq!(lines.position(3), (1, 3));
+        assert_eq!(lines.position(11), (2, 1));
+        assert_eq!(lines.point(0), (0, 0));
     }
 }

@@ -56,10 +56,10 @@ pub struct Tokens {
 }
 
 const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Words that open a compound statement other than `def` and `class`.
@@ -120,7 +120,9 @@ impl<'a> Scopes<'a> {
             return Some((Role::Name, module.clone()));
         }
         // In `import a.b as c` only the alias is a plain name.
-        if read.imports.iter().any(|r| r.contains(&at)) && !(i > 0 && self.word(&tokens[i - 1]) == "as") {
+        if read.imports.iter().any(|r| r.contains(&at))
+            && !(i > 0 && self.word(&tokens[i - 1]) == "as")
+        {
             return None;
         }
         let op = |k: usize, s: &str| tokens.get(k).is_some_and(|t| self.is_op(t, s));
@@ -215,7 +217,9 @@ impl<'a> Scopes<'a> {
             return None;
         }
         let before = &tokens[open - 1];
-        let keyword = |w: &str| open >= 2 && tokens[open - 2].kind == Kind::Name && self.word(&tokens[open - 2]) == w;
+        let keyword = |w: &str| {
+            open >= 2 && tokens[open - 2].kind == Kind::Name && self.word(&tokens[open - 2]) == w
+        };
         if before.kind == Kind::Name && keyword("def") {
             return Some(None);
         }
@@ -275,7 +279,8 @@ fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
                 // A string with its interpolations is one value; a binding
                 // inside an interpolation is not followed here.
                 let (mut end, mut tree) = (range.end, tree);
-                while let Some((next, _, t)) = regions.peek().cloned().filter(|r| r.0.start == end) {
+                while let Some((next, _, t)) = regions.peek().cloned().filter(|r| r.0.start == end)
+                {
                     regions.next();
                     (end, tree) = (next.end, tree || t);
                 }
@@ -447,7 +452,10 @@ impl<'a> Builder<'_, 'a> {
         let at = self.tokens[k].range.start;
         let bytes = self.text.as_bytes();
         let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
-        bytes[line..at].iter().all(|&b| b == b' ').then_some(at - line)
+        bytes[line..at]
+            .iter()
+            .all(|&b| b == b' ')
+            .then_some(at - line)
     }
 
     /// One logical line, in `scope`.
@@ -467,13 +475,17 @@ impl<'a> Builder<'_, 'a> {
             // Statements this reading does not know: `match`, Python 2's
             // `print x`, `type X = …`.
             "match" | "case" if header && !self.op(k + 1, "=") => None,
-            "print" | "exec" | "type" if matches!(self.kind(k + 1), Some(Kind::Name | Kind::Value)) => {
+            "print" | "exec" | "type"
+                if matches!(self.kind(k + 1), Some(Kind::Name | Kind::Value)) =>
+            {
                 None
             }
             word if HEADERS.contains(&word) => {
                 let colon = self.header_colon(k..line.end)?;
                 if word == "for" {
-                    let r#in = self.level(k + 1..colon, TOP).find(|&j| self.word(j, "in"))?;
+                    let r#in = self
+                        .level(k + 1..colon, TOP)
+                        .find(|&j| self.word(j, "in"))?;
                     self.pattern(k + 1..r#in, TOP, scope)?;
                     self.expressions(r#in + 1..colon, scope)?;
                 } else {
@@ -634,7 +646,9 @@ impl<'a> Builder<'_, 'a> {
             (Some(op), None, None) => self.pattern(k..op, TOP, scope)?,
             (None, Some(colon), _) => {
                 // `x: T` or `x: T = v`.
-                let made_by = cuts.first().and_then(|&c| self.factory(c + 1..range.end, scope));
+                let made_by = cuts
+                    .first()
+                    .and_then(|&c| self.factory(c + 1..range.end, scope));
                 self.target(k..colon, made_by, scope)?;
             }
             (None, None, Some(&last)) => {
@@ -777,7 +791,8 @@ impl<'a> Builder<'_, 'a> {
         let open = self.tokens[last].pair as usize;
         let mut j = k;
         while j + 1 != open {
-            if self.kind(j) != Some(Kind::Name) || is_keyword(self.text(j)) || !self.op(j + 1, ".") {
+            if self.kind(j) != Some(Kind::Name) || is_keyword(self.text(j)) || !self.op(j + 1, ".")
+            {
                 return None;
             }
             j += 2;
@@ -809,7 +824,8 @@ impl<'a> Builder<'_, 'a> {
             }
             let open = self.open(k);
             if self.word(k, "for") && open != TOP {
-                let r#in = (k + 1..range.end).find(|&j| self.open(j) == open && self.word(j, "in"))?;
+                let r#in =
+                    (k + 1..range.end).find(|&j| self.open(j) == open && self.word(j, "in"))?;
                 self.pattern(k + 1..r#in, open, scope)?;
                 k = r#in;
             }
@@ -918,7 +934,9 @@ mod tests {
     fn listing(s: &Scopes, tokens: &Tokens) -> Vec<String> {
         let snap = |end: usize| {
             let code = tokens.tokens.iter().filter(|t| t.kind != Kind::End);
-            code.map(|t| t.range.start).find(|&at| at >= end).unwrap_or(s.text.len())
+            code.map(|t| t.range.start)
+                .find(|&at| at >= end)
+                .unwrap_or(s.text.len())
         };
         let mut out: Vec<String> = s
             .scopes
@@ -949,7 +967,9 @@ mod tests {
             let Some(owner) = read.owner_at(t.range.start) else {
                 continue;
             };
-            let node = tree.root_node().descendant_for_byte_range(t.range.start, t.range.end);
+            let node = tree
+                .root_node()
+                .descendant_for_byte_range(t.range.start, t.range.end);
             a.push(format!("{:?} {owner:?}", t.range));
             let owner = node.map(|n| built.owner(n));
             b.push(format!("{:?} {:?}", t.range, owner.unwrap()));
@@ -1015,7 +1035,10 @@ mod tests {
                 }
             }
         }
-        eprintln!("scopes: {total} files, {read} read from tokens, {} differ", differ.len());
+        eprintln!(
+            "scopes: {total} files, {read} read from tokens, {} differ",
+            differ.len()
+        );
         assert!(differ.is_empty(), "{}", differ.join("\n"));
     }
 }

@@ -135,7 +135,8 @@ impl Lexed {
     /// (an interpolation, or a string the scanner is unsure of).
     pub fn regions(&self) -> impl Iterator<Item = (Range<usize>, bool, bool)> + '_ {
         self.regions.iter().map(|r| {
-            let comment = matches!(r.kind, Kind::Words(Class::Comment, ref w) if w.start == r.range.start);
+            let comment =
+                matches!(r.kind, Kind::Words(Class::Comment, ref w) if w.start == r.range.start);
             (r.range.clone(), comment, matches!(r.kind, Kind::Tree))
         })
     }
