@@ -704,8 +704,7 @@ impl<'t> Lines<'t> {
             (from, line) if from <= at => (from, line),
             _ => (0, 0),
         };
-        // A plain count: the compiler turns it into wide compares.
-        let line = line + bytes[from..at].iter().filter(|&&b| b == b'\n').count();
+        let line = line + bytecount::count(&bytes[from..at], b'\n');
         self.last.set((at, line));
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
         (line, at - start)
