@@ -60,6 +60,8 @@ fn display_path(path: &Path) -> PathBuf {
 
 pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
     let mut walked = Walked::default();
+    // Each file with its sort key, made by the thread that found it.
+    let mut found: Vec<(Vec<u8>, Entry)> = Vec::new();
     for root in roots {
         if let Err(e) = std::fs::metadata(root) {
             walked.errors.push(format!("{}: {e}", root.display()));
@@ -80,27 +82,35 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
             .follow_links(false)
             .threads(rayon::current_num_threads());
         // Walked (and read) on every thread; sorted below.
-        let found = std::sync::Mutex::new(&mut walked);
+        let shared = std::sync::Mutex::new((&mut walked, &mut found));
         builder.build_parallel().run(|| {
             Box::new(|result| {
-                let visit = visit(result, rules, cwd, fixed);
-                let mut walked = found
+                let visit = match visit(result, rules, cwd, fixed) {
+                    Visit::File(entry) => Ok((path_key(&entry.path), entry)),
+                    other => Err(other),
+                };
+                let mut shared = shared
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (walked, found) = &mut *shared;
                 match visit {
-                    Visit::File(entry) => walked.files.push(entry),
-                    Visit::Excluded(source) => walked.excluded += usize::from(source),
-                    Visit::Error(e) => walked.errors.push(e),
-                    Visit::Other => {}
+                    Ok(file) => found.push(file),
+                    Err(Visit::Excluded(source)) => walked.excluded += usize::from(source),
+                    Err(Visit::Error(e)) => walked.errors.push(e),
+                    Err(Visit::File(_) | Visit::Other) => {}
                 }
                 ignore::WalkState::Continue
             })
         });
     }
-    // In `Path` order (by components), each path split once rather than at
-    // every comparison.
-    walked.files.sort_by_cached_key(|e| path_key(&e.path));
-    walked.files.dedup_by(|a, b| a.abs == b.abs);
+    // In `Path` order (by components): the keys compare as paths do. Stable:
+    // of a file found under two PATH arguments, the first one's entry stays.
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    walked.files = found.into_iter().map(|(_, entry)| entry).collect();
+    // A file under two PATH arguments is one file (paths are normalized).
+    walked
+        .files
+        .dedup_by(|a, b| a.abs.as_os_str() == b.abs.as_os_str());
     walked.errors.sort();
     walked
 }
