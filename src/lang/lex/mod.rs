@@ -21,6 +21,7 @@ mod python;
 mod sql;
 
 use std::cell::OnceCell;
+use std::sync::LazyLock;
 use std::ops::Range;
 
 use super::{Lang, Shape, Unit};
@@ -243,14 +244,13 @@ impl Scanner<'_> {
     }
 
     /// The index after the `*/` that closes a block comment opened at `i`.
-    /// (A `/` search: most comments are short, and a memmem searcher costs
-    /// more to build than they take to scan.)
     fn block_comment_end(&self, i: usize) -> Option<usize> {
+        // One searcher for every file: building one costs more than most
+        // comments take to scan.
+        static END: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(b"*/"));
         let body = i + 2;
-        memchr::memchr_iter(b'/', &self.bytes[body..])
-            .map(|p| body + p)
-            .find(|&p| p > body && self.bytes[p - 1] == b'*')
-            .map(|p| p + 1)
+        END.find(self.bytes.get(body..)?).map(|p| body + p + 2)
     }
 
     /// The first of `a`, `b` or `c` from `i` on (the end if none): long
