@@ -50,12 +50,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => {}
     }
     let options = Options::from_cli(cli, std::io::stdout().is_terminal())?;
-    if let Some(n) = options.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("cannot start the worker threads")?;
-    }
+    // Threads are started by each stage that uses them. (Rayon's pool serves
+    // only the interactive review: started early, its idle threads would
+    // spin on the cores the walk needs.)
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let paths = options.paths();
     let start = match &options.command {
@@ -79,7 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
 
-    let walked = walk::walk(&paths, &rules, &cwd);
+    let walked = walk::walk(&paths, &rules, &cwd, threads);
     let mut summary = Summary::default();
     for e in &walked.errors {
         eprintln!("retrace: {e}");
@@ -102,6 +102,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         interactive: true, ..
     } = options.command
     {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("cannot start the worker threads")?;
         let context = Context::new(&rules, &project, &moves, Mode::Review);
         review::run(&walked.files, &context, &moves, options.color)?;
         return Ok(if walked.errors.is_empty() {
@@ -137,7 +141,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         progress.tick();
         outcome
     };
-    let threads = rayon::current_num_threads();
     // Files with hits are the ones that take time: the biggest start first.
     let size = |e: &walk::Entry| match e.seen {
         Some(read::Seen::Hits(bytes)) => bytes,

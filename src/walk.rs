@@ -58,7 +58,8 @@ fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
-pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
+/// Walk `roots` on `threads` threads.
+pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Walked {
     let mut walked = Walked::default();
     // Each file with its sort key, made by the thread that found it.
     let mut found: Vec<(Vec<u8>, Entry)> = Vec::new();
@@ -80,7 +81,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path) -> Walked {
         builder
             .require_git(false)
             .follow_links(false)
-            .threads(rayon::current_num_threads());
+            .threads(threads);
         // Walked (and read) on every thread; sorted below.
         let shared = std::sync::Mutex::new((&mut walked, &mut found));
         builder.build_parallel().run(|| {
