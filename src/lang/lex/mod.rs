@@ -21,8 +21,8 @@ mod python;
 mod sql;
 
 use std::cell::OnceCell;
-use std::sync::LazyLock;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::{Lang, Shape, Unit};
 use crate::rules::Class;
@@ -126,6 +126,9 @@ impl Lexed {
         }
         // A number, or a name spelled with an escape: the tree knows.
         if bytes[start].is_ascii_digit() || start > 0 && bytes[start - 1] == b'\\' {
+            return Place::Tree;
+        }
+        if self.lang == Lang::Sql && sql::needs_tree(text, start..end) {
             return Place::Tree;
         }
         Place::Unit(Unit::with(start..end, Class::Code, Shape::Identifier))

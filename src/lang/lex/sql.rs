@@ -2,6 +2,7 @@
 //! grammar decides differently by context goes to the tree.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::{is_word, Kind, Scanner};
@@ -20,6 +21,19 @@ fn sql_keywords() -> &'static HashSet<String> {
             .map(str::to_string)
             .collect()
     })
+}
+
+/// Must the tree judge the SQL word at `word` in `text`? A word spelled
+/// like a keyword may be either; `E'…'`, `U&'…'` are prefixed strings;
+/// `a$b` is not one name to the grammar; numbers and non-ASCII words are
+/// left to it too.
+pub(super) fn needs_tree(text: &str, word: Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    let prefixed = matches!(bytes.get(word.end), Some(b'\'' | b'&' | b'$'));
+    let dollar = word.start > 0 && bytes[word.start - 1] == b'$';
+    let word = &text[word];
+    let odd = !word.is_ascii() || word.as_bytes()[0].is_ascii_digit() || prefixed || dollar;
+    odd || sql_keywords().contains(word.to_ascii_lowercase().as_str())
 }
 
 impl Scanner<'_> {
@@ -74,18 +88,8 @@ impl Scanner<'_> {
                     i = self.text[tag_end + 1..].find(tag)? + tag_end + 1 + tag.len();
                     self.push(start..i, Kind::Tree);
                 }
-                _ if is_word(Lang::Sql, c) => {
-                    i = self.word_end(Lang::Sql, i);
-                    let word = &self.text[start..i];
-                    // `E'…'`, `U&'…'`: a prefixed string; `a$b`: not one
-                    // name to the grammar. Both left to the tree.
-                    let prefixed = matches!(self.at(i), b'\'' | b'&' | b'$');
-                    let dollar = start > 0 && self.bytes[start - 1] == b'$';
-                    let odd = !word.is_ascii() || c.is_ascii_digit() || prefixed || dollar;
-                    if odd || sql_keywords().contains(word.to_ascii_lowercase().as_str()) {
-                        self.push(start..i, Kind::Tree);
-                    }
-                }
+                // Words are judged where a hit is (`needs_tree`).
+                _ if is_word(Lang::Sql, c) => i = self.word_end(Lang::Sql, i),
                 _ => i += 1,
             }
         }
