@@ -45,39 +45,53 @@ impl ModuleTree {
             children: vec![BTreeMap::new()],
             named: BTreeMap::new(),
         };
-        // Files come sorted, so most share the previous one's directory,
-        // whose node is kept rather than found again.
+        // Files come sorted, so each directory shares most of its path with
+        // the previous one: the nodes of that path are kept, and only the
+        // components after the shared ones are looked up.
+        let mut path: Vec<(&str, usize)> = Vec::new();
         let mut last: Option<(&Path, usize)> = None;
         for file in files {
             let Some((dir, name)) = file.parent().zip(file.file_stem()) else {
                 continue;
             };
             let node = match last {
-                Some((d, node)) if d == dir => node,
+                Some((d, node)) if d.as_os_str() == dir.as_os_str() => node,
                 _ => {
-                    let node = tree.chain(0, dir);
+                    let node = tree.directory(dir, &mut path);
                     last = Some((dir, node));
                     node
                 }
             };
             match name.to_str() {
-                Some("__init__") => {}
+                Some("__init__") | None => {}
                 Some(stem) => {
                     tree.child(node, stem);
                 }
-                None => {}
             }
         }
         tree
     }
 
-    /// The node of directory `dir` below `node`, added as needed.
-    fn chain(&mut self, node: usize, dir: &Path) -> usize {
+    /// The node of directory `dir`, added as needed; `path` holds the
+    /// components and nodes of the directory before, and then of this one.
+    fn directory<'f>(&mut self, dir: &'f Path, path: &mut Vec<(&'f str, usize)>) -> usize {
         let parts = dir.components().filter_map(|c| match c {
             std::path::Component::Normal(s) => s.to_str(),
             _ => None,
         });
-        parts.fold(node, |node, part| self.child(node, part))
+        let mut node = 0;
+        for (depth, part) in parts.enumerate() {
+            node = match path.get(depth) {
+                Some(&(kept, kept_node)) if kept == part => kept_node,
+                _ => {
+                    path.truncate(depth);
+                    let child = self.child(node, part);
+                    path.push((part, child));
+                    child
+                }
+            };
+        }
+        node
     }
 
     /// The child `part` of `node`, added if new.

@@ -37,10 +37,12 @@ pub struct Walked {
 /// `current_dir` gives it) and normalized without touching the file system
 /// (no symlink resolution), so globs see the path the user gave.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let mut out = match path.is_relative() {
-        true => cwd.to_path_buf(),
-        false => PathBuf::new(),
-    };
+    // Room for all of it at once: pushing each component would grow it.
+    let room = cwd.as_os_str().len() + path.as_os_str().len() + 1;
+    let mut out = PathBuf::with_capacity(room);
+    if path.is_relative() {
+        out.push(cwd);
+    }
     for c in path.components() {
         match c {
             Component::CurDir => {}
