@@ -180,7 +180,7 @@ impl<'r> Context<'r> {
             lang,
             text,
             lexed: if self.lexer {
-                lex::lex(lang, text)
+                lex::lex(lang, text, &hits)
             } else {
                 None
             },

@@ -955,7 +955,7 @@ mod tests {
 
     /// The lexical reading's scopes next to the tree's, where it has one.
     fn compare(text: &str, project: &Project) -> Option<(Vec<String>, Vec<String>)> {
-        let lexed = crate::lang::lex::lex(Lang::Python, text)?;
+        let lexed = crate::lang::lex::lex(Lang::Python, text, &[])?;
         let file = Path::new("/x.py");
         let read = Scopes::lexical(text, &lexed, project, file)?;
         let tree = crate::lang::parse(Lang::Python, text).unwrap();

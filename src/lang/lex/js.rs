@@ -226,7 +226,11 @@ impl Scanner<'_> {
             }
         }
         let content = start + 1..j;
-        let class = self.js_class(&content, &[], prev, top, angles, escaped);
+        let class = match self.has_hit(start..j + 1) {
+            true => self.js_class(&content, &[], prev, top, angles, escaped),
+            // Its class matters only where a hit is: none to judge.
+            false => Some(Class::String),
+        };
         self.push_string(start..j + 1, content, &[], class);
         Some(j + 1)
     }
@@ -266,7 +270,10 @@ impl Scanner<'_> {
         let typed = self.lang == Lang::TypeScript && !self.is_argument(prev, top);
         let odd = escaped || tagged || typed;
         let content = start + 1..j;
-        let class = self.js_class(&content, &holes, prev, top, angles, odd);
+        let class = match self.has_hit(start..j + 1) {
+            true => self.js_class(&content, &holes, prev, top, angles, odd),
+            false => Some(Class::String),
+        };
         self.push_string(start..j + 1, content, &holes, class);
         Some(j + 1)
     }

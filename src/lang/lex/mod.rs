@@ -64,13 +64,14 @@ enum Kind {
     Tree,
 }
 
-/// Scan `text`, or None where this scanner does not follow the language or
-/// the file.
-pub fn lex(lang: Lang, text: &str) -> Option<Lexed> {
+/// Scan `text`, whose hits are `hits` (in order), or None where this
+/// scanner does not follow the language or the file.
+pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
     let mut scanner = Scanner {
         lang,
         text,
         bytes: text.as_bytes(),
+        hits,
         regions: Vec::new(),
         imports: Vec::new(),
         import_statements: Vec::new(),
@@ -225,6 +226,8 @@ struct Scanner<'t> {
     lang: Lang,
     text: &'t str,
     bytes: &'t [u8],
+    /// The file's hits: strings without one need no judging.
+    hits: &'t [Range<usize>],
     regions: Vec<Region>,
     imports: Vec<Range<usize>>,
     import_statements: Vec<Range<usize>>,
@@ -240,6 +243,12 @@ impl Scanner<'_> {
             .iter()
             .position(|&b| !is_word(lang, b))
             .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    /// Does a hit start inside `range`?
+    fn has_hit(&self, range: Range<usize>) -> bool {
+        let i = self.hits.partition_point(|h| h.start < range.start);
+        self.hits.get(i).is_some_and(|h| h.start < range.end)
     }
 
     fn line_end(&self, i: usize) -> usize {
@@ -342,7 +351,9 @@ mod tests {
 
     fn place(lang: Lang, text: &str, needle: &str) -> Place {
         let at = text.find(needle).unwrap();
-        lex(lang, text).unwrap().place(text, at)
+        lex(lang, text, &[at..at + needle.len()])
+            .unwrap()
+            .place(text, at)
     }
 
     fn unit(range: Range<usize>, class: Class, shape: Shape) -> Place {
@@ -501,9 +512,9 @@ mod tests {
 
     #[test]
     fn files_the_scanner_cannot_follow() {
-        assert!(lex(Lang::Tsx, "x").is_none());
-        assert!(lex(Lang::JavaScript, "const a = <b>session</b>;").is_none());
-        assert!(lex(Lang::Python, "x = 'session\n").is_none());
-        assert!(lex(Lang::TypeScript, "const x = 'session\n").is_none());
+        assert!(lex(Lang::Tsx, "x", &[]).is_none());
+        assert!(lex(Lang::JavaScript, "const a = <b>session</b>;", &[]).is_none());
+        assert!(lex(Lang::Python, "x = 'session\n", &[]).is_none());
+        assert!(lex(Lang::TypeScript, "const x = 'session\n", &[]).is_none());
     }
 }

@@ -343,8 +343,8 @@ impl Scanner<'_> {
         guarded: bool,
     ) -> Option<usize> {
         let top = stack.last();
-        let prefix = self.text[start..quote].to_ascii_lowercase();
-        let formatted = prefix.contains('f') || prefix.contains('t');
+        let prefix = &self.bytes[start..quote];
+        let formatted = prefix.iter().any(|b| matches!(b | 0x20, b'f' | b't'));
         let q = self.bytes[quote];
         let triple = self.at(quote + 1) == q && self.at(quote + 2) == q;
         let open = if triple { 3 } else { 1 };
@@ -369,6 +369,11 @@ impl Scanner<'_> {
         };
         let end = content_end + open;
         let content = content_start..content_end;
+        if !self.has_hit(start..end) {
+            // Its class matters only where a hit is: none to judge.
+            self.push_string(start..end, content, &holes, Some(Class::String));
+            return Some(end);
+        }
         let alone = self.statement_ends(end);
         let code = holes.is_empty() && self.is_code(end, prev, top);
         let class = if *prev == Tok::Start && top.is_none() && alone {
