@@ -19,7 +19,7 @@ use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::moves::Moves;
 use crate::project::Project;
-use crate::read::{self, comment_text, keeps_file, Content, Seen, Skip, COMMENT_MARKERS};
+use crate::read::{self, comment_text, keeps_file, Seen, Skip, COMMENT_MARKERS};
 use crate::rules::{Class, Rules};
 use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
@@ -163,11 +163,15 @@ impl<'r> Context<'r> {
             Some(Seen::Skipped(skip)) => return Ok(Outcome::Skipped(skip)),
             Some(Seen::Hits(_)) | None => {}
         }
-        let full = match read::read(&entry.path)? {
-            Content::Text(full) => full,
-            Content::Skipped(skip) => return Ok(Outcome::Skipped(skip)),
-        };
-        let (bom, text) = read::split_bom(&full);
+        read::with_text(&entry.path, |text| match text {
+            Ok(full) => self.process_text(entry, lang, full),
+            Err(skip) => Ok(Outcome::Skipped(skip)),
+        })?
+    }
+
+    /// Process a file with hits, its whole text (BOM included) at hand.
+    fn process_text(&self, entry: &Entry, lang: Lang, full: &str) -> Result<Outcome> {
+        let (bom, text) = read::split_bom(full);
         // The prefilter: most files have no hit and are never parsed.
         let hits: Vec<Range<usize>> = self.rules.prefilter().find_iter(text.as_bytes()).collect();
         if hits.is_empty() {
@@ -245,10 +249,10 @@ impl<'r> Context<'r> {
         match self.mode {
             Mode::Diff => {
                 let new_path = self.moves.to.get(&entry.path).unwrap_or(&entry.path);
-                scanned.diff = Some(unified_diff(&entry.path, new_path, &full, &new_full));
+                scanned.diff = Some(unified_diff(&entry.path, new_path, full, &new_full));
             }
             Mode::Apply => write::atomic(&entry.path, new_full.as_bytes())?,
-            Mode::Review => scanned.rewrite = Some((full.clone(), new_full)),
+            Mode::Review => scanned.rewrite = Some((full.to_string(), new_full)),
             Mode::Check => {}
         }
         Ok(Outcome::Scanned(scanned))

@@ -2,6 +2,7 @@
 //! each file once already, on every thread, and keeps only what it saw
 //! (`Seen`): most files hold no rule word and need nothing more.
 
+use std::cell::RefCell;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -33,37 +34,45 @@ impl Skip {
     }
 }
 
-/// A source file's whole text (BOM included), or why it is skipped.
-pub enum Content {
-    Text(String),
-    Skipped(Skip),
+/// Read `path` and give `f` its whole text (BOM included), or why it is
+/// skipped. The text lives in a buffer this thread reuses from file to
+/// file, so that a read needs neither the file's size first (a `statx`
+/// for every file walked) nor fresh memory.
+pub fn with_text<T>(path: &Path, f: impl FnOnce(Result<&str, Skip>) -> T) -> Result<T> {
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(KEPT_BUFFER / 64));
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        let text = match read_into(path, bytes)? {
+            Some(skip) => Err(skip),
+            None => std::str::from_utf8(bytes).map_err(|_| Skip::InvalidUtf8),
+        };
+        let out = f(text);
+        // A big file's buffer is not kept for the next one.
+        if bytes.capacity() > KEPT_BUFFER {
+            *bytes = Vec::with_capacity(KEPT_BUFFER / 64);
+        }
+        Ok(out)
+    })
 }
 
-pub fn read(path: &Path) -> Result<Content> {
-    // One open for both the size and the content.
-    let mut file = std::fs::File::open(path).context("cannot read")?;
-    let size = file.metadata().context("cannot read")?.len();
-    if size > MAX_FILE_SIZE {
-        return Ok(Content::Skipped(Skip::TooLarge));
-    }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    // Through `Take`: `File::read_to_end` would ask the size again (one
-    // more statx and an lseek for every file walked). A file that grew
-    // past the limit since is skipped, never taken for its first part.
-    (&mut file)
-        .take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
+/// A buffer larger than this is let go after use.
+const KEPT_BUFFER: usize = 4 * 1024 * 1024;
+
+/// Read `path` into `bytes` (emptied first); Some when it is skipped for
+/// its size or as binary.
+fn read_into(path: &Path, bytes: &mut Vec<u8>) -> Result<Option<Skip>> {
+    let file = std::fs::File::open(path).context("cannot read")?;
+    bytes.clear();
+    // At most one byte past the limit: a larger file is skipped, never
+    // taken for its first part.
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(bytes)
         .context("cannot read")?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Ok(Content::Skipped(Skip::TooLarge));
+        return Ok(Some(Skip::TooLarge));
     }
-    if memchr::memchr(0, &bytes).is_some() {
-        return Ok(Content::Skipped(Skip::Binary));
-    }
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => Content::Text(text),
-        Err(_) => Content::Skipped(Skip::InvalidUtf8),
-    })
+    Ok(memchr::memchr(0, bytes).is_some().then_some(Skip::Binary))
 }
 
 /// The byte-order mark (or "") and the text after it.
@@ -87,10 +96,10 @@ pub enum Seen {
 /// Read `path` and tell whether it needs processing; None when it cannot
 /// be read (the error is reported when the file is processed).
 pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
-    Some(match read(path).ok()? {
-        Content::Skipped(skip) => Seen::Skipped(skip),
-        Content::Text(full) => {
-            let (_, text) = split_bom(&full);
+    let seen = with_text(path, |text| match text {
+        Err(skip) => Seen::Skipped(skip),
+        Ok(full) => {
+            let (_, text) = split_bom(full);
             if !prefilter.is_match(text.as_bytes()) {
                 Seen::Nothing
             } else if keeps_file(text) {
@@ -99,7 +108,8 @@ pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
                 Seen::Hits(full.len() as u64)
             }
         }
-    })
+    });
+    seen.ok()
 }
 
 pub const COMMENT_MARKERS: [&str; 4] = ["#", "//", "--", "/*"];
@@ -130,11 +140,9 @@ mod tests {
         let limit = MAX_FILE_SIZE as usize;
         std::fs::write(&at_limit, "x".repeat(limit)).unwrap();
         std::fs::write(&over, "x".repeat(limit + 1)).unwrap();
-        assert!(matches!(read(&at_limit).unwrap(), Content::Text(t) if t.len() == limit));
-        assert!(matches!(
-            read(&over).unwrap(),
-            Content::Skipped(Skip::TooLarge)
-        ));
+        let length = |path| with_text(path, |t| t.map(str::len)).unwrap();
+        assert_eq!(length(&at_limit), Ok(limit));
+        assert_eq!(length(&over), Err(Skip::TooLarge));
     }
 
     #[test]
