@@ -37,7 +37,8 @@ impl Skip {
 /// Read `path` and give `f` its whole text (BOM included), or why it is
 /// skipped. The text lives in a buffer this thread reuses from file to
 /// file, so that a read needs neither the file's size first (a `statx`
-/// for every file walked) nor fresh memory.
+/// for every file walked) nor fresh memory. (`f` must not read through
+/// `with_text` itself: the buffer is in use.)
 pub fn with_text<T>(path: &Path, f: impl FnOnce(Result<&str, Skip>) -> T) -> Result<T> {
     thread_local! {
         static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(KEPT_BUFFER / 64));
