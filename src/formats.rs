@@ -102,23 +102,33 @@ impl Record {
         }
     }
 
-    /// `code session_id → trace_id (session→trace) reported: …`
-    pub fn message(&self) -> String {
-        let mut text = if self.class == "dropped" {
-            "dropped".to_string()
-        } else {
-            format!("{} {} → {}", self.class, self.old, self.new)
-        };
-        if !self.rule.is_empty() {
-            text += &format!(" ({})", self.rule);
+    /// `code session_id → trace_id (session→trace) reported: …`, written
+    /// where it goes (it is most of a check's output).
+    pub fn message(&self) -> Message<'_> {
+        Message(self)
+    }
+}
+
+/// A record's message, as `Record::message` shows it.
+pub struct Message<'r>(&'r Record);
+
+impl std::fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = self.0;
+        let dropped = r.class == "dropped";
+        match dropped {
+            true => f.write_str("dropped")?,
+            false => write!(f, "{} {} → {}", r.class, r.old, r.new)?,
         }
-        match (&self.reason, self.kind) {
-            (Some(r), Kind::Kept) => text += &format!(" kept: {r}"),
-            (Some(r), _) if self.class == "dropped" => text += &format!(": {r}"),
-            (Some(r), _) => text += &format!(" reported: {r}"),
-            (None, _) => {}
+        if !r.rule.is_empty() {
+            write!(f, " ({})", r.rule)?;
         }
-        text
+        match (&r.reason, r.kind) {
+            (Some(why), Kind::Kept) => write!(f, " kept: {why}"),
+            (Some(why), _) if dropped => write!(f, ": {why}"),
+            (Some(why), _) => write!(f, " reported: {why}"),
+            (None, _) => Ok(()),
+        }
     }
 }
 
@@ -187,7 +197,7 @@ pub fn github_line(path: &str, r: &Record) -> String {
         r.line,
         r.column,
         escape_property(&format!("retrace {}", r.rule_id())),
-        escape_data(&r.message())
+        escape_data(&r.message().to_string())
     )
 }
 
@@ -214,7 +224,7 @@ pub fn sarif_result(path: &str, r: &Record) -> Value {
     let mut result = json!({
         "ruleId": r.rule_id(),
         "level": r.level(),
-        "message": { "text": r.message() },
+        "message": { "text": r.message().to_string() },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri },

@@ -213,24 +213,24 @@ impl Printer {
             all.retain(|r| !reported(r) || !baseline.consume(&Entry::of(shown_path, r)));
             summary.new_findings += all.iter().filter(|r| reported(r)).count();
         }
-        let records = || all.iter().cloned();
+        let records = || all.iter();
         match (self.format, self.mode) {
             (Format::Json, _) => {
                 for r in records() {
-                    writeln!(self.out, "{}", formats::json_line(shown_path, &r))?;
+                    writeln!(self.out, "{}", formats::json_line(shown_path, r))?;
                 }
                 Ok(())
             }
             (Format::Github, _) => {
-                for r in records().filter(reported) {
-                    writeln!(self.out, "{}", formats::github_line(shown_path, &r))?;
+                for r in records().filter(|r| reported(r)) {
+                    writeln!(self.out, "{}", formats::github_line(shown_path, r))?;
                 }
                 Ok(())
             }
             (Format::Sarif, _) => {
                 let results = records()
-                    .filter(reported)
-                    .map(|r| formats::sarif_result(shown_path, &r));
+                    .filter(|r| reported(r))
+                    .map(|r| formats::sarif_result(shown_path, r));
                 self.sarif.extend(results);
                 Ok(())
             }

@@ -608,7 +608,7 @@ impl<'a> Builder<'_, 'a> {
             "import" => self.import(range, scope),
             // No binding: the tree calls it a `future_import_statement`.
             "from" if self.word(k + 1, "__future__") => Some(()),
-            "from" => self.from_import(range, scope),
+            "from" => self.import_from(range, scope),
             "global" | "nonlocal" => Some(()),
             _ => self.assignment(range, scope),
         }
@@ -742,7 +742,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// `from m import a, b as c`, `from m import (a, b)`, `from m import *`.
-    fn from_import(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
+    fn import_from(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
         let import = self
             .level(range.start + 1..range.end, TOP)
             .find(|&j| self.word(j, "import"))?;

@@ -351,7 +351,8 @@ mod tests {
 
     fn place(lang: Lang, text: &str, needle: &str) -> Place {
         let at = text.find(needle).unwrap();
-        lex(lang, text, &[at..at + needle.len()])
+        let hit = at..at + needle.len();
+        lex(lang, text, std::slice::from_ref(&hit))
             .unwrap()
             .place(text, at)
     }
