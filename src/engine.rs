@@ -192,7 +192,7 @@ impl<'r> Context<'r> {
         };
         let mut classifier: Option<Classifier> = None;
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
-        for hit in hits {
+        for hit in &hits {
             if units
                 .range(..=hit.start)
                 .next_back()
@@ -213,14 +213,14 @@ impl<'r> Context<'r> {
                             &entry.abs,
                         )),
                     };
-                    classifier.unit(hit)
+                    classifier.unit(hit.clone())
                 }
             };
             if let Some(unit) = unit {
                 units.insert(unit.range.start, unit);
             }
         }
-        let (edits, mut scanned) = self.decide(entry, &syntax, units.values())?;
+        let (edits, mut scanned) = self.decide(entry, &syntax, units.values(), &hits)?;
         if edits.is_empty() {
             return Ok(Outcome::Scanned(scanned));
         }
@@ -298,6 +298,7 @@ impl<'r> Context<'r> {
         entry: &Entry,
         syntax: &'s Syntax<'s>,
         units: impl Iterator<Item = &'u Unit>,
+        hits: &[Range<usize>],
     ) -> Result<(Vec<Edit>, Scanned)> {
         let (lang, text) = (syntax.lang, syntax.text);
         let matcher = Matcher::for_file(self.rules, &entry.abs);
@@ -305,9 +306,21 @@ impl<'r> Context<'r> {
         let kept_lines = kept_lines(text);
         let mut scopes: Option<Scopes> = None;
         let mut plans = Vec::new();
+        // Units and their tokens come in order: so do the hits.
+        let mut next_hit = 0;
         for unit in units {
             let unit_text = &text[unit.range.clone()];
             for token in crate::case::tokens(unit_text) {
+                // A token no hit overlaps holds no rule word: a word with
+                // one either starts a hit, or a hit before covers its start.
+                let start = unit.range.start + token.start;
+                while hits.get(next_hit).is_some_and(|h| h.end <= start) {
+                    next_hit += 1;
+                }
+                let end = unit.range.start + token.end;
+                if hits.get(next_hit).is_none_or(|h| h.start >= end) {
+                    continue;
+                }
                 let word = &unit_text[token.clone()];
                 if !self.rules.prefilter().is_match(word.as_bytes()) {
                     continue;
