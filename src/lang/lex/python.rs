@@ -230,28 +230,32 @@ impl Scanner<'_> {
                 }
                 _ if is_word(Lang::Python, c) && !c.is_ascii_digit() => {
                     let end = self.word_end(Lang::Python, i);
-                    let word = &self.text[i..end];
-                    if is_string_prefix(word) && matches!(self.at(end), b'"' | b'\'') {
+                    let word = &self.bytes[i..end];
+                    if matches!(self.at(end), b'"' | b'\'') && is_string_prefix(word) {
                         let guarded = alias || level.annotating;
                         i = self.python_string(i, end, &prev, &mut stack, guarded)?;
                         prev = Tok::Value;
                         continue;
                     }
+                    // Only these words change the state (most words start
+                    // with another letter, and go by with one comparison).
+                    let keyword = matches!(c, b'i' | b'f' | b't' | b'_' | b'l');
                     match (word, &mut import) {
-                        ("import" | "from", None) if statement_start => {
+                        _ if !keyword => {}
+                        (b"import" | b"from", None) if statement_start => {
                             import = Some(Import {
                                 start: i,
-                                from: word == "from",
+                                from: word == b"from",
                                 path_open: true,
                             });
                         }
-                        ("import", Some(im)) if im.from && im.path_open => {
+                        (b"import", Some(im)) if im.from && im.path_open => {
                             self.imports.push(im.start..i);
                             im.path_open = false;
                         }
-                        ("type", _) if statement_start => alias = true,
-                        ("__all__", _) if statement_start => all = Some(i),
-                        ("lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
+                        (b"type", _) if statement_start => alias = true,
+                        (b"__all__", _) if statement_start => all = Some(i),
+                        (b"lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
                     }
                     prev = Tok::Word(i..end);
@@ -510,10 +514,10 @@ fn level_mut<'a>(stack: &'a mut [Opener], outermost: &'a mut Level) -> &'a mut L
 }
 
 /// `r`, `b`, `f`, `u`, `t` and their pairs (`rb`, `Rf`, …).
-fn is_string_prefix(word: &str) -> bool {
+fn is_string_prefix(word: &[u8]) -> bool {
     word.len() <= 2
         && word
-            .bytes()
+            .iter()
             .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
 }
 
