@@ -363,6 +363,13 @@ impl<'r> Context<'r> {
                         {
                             Verdict::Plain
                         }
+                        // A name an `import`/`export … from` statement
+                        // takes from a third-party module is theirs.
+                        Shape::Identifier if self.imported_from_theirs(entry, syntax, at) => {
+                            let path = syntax.lexed.as_ref().and_then(|l| l.module_of(at));
+                            let module = path.map_or("", |p| &text[p]);
+                            Verdict::Kept(Reason::ThirdParty(module.to_string()))
+                        }
                         Shape::Identifier => {
                             let scopes = match &mut scopes {
                                 Some(scopes) => scopes,
@@ -449,6 +456,16 @@ impl<'r> Context<'r> {
         Ok((edits, scanned))
     }
 
+    /// TypeScript/JavaScript: is the name at `at` in an `import` or
+    /// `export … from` statement whose module is third-party? (What
+    /// `Scopes::owner` finds for it, without a tree.)
+    fn imported_from_theirs(&self, entry: &Entry, syntax: &Syntax, at: usize) -> bool {
+        let path = syntax.lexed.as_ref().and_then(|l| l.module_of(at));
+        path.is_some_and(|p| {
+            !p.contains(&at) && self.project.js_third_party(&syntax.text[p], &entry.abs)
+        })
+    }
+
     /// A file's scopes: read from its tokens where the lexer followed a
     /// Python file and the reading is sure, from its tree otherwise.
     fn scopes<'t>(&'t self, entry: &'t Entry, syntax: &'t Syntax<'t>) -> Result<Scopes<'t>> {
@@ -483,9 +500,15 @@ impl<'r> Context<'r> {
         // A Python import's module path, read by the lexer: the module is
         // what `Scopes::owner` would judge, and needs no tree.
         let lexed = syntax.lexed.as_ref();
-        if let Some(module) = lexed.and_then(|l| l.import_module(text, at)) {
+        let read = match lang {
+            Lang::Python => lexed.and_then(|l| l.import_module(text, at)),
+            _ => lexed
+                .and_then(|l| l.module_of(at))
+                .filter(|p| p.contains(&at)),
+        };
+        if let Some(module) = read {
             let module = &text[module];
-            if self.project.python_third_party(module) {
+            if self.project.third_party(lang, module, &entry.abs) {
                 return Ok(Verdict::Kept(Reason::ThirdParty(module.to_string())));
             }
             return Ok(self.move_verdict(&module_form(lang, &entry.path, module)));

@@ -163,6 +163,15 @@ impl Project {
         }
     }
 
+    /// Is this module (as written in an import of a file at `file`)
+    /// third-party?
+    pub fn third_party(&self, lang: Lang, module: &str, file: &Path) -> bool {
+        match lang {
+            Lang::Python => self.python_third_party(module),
+            _ => self.js_third_party(module, file),
+        }
+    }
+
     /// Is this Python module (as written in an import) third-party?
     pub fn python_third_party(&self, module: &str) -> bool {
         if module.starts_with('.') {

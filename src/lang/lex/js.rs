@@ -56,6 +56,9 @@ impl Scanner<'_> {
         let mut stack: Vec<Opener> = Vec::new();
         let mut top_angles = 0u32;
         let mut prev = Tok::Start;
+        // Where an `import` or `export` statement started, at the outermost
+        // level, until its source string or a `;`.
+        let mut module: Option<usize> = None;
         let n = self.bytes.len();
         if !nested && self.text.starts_with("#!") {
             i = self.line_end(0);
@@ -84,8 +87,19 @@ impl Scanner<'_> {
                     prev = Tok::Value;
                 }
                 b'\'' | b'"' => {
-                    let angles = stack.last().map_or(top_angles, |t| t.angles);
-                    i = self.js_string(i, &prev, stack.last(), angles)?;
+                    let source = match &prev {
+                        Tok::Word(r) if stack.is_empty() && !nested => {
+                            matches!(&self.text[r.clone()], "from" | "import")
+                        }
+                        _ => false,
+                    };
+                    i = match module.take().filter(|_| source) {
+                        Some(statement) => self.module_source(statement, i)?,
+                        None => {
+                            let angles = stack.last().map_or(top_angles, |t| t.angles);
+                            self.js_string(i, &prev, stack.last(), angles)?
+                        }
+                    };
                     prev = Tok::Value;
                 }
                 b'`' => {
@@ -95,6 +109,12 @@ impl Scanner<'_> {
                 }
                 _ if is_word(lang, c) && !c.is_ascii_digit() => {
                     let end = self.word_end(lang, i);
+                    if stack.is_empty()
+                        && !nested
+                        && matches!(&self.text[i..end], "import" | "export")
+                    {
+                        module = Some(i);
+                    }
                     prev = Tok::Word(i..end);
                     i = end;
                 }
@@ -150,7 +170,10 @@ impl Scanner<'_> {
                     // Type arguments never hold a `;`: the `<` were comparisons.
                     match stack.last_mut() {
                         Some(t) => t.angles = 0,
-                        None => top_angles = 0,
+                        None => {
+                            top_angles = 0;
+                            module = None;
+                        }
                     }
                     prev = Tok::Start;
                     i += 1;
@@ -205,13 +228,25 @@ impl Scanner<'_> {
         Some(end)
     }
 
-    fn js_string(
-        &mut self,
-        start: usize,
-        prev: &Tok,
-        top: Option<&Opener>,
-        angles: u32,
-    ) -> Option<usize> {
+    /// The source of an `import`/`export` statement started at
+    /// `statement`, a string at `start`: its text is a module path, and
+    /// the statement's names are that module's. With an escape it is left
+    /// to the tree. Returns the index after it.
+    fn module_source(&mut self, statement: usize, start: usize) -> Option<usize> {
+        let (close, escaped) = self.quoted_end(start)?;
+        let (content, end) = (start + 1..close, close + 1);
+        if escaped {
+            self.push(start..end, Kind::Tree);
+        } else {
+            self.push(start..end, Kind::Module(content.clone()));
+            self.modules.push((statement..end, content));
+        }
+        Some(end)
+    }
+
+    /// The closing quote of the string at `start`, and whether it holds an
+    /// escape; None if the line ends first.
+    fn quoted_end(&self, start: usize) -> Option<(usize, bool)> {
         let q = self.bytes[start];
         let mut escaped = false;
         let mut j = start + 1;
@@ -225,6 +260,17 @@ impl Scanner<'_> {
                 _ => j += 1,
             }
         }
+        Some((j, escaped))
+    }
+
+    fn js_string(
+        &mut self,
+        start: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+        angles: u32,
+    ) -> Option<usize> {
+        let (j, escaped) = self.quoted_end(start)?;
         let content = start + 1..j;
         let class = match self.has_hit(start..j + 1) {
             true => self.js_class(&content, &[], prev, top, angles, escaped),

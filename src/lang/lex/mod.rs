@@ -46,6 +46,9 @@ pub struct Lexed {
     import_statements: Vec<Range<usize>>,
     /// Those of them that may import third-party names (`unowned`).
     third_party_imports: OnceCell<Vec<Range<usize>>>,
+    /// TypeScript/JavaScript `import`/`export … from` statements, up to the
+    /// end of their source string, and the module path in it.
+    modules: Vec<(Range<usize>, Range<usize>)>,
     lang: Lang,
 }
 
@@ -62,6 +65,9 @@ enum Kind {
     Words(Class, Range<usize>),
     /// A string, template or regex only the tree can judge.
     Tree,
+    /// The source of a TypeScript/JavaScript `import` or `export`
+    /// statement: the module path inside the quotes.
+    Module(Range<usize>),
 }
 
 /// Scan `text`, whose hits are `hits` (in order), or None where this
@@ -75,6 +81,7 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         regions: Vec::new(),
         imports: Vec::new(),
         import_statements: Vec::new(),
+        modules: Vec::new(),
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -91,6 +98,7 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         imports: scanner.imports,
         import_statements: scanner.import_statements,
         third_party_imports: OnceCell::new(),
+        modules: scanner.modules,
         lang,
     })
 }
@@ -104,6 +112,9 @@ impl Lexed {
                 return match &region.kind {
                     Kind::Words(class, words) if words.contains(&at) => {
                         Place::Unit(Unit::with(words.clone(), *class, Shape::Text))
+                    }
+                    Kind::Module(path) if path.contains(&at) => {
+                        Place::Unit(Unit::with(path.clone(), Class::Code, Shape::ModulePath))
                     }
                     _ => Place::Tree,
                 };
@@ -144,6 +155,14 @@ impl Lexed {
                 matches!(r.kind, Kind::Words(Class::Comment, ref w) if w.start == r.range.start);
             (r.range.clone(), comment, matches!(r.kind, Kind::Tree))
         })
+    }
+
+    /// TypeScript/JavaScript: the module path of the `import` or `export …
+    /// from` statement around `at`, if `at` is in one, up to its source.
+    pub fn module_of(&self, at: usize) -> Option<Range<usize>> {
+        let i = self.modules.partition_point(|(s, _)| s.start <= at);
+        let (statement, path) = self.modules.get(i.checked_sub(1)?)?;
+        statement.contains(&at).then(|| path.clone())
     }
 
     /// Is `at` inside the text of a comment or string? A rule replaces
@@ -231,6 +250,7 @@ struct Scanner<'t> {
     regions: Vec<Region>,
     imports: Vec<Range<usize>>,
     import_statements: Vec<Range<usize>>,
+    modules: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Scanner<'_> {
@@ -465,6 +485,15 @@ mod tests {
         );
         let argument = place(ts, "f(x, `a ${b} session`);\n", "session");
         assert_eq!(argument, unit(12..20, Class::String, Shape::Text));
+        // An import's or export's source is a module path.
+        for code in [
+            "import x from './session';\n",
+            "export * from './session'\n",
+        ] {
+            let at = code.find('\'').unwrap() + 1;
+            let path = unit(at..at + 9, Class::Code, Shape::ModulePath);
+            assert_eq!(place(ts, code, "session"), path, "{code}");
+        }
     }
 
     #[test]
@@ -495,8 +524,8 @@ mod tests {
     fn js_strings_the_tree_must_judge() {
         let ts = Lang::TypeScript;
         for text in [
-            "import x from './session';\n",
             "const a = require('./session');\n",
+            "import x from './session\\x2e';\n",
             "type K = Trace['session'];\n",
             "type P = Pick<Trace, 'session'>;\n",
             "type P = Pick<Trace, 'a' | 'session'>;\n",
