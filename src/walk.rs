@@ -78,7 +78,12 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Wal
         } else {
             root_parts
         };
-        let mut builder = ignore::WalkBuilder::new(root);
+        let root = Root {
+            path: root,
+            abs: absolute(cwd, root),
+            fixed,
+        };
+        let mut builder = ignore::WalkBuilder::new(root.path);
         // .gitignore applies even outside a git repository, as users expect.
         builder
             .require_git(false)
@@ -88,7 +93,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Wal
         let shared = std::sync::Mutex::new((&mut walked, &mut found));
         builder.build_parallel().run(|| {
             Box::new(|result| {
-                let visit = match visit(result, rules, cwd, fixed) {
+                let visit = match visit(result, rules, cwd, &root) {
                     Visit::File(entry) => Ok((path_key(&entry.path), entry)),
                     other => Err(other),
                 };
@@ -148,11 +153,20 @@ enum Visit {
     Other,
 }
 
+/// Where the walk of one PATH argument is.
+struct Root<'r> {
+    path: &'r Path,
+    /// `path` made absolute.
+    abs: PathBuf,
+    /// Leading components of found paths that never move.
+    fixed: usize,
+}
+
 fn visit(
     result: Result<ignore::DirEntry, ignore::Error>,
     rules: &Rules,
     cwd: &Path,
-    fixed: usize,
+    root: &Root,
 ) -> Visit {
     let dent = match result {
         Ok(d) => d,
@@ -162,7 +176,19 @@ fn visit(
         return Visit::Other;
     }
     let lang = Lang::from_path(dent.path());
-    let abs = absolute(cwd, dent.path());
+    // Below the root, the walk joins plain names: made absolute by joining
+    // them to the root's absolute path, not by normalizing every path.
+    let abs = match dent.path().strip_prefix(root.path) {
+        Ok(below) if below.as_os_str().is_empty() => root.abs.clone(),
+        Ok(below) => {
+            let mut abs =
+                PathBuf::with_capacity(root.abs.as_os_str().len() + below.as_os_str().len() + 1);
+            abs.push(&root.abs);
+            abs.push(below);
+            abs
+        }
+        Err(_) => absolute(cwd, dent.path()),
+    };
     if rules.excluded(&abs) {
         return Visit::Excluded(lang.is_some());
     }
@@ -170,7 +196,7 @@ fn visit(
         path: display_path(dent.path()),
         abs,
         lang,
-        fixed,
+        fixed: root.fixed,
         seen: lang.and_then(|_| read::see(dent.path(), rules.prefilter())),
     })
 }
