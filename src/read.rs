@@ -41,39 +41,60 @@ impl Skip {
 /// `with_text` itself: the buffer is in use.)
 pub fn with_text<T>(path: &Path, f: impl FnOnce(Result<&str, Skip>) -> T) -> Result<T> {
     thread_local! {
-        static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(KEPT_BUFFER / 64));
+        // Zeroed once, and kept whole: only the part read is the text.
+        static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; FIRST_BUFFER]);
     }
-    BUFFER.with_borrow_mut(|bytes| {
-        let text = match read_into(path, bytes)? {
-            Some(skip) => Err(skip),
-            None => std::str::from_utf8(bytes).map_err(|_| Skip::InvalidUtf8),
+    BUFFER.with_borrow_mut(|buffer| {
+        let text = match read_into(path, buffer)? {
+            Err(skip) => Err(skip),
+            Ok(len) => std::str::from_utf8(&buffer[..len]).map_err(|_| Skip::InvalidUtf8),
         };
         let out = f(text);
         // A big file's buffer is not kept for the next one.
-        if bytes.capacity() > KEPT_BUFFER {
-            *bytes = Vec::with_capacity(KEPT_BUFFER / 64);
+        if buffer.len() > KEPT_BUFFER {
+            *buffer = vec![0; FIRST_BUFFER];
         }
         Ok(out)
     })
 }
 
-/// A buffer larger than this is let go after use.
+/// The buffer's size at first, and the largest kept after use.
+const FIRST_BUFFER: usize = 64 * 1024;
 const KEPT_BUFFER: usize = 4 * 1024 * 1024;
 
-/// Read `path` into `bytes` (emptied first); Some when it is skipped for
-/// its size or as binary.
-fn read_into(path: &Path, bytes: &mut Vec<u8>) -> Result<Option<Skip>> {
-    let file = std::fs::File::open(path).context("cannot read")?;
-    bytes.clear();
+/// Read `path` into the start of `buffer`, grown as needed; its length, or
+/// why it is skipped (over the size limit, binary).
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<Result<usize, Skip>> {
+    let mut file = std::fs::File::open(path).context("cannot read")?;
     // At most one byte past the limit: a larger file is skipped, never
     // taken for its first part.
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(bytes)
-        .context("cannot read")?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Ok(Some(Skip::TooLarge));
+    let limit = MAX_FILE_SIZE as usize + 1;
+    let mut len = 0;
+    loop {
+        if len == buffer.len() {
+            buffer.resize(2 * buffer.len().max(FIRST_BUFFER / 2), 0);
+        }
+        let want = (buffer.len() - len).min(limit - len);
+        match file.read(&mut buffer[len..len + want]) {
+            Ok(n) => {
+                len += n;
+                // A regular file gives less than asked only at its end:
+                // no further read needed to see the end.
+                if n < want || len == limit {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).context("cannot read"),
+        }
     }
-    Ok(memchr::memchr(0, bytes).is_some().then_some(Skip::Binary))
+    if len == limit {
+        return Ok(Err(Skip::TooLarge));
+    }
+    Ok(match memchr::memchr(0, &buffer[..len]) {
+        Some(_) => Err(Skip::Binary),
+        None => Ok(len),
+    })
 }
 
 /// The byte-order mark (or "") and the text after it.
