@@ -368,6 +368,8 @@ impl Scanner<'_> {
                 b if b == q && (!triple || self.at(j + 1) == q && self.at(j + 2) == q) => break j,
                 // A docstring's lines: on to the next quote, escape or hole.
                 _ if triple => j = self.next_of(j + 1, q, b'\\', if formatted { b'{' } else { q }),
+                // A plain string: on to its quote, an escape or a line end.
+                _ if !formatted => j = self.next_of(j + 1, q, b'\\', b'\n'),
                 _ => j += 1,
             }
         };
