@@ -168,6 +168,30 @@ mod tests {
     }
 
     #[test]
+    fn files_of_every_size_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        // Around the buffer's first size and its growth, and a short file
+        // after a long one (the buffer is reused).
+        for size in [
+            0,
+            1,
+            FIRST_BUFFER - 1,
+            FIRST_BUFFER,
+            FIRST_BUFFER + 1,
+            3 * FIRST_BUFFER,
+            5,
+        ] {
+            let path = dir.path().join(format!("{size}.py"));
+            let text: String = (0..size)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            std::fs::write(&path, &text).unwrap();
+            let read = with_text(&path, |t| t.map(str::to_string)).unwrap();
+            assert_eq!(read.as_deref(), Ok(text.as_str()), "{size} bytes");
+        }
+    }
+
+    #[test]
     fn keep_file_only_near_the_top() {
         assert!(keeps_file("# header\n// retrace: keep-file\n"));
         assert!(!keeps_file("\n\n\n\n\n# retrace: keep-file\n"));
