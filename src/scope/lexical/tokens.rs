@@ -1,0 +1,146 @@
+//! The code tokens of a Python file: what lies between the lexer's
+//! comments and strings.
+
+use super::{Kind, Token, TOP};
+use crate::lang::lex::Lexed;
+
+/// Operators longer than one character, longest first.
+const OPERATORS: [&str; 23] = [
+    "**=", "//=", ">>=", "<<=", ":=", "==", "!=", "<=", ">=", "->", "**", "//", "<<", ">>", "+=",
+    "-=", "*=", "/=", "%=", "@=", "&=", "|=", "^=",
+];
+
+/// The code tokens of `text`, between the lexer's comments and strings.
+pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let mut out: Vec<Token> = Vec::new();
+    let mut stack: Vec<u32> = Vec::new();
+    let mut regions = lexed.regions().peekable();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        let open = stack.last().copied().unwrap_or(TOP);
+        let token = |range, kind| Token {
+            range,
+            kind,
+            open,
+            pair: TOP,
+        };
+        if let Some((range, comment, tree)) = regions.peek().cloned() {
+            if range.start < i {
+                return None;
+            }
+            if range.start == i {
+                regions.next();
+                if comment {
+                    i = range.end;
+                    continue;
+                }
+                // A string with its interpolations is one value; a binding
+                // inside an interpolation is not followed here.
+                let (mut end, mut tree) = (range.end, tree);
+                while let Some((next, _, t)) = regions.peek().cloned().filter(|r| r.0.start == end)
+                {
+                    regions.next();
+                    (end, tree) = (next.end, tree || t);
+                }
+                if tree && binds_inside(&text[i..end]) {
+                    return None;
+                }
+                out.push(token(i..end, Kind::Value));
+                i = end;
+                continue;
+            }
+        }
+        let c = bytes[i];
+        let start = i;
+        i += 1;
+        let kind = match c {
+            b' ' | b'\r' | 0x0c => continue,
+            // Tabs make indentation a matter of tab stops.
+            b'\t' => return None,
+            b'\\' => {
+                // A line continuation.
+                i += usize::from(bytes.get(i) == Some(&b'\r'));
+                if bytes.get(i) != Some(&b'\n') {
+                    return None;
+                }
+                i += 1;
+                continue;
+            }
+            b'\n' => {
+                if stack.is_empty() && out.last().is_some_and(|t| t.kind != Kind::End) {
+                    out.push(token(start..start, Kind::End));
+                }
+                continue;
+            }
+            b'0'..=b'9' => {
+                while i < n && (word(bytes[i]) || bytes[i] == b'.') {
+                    i += 1;
+                }
+                Kind::Value
+            }
+            b'.' if bytes.get(i).is_some_and(u8::is_ascii_digit) => {
+                while i < n && word(bytes[i]) {
+                    i += 1;
+                }
+                Kind::Value
+            }
+            _ if word(c) => {
+                while i < n && word(bytes[i]) {
+                    i += 1;
+                }
+                Kind::Name
+            }
+            b'(' | b'[' | b'{' => {
+                stack.push(out.len() as u32);
+                Kind::Op
+            }
+            b')' | b']' | b'}' => {
+                let opener = stack.pop()? as usize;
+                let expected = match bytes[out[opener].range.start] {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if c != expected {
+                    return None;
+                }
+                out[opener].pair = out.len() as u32;
+                out.push(Token {
+                    range: start..i,
+                    kind: Kind::Op,
+                    open: stack.last().copied().unwrap_or(TOP),
+                    pair: opener as u32,
+                });
+                continue;
+            }
+            _ => {
+                let rest = &bytes[start..];
+                let long = OPERATORS.iter().find(|o| rest.starts_with(o.as_bytes()));
+                i = start + long.map_or(1, |o| o.len());
+                Kind::Op
+            }
+        };
+        out.push(token(start..i, kind));
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    if out.last().is_some_and(|t| t.kind != Kind::End) {
+        out.push(Token {
+            range: n..n,
+            kind: Kind::End,
+            open: TOP,
+            pair: TOP,
+        });
+    }
+    Some(out)
+}
+
+/// Might a string's interpolations bind a name (`{(x := 1)}`, `{[a for a
+/// in b]}`, `{lambda x: x}`)? Then only the tree can tell.
+fn binds_inside(string: &str) -> bool {
+    string.contains(":=") || string.contains("for") || string.contains("lambda")
+}
