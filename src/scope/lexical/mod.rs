@@ -50,7 +50,7 @@ struct Token {
 /// What `Scopes::owner_at` needs besides the scopes: the code tokens, and
 /// the byte ranges of `from … import …` statements with their module's
 /// third-party name.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tokens {
     tokens: Vec<Token>,
     from_imports: Vec<(Range<usize>, Option<String>)>,
