@@ -163,7 +163,8 @@ impl<'r> Context<'r> {
             Some(Seen::Skipped(skip)) => return Ok(Outcome::Skipped(skip)),
             Some(Seen::Hits(_)) | None => {}
         }
-        read::with_text(&entry.path, |text| match text {
+        // To the very end: what is read here may be written back.
+        read::with_text(&entry.path, read::Until::End, |text| match text {
             Ok(full) => self.process_text(entry, lang, full),
             Err(skip) => Ok(Outcome::Skipped(skip)),
         })?

@@ -34,18 +34,35 @@ impl Skip {
     }
 }
 
-/// Read `path` and give `f` its whole text (BOM included), or why it is
-/// skipped. The text lives in a buffer this thread reuses from file to
-/// file, so that a read needs neither the file's size first (a `statx`
-/// for every file walked) nor fresh memory. (`f` must not read through
-/// `with_text` itself: the buffer is in use.)
-pub fn with_text<T>(path: &Path, f: impl FnOnce(Result<&str, Skip>) -> T) -> Result<T> {
+/// How far a read goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Until the file gives less than asked: where a regular file ends on
+    /// local file systems, one `read` for most files. For a look only (the
+    /// walk's prefilter): a network or FUSE file system may give less
+    /// before the end, and the look would miss what follows.
+    Short,
+    /// Until the file gives nothing: its whole text, whatever the file
+    /// system, for what may be written back.
+    End,
+}
+
+/// Read `path` (as far as `until` says) and give `f` its whole text (BOM
+/// included), or why it is skipped. The text lives in a buffer this thread
+/// reuses from file to file, so that a read needs neither the file's size
+/// first (a `statx` for every file walked) nor fresh memory. (`f` must not
+/// read through `with_text` itself: the buffer is in use.)
+pub fn with_text<T>(
+    path: &Path,
+    until: Until,
+    f: impl FnOnce(Result<&str, Skip>) -> T,
+) -> Result<T> {
     thread_local! {
         // Zeroed once, and kept whole: only the part read is the text.
         static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; FIRST_BUFFER]);
     }
     BUFFER.with_borrow_mut(|buffer| {
-        let text = match read_into(path, buffer)? {
+        let text = match read_into(path, buffer, until)? {
             Err(skip) => Err(skip),
             Ok(len) => std::str::from_utf8(&buffer[..len]).map_err(|_| Skip::InvalidUtf8),
         };
@@ -64,7 +81,7 @@ const KEPT_BUFFER: usize = 4 * 1024 * 1024;
 
 /// Read `path` into the start of `buffer`, grown as needed; its length, or
 /// why it is skipped (over the size limit, binary).
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<Result<usize, Skip>> {
+fn read_into(path: &Path, buffer: &mut Vec<u8>, until: Until) -> Result<Result<usize, Skip>> {
     let mut file = std::fs::File::open(path).context("cannot read")?;
     // At most one byte past the limit: a larger file is skipped, never
     // taken for its first part.
@@ -78,9 +95,11 @@ fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<Result<usize, Skip>> {
         match file.read(&mut buffer[len..len + want]) {
             Ok(n) => {
                 len += n;
-                // A regular file gives less than asked only at its end:
-                // no further read needed to see the end.
-                if n < want || len == limit {
+                let ended = match until {
+                    Until::Short => n < want,
+                    Until::End => n == 0,
+                };
+                if ended || len == limit {
                     break;
                 }
             }
@@ -118,7 +137,7 @@ pub enum Seen {
 /// Read `path` and tell whether it needs processing; None when it cannot
 /// be read (the error is reported when the file is processed).
 pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
-    let seen = with_text(path, |text| match text {
+    let seen = with_text(path, Until::Short, |text| match text {
         Err(skip) => Seen::Skipped(skip),
         Ok(full) => {
             let (_, text) = split_bom(full);
@@ -162,7 +181,7 @@ mod tests {
         let limit = MAX_FILE_SIZE as usize;
         std::fs::write(&at_limit, "x".repeat(limit)).unwrap();
         std::fs::write(&over, "x".repeat(limit + 1)).unwrap();
-        let length = |path| with_text(path, |t| t.map(str::len)).unwrap();
+        let length = |path| with_text(path, Until::End, |t| t.map(str::len)).unwrap();
         assert_eq!(length(&at_limit), Ok(limit));
         assert_eq!(length(&over), Err(Skip::TooLarge));
     }
@@ -186,8 +205,10 @@ mod tests {
                 .map(|i| char::from(b'a' + (i % 26) as u8))
                 .collect();
             std::fs::write(&path, &text).unwrap();
-            let read = with_text(&path, |t| t.map(str::to_string)).unwrap();
-            assert_eq!(read.as_deref(), Ok(text.as_str()), "{size} bytes");
+            for until in [Until::Short, Until::End] {
+                let read = with_text(&path, until, |t| t.map(str::to_string)).unwrap();
+                assert_eq!(read.as_deref(), Ok(text.as_str()), "{size} bytes");
+            }
         }
     }
 
