@@ -364,36 +364,8 @@ impl<'r> Context<'r> {
                         {
                             Verdict::Plain
                         }
-                        // A name an `import`/`export … from` statement
-                        // takes from a third-party module is theirs.
-                        Shape::Identifier if self.imported_from_theirs(entry, syntax, at) => {
-                            let path = syntax.lexed.as_ref().and_then(|l| l.module_of(at));
-                            let module = path.map_or("", |p| &text[p]);
-                            Verdict::Kept(Reason::ThirdParty(module.to_string()))
-                        }
                         Shape::Identifier => {
-                            let scopes = match &mut scopes {
-                                Some(scopes) => scopes,
-                                None => scopes.insert(self.scopes(entry, syntax)?),
-                            };
-                            let owner = match scopes.owner_at(at) {
-                                Some(owner) => Some(owner),
-                                None => syntax
-                                    .tree()?
-                                    .root_node()
-                                    .descendant_for_byte_range(at, at + word.len())
-                                    .map(|n| scopes.owner(n)),
-                            };
-                            match owner {
-                                Some((_, Some(module))) => {
-                                    Verdict::Kept(Reason::ThirdParty(module))
-                                }
-                                Some((Role::Name, None)) => Verdict::Scoped {
-                                    scope: scopes.resolve(word, at).0,
-                                    inner: scopes.innermost(at),
-                                },
-                                _ => Verdict::Plain,
-                            }
+                            self.name_verdict(entry, syntax, &mut scopes, at, word)?
                         }
                         _ => Verdict::Plain,
                     }
@@ -457,14 +429,53 @@ impl<'r> Context<'r> {
         Ok((edits, scanned))
     }
 
-    /// TypeScript/JavaScript: is the name at `at` in an `import` or
-    /// `export … from` statement whose module is third-party? (What
-    /// `Scopes::owner` finds for it, without a tree.)
-    fn imported_from_theirs(&self, entry: &Entry, syntax: &Syntax, at: usize) -> bool {
-        let path = syntax.lexed.as_ref().and_then(|l| l.module_of(at));
-        path.is_some_and(|p| {
-            !p.contains(&at) && self.project.js_third_party(&syntax.text[p], &entry.abs)
+    /// A name's verdict: kept where a third-party module owns it, subject
+    /// to collisions where a scope binds it, plain otherwise.
+    fn name_verdict<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Verdict> {
+        if let Some(module) = self.imported_from_theirs(entry, syntax, at) {
+            return Ok(Verdict::Kept(Reason::ThirdParty(module.to_string())));
+        }
+        let scopes = match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        };
+        let owner = match scopes.owner_at(at) {
+            Some(owner) => Some(owner),
+            None => syntax
+                .tree()?
+                .root_node()
+                .descendant_for_byte_range(at, at + word.len())
+                .map(|n| scopes.owner(n)),
+        };
+        Ok(match owner {
+            Some((_, Some(module))) => Verdict::Kept(Reason::ThirdParty(module)),
+            Some((Role::Name, None)) => Verdict::Scoped {
+                scope: scopes.resolve(word, at).0,
+                inner: scopes.innermost(at),
+            },
+            _ => Verdict::Plain,
         })
+    }
+
+    /// TypeScript/JavaScript: the third-party module of the `import` or
+    /// `export … from` statement the name at `at` is in, if any: what
+    /// `Scopes::owner` finds for it, without a tree.
+    fn imported_from_theirs<'t>(
+        &self,
+        entry: &Entry,
+        syntax: &Syntax<'t>,
+        at: usize,
+    ) -> Option<&'t str> {
+        let path = syntax.lexed.as_ref()?.module_of(at)?;
+        let module = &syntax.text[path.clone()];
+        (!path.contains(&at) && self.project.js_third_party(module, &entry.abs)).then_some(module)
     }
 
     /// A file's scopes: read from its tokens where the lexer followed a
