@@ -213,22 +213,22 @@ impl Printer {
             all.retain(|r| !reported(r) || !baseline.consume(&Entry::of(shown_path, r)));
             summary.new_findings += all.iter().filter(|r| reported(r)).count();
         }
-        let records = || all.iter();
         match (self.format, self.mode) {
             (Format::Json, _) => {
-                for r in records() {
+                for r in &all {
                     writeln!(self.out, "{}", formats::json_line(shown_path, r))?;
                 }
                 Ok(())
             }
             (Format::Github, _) => {
-                for r in records().filter(|r| reported(r)) {
+                for r in all.iter().filter(|r| reported(r)) {
                     writeln!(self.out, "{}", formats::github_line(shown_path, r))?;
                 }
                 Ok(())
             }
             (Format::Sarif, _) => {
-                let results = records()
+                let results = all
+                    .iter()
                     .filter(|r| reported(r))
                     .map(|r| formats::sarif_result(shown_path, r));
                 self.sarif.extend(results);
@@ -237,7 +237,7 @@ impl Printer {
             (Format::Human, Mode::Diff) => self.diff(path, movement, scanned),
             (Format::Human, Mode::Check) => {
                 let (bold, reset) = if self.color { (BOLD, RESET) } else { ("", "") };
-                for r in records().filter(|r| self.verbose || reported(r)) {
+                for r in all.iter().filter(|r| self.verbose || reported(r)) {
                     let (line, column) = (r.line, r.column);
                     writeln!(
                         self.out,
