@@ -8,13 +8,16 @@
 //! the answer could depend on syntax it does not see (an annotation other
 //! than a whole one in a `def`, a key type, a TypeScript template outside a
 //! call's arguments, a special call, SQL, an interpolation, an escape), the
-//! hit goes to the tree. Python import statements' module paths are read
-//! as the tree's dotted names when they are plain. Files it cannot follow (TSX and JSX, SQL, whose
-//! grammar decides what is a keyword, an unterminated string or regex) are
-//! parsed as before. It also tells when a reported Python name cannot be
-//! third-party, so its ownership needs no tree. `tests/lexer.rs` holds it
-//! to the tree's answers on every golden case, on tricky snippets and on
-//! the corpus.
+//! hit goes to the tree, as does a SQL word spelled like one of the
+//! grammar's keywords. Only strings that hold a hit are judged at all.
+//! Python import statements' module paths are read as the tree's dotted
+//! names when they are plain, and a TypeScript/JavaScript import or export
+//! source is a module path. Files it cannot follow (TSX and JSX, an
+//! unterminated string or regex) are parsed as before. It also tells when
+//! a reported Python name cannot be third-party, so its ownership needs no
+//! tree; and `scope::lexical` reads Python scopes from the code between
+//! its comments and strings. `tests/lexer.rs` holds it to the tree's
+//! answers on every golden case, on tricky snippets and on the corpus.
 
 mod js;
 mod python;
