@@ -5,6 +5,8 @@
 //! and the names bound in it: imports (with their module and whether it is
 //! third-party), definitions, parameters and assignment targets. Queries
 //! then answer "is this identifier theirs?" and "is this name visible here?"
+//! For Python, `lexical` reads the same scopes from the lexer's tokens
+//! wherever it is sure, and no tree is needed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

@@ -65,6 +65,16 @@ const KEYWORDS: [&str; 35] = [
     "with", "yield",
 ];
 
+/// What a name followed by `=` inside brackets is.
+enum Equals {
+    /// A parameter with its default (`def f(name=…)`, `lambda name=…:`):
+    /// the name is bound there.
+    Default,
+    /// A call's keyword argument, reached through the callee: the token of
+    /// the callee chain's root, if it is a plain chain.
+    Keyword(Option<usize>),
+}
+
 fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
@@ -112,9 +122,9 @@ impl<'a> Scopes<'a> {
         let (role, root) = if i > 0 && op(i - 1, ".") {
             (Role::Member, self.chain_root(tokens, i - 1)?)
         } else if i > 0 && op(i + 1, "=") && (op(i - 1, "(") || op(i - 1, ",")) {
-            match self.keyword_argument(tokens, i)? {
-                Some(callee) => (Role::Member, callee),
-                None => (Role::Name, Some(i)),
+            match self.equals(tokens, i)? {
+                Equals::Keyword(callee) => (Role::Member, callee),
+                Equals::Default => (Role::Name, Some(i)),
             }
         } else {
             (Role::Name, Some(i))
@@ -187,13 +197,12 @@ impl<'a> Scopes<'a> {
         }
     }
 
-    /// For `name=` after `(` or `,` (token `i`): Some(the callee's root)
-    /// when it is a call's keyword argument, None when it is a parameter
-    /// (of a `def` or a `lambda`). Outer None: unsure.
-    fn keyword_argument(&self, tokens: &[Token], i: usize) -> Option<Option<Option<usize>>> {
+    /// What `name=` after `(` or `,` (the name at token `i`) is; None when
+    /// unsure.
+    fn equals(&self, tokens: &[Token], i: usize) -> Option<Equals> {
         let open = tokens[i].open;
         if open == TOP || self.in_lambda_parameters(tokens, open as usize, i) {
-            return Some(None);
+            return Some(Equals::Default);
         }
         let open = open as usize;
         if !self.is_op(&tokens[open], "(") || open == 0 {
@@ -204,16 +213,16 @@ impl<'a> Scopes<'a> {
             open >= 2 && tokens[open - 2].kind == Kind::Name && self.word(&tokens[open - 2]) == w
         };
         if before.kind == Kind::Name && keyword("def") {
-            return Some(None);
+            return Some(Equals::Default);
         }
         if before.kind == Kind::Name && keyword("class") {
             // A class's keyword: the tree finds no function to own it.
-            return Some(Some(None));
+            return Some(Equals::Keyword(None));
         }
         if !self.ends_operand(before) {
             return None;
         }
-        Some(Some(self.chain_root(tokens, open)?))
+        Some(Equals::Keyword(self.chain_root(tokens, open)?))
     }
 
     /// Is `i` a parameter of a `lambda` inside the bracket `open` whose
