@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{is_keyword, Kind, Token, TOP};
+use super::{is_keyword, Imports, Kind, Token, TOP};
 use crate::scope::{Binding, Scope, Scopes};
 
 /// Words that open a compound statement other than `def` and `class`.
@@ -18,13 +18,8 @@ pub(super) struct Builder<'s, 'a> {
     tokens: &'s [Token],
     /// Open `def` and `class` bodies: their header's indentation, and scope.
     blocks: Vec<(usize, usize)>,
-    from_imports: Vec<(Range<usize>, Option<String>)>,
-    imports: Vec<Range<usize>>,
+    imports: Imports,
 }
-
-/// The byte ranges of `from … import …` statements with their module's
-/// third-party name, and of `import …` statements.
-type Imports = (Vec<(Range<usize>, Option<String>)>, Vec<Range<usize>>);
 
 impl<'s, 'a> Builder<'s, 'a> {
     /// Record the scopes and bindings of `text`, read from `tokens`, in
@@ -39,11 +34,10 @@ impl<'s, 'a> Builder<'s, 'a> {
             text,
             tokens,
             blocks: Vec::new(),
-            from_imports: Vec::new(),
-            imports: Vec::new(),
+            imports: Imports::default(),
         };
         builder.file()?;
-        Some((builder.from_imports, builder.imports))
+        Some(builder.imports)
     }
 }
 
@@ -366,7 +360,7 @@ impl<'a> Builder<'_, 'a> {
     /// `import a.b, c as d`: `a` and `d` are bound.
     fn import(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
         let statement = self.tokens[range.start].range.start..self.tokens[range.end - 1].range.end;
-        self.imports.push(statement);
+        self.imports.plain.push(statement);
         for item in self.items(range.start + 1..range.end, TOP) {
             let alias = item.clone().find(|&j| self.word(j, "as"));
             let path = item.start..alias.unwrap_or(item.end);
@@ -404,7 +398,7 @@ impl<'a> Builder<'_, 'a> {
         }
         let third = self.third_party(range.start + 1..import);
         let statement = self.tokens[range.start].range.start..self.tokens[range.end - 1].range.end;
-        self.from_imports.push((statement, third.clone()));
+        self.imports.from.push((statement, third.clone()));
         let (names, open) = match self.op(import + 1, "(") {
             true if self.tokens[import + 1].pair as usize == range.end - 1 => {
                 (import + 2..range.end - 1, (import + 1) as u32)

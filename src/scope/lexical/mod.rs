@@ -47,15 +47,21 @@ struct Token {
     pair: u32,
 }
 
-/// What `Scopes::owner_at` needs besides the scopes: the code tokens, and
-/// the byte ranges of `from … import …` statements with their module's
-/// third-party name.
+/// What `Scopes::owner_at` needs besides the scopes: the code tokens and
+/// the import statements.
 #[derive(Debug)]
 pub struct Tokens {
     tokens: Vec<Token>,
-    from_imports: Vec<(Range<usize>, Option<String>)>,
-    /// `import …` statements.
-    imports: Vec<Range<usize>>,
+    imports: Imports,
+}
+
+/// The byte ranges of a file's import statements.
+#[derive(Debug, Default)]
+struct Imports {
+    /// `from … import …`, with the module's name if it is third-party.
+    from: Vec<(Range<usize>, Option<String>)>,
+    /// `import …`.
+    plain: Vec<Range<usize>>,
 }
 
 const KEYWORDS: [&str; 35] = [
@@ -90,12 +96,8 @@ impl<'a> Scopes<'a> {
     ) -> Option<Scopes<'a>> {
         let tokens = tokens::tokenize(text, lexed)?;
         let mut scopes = Scopes::empty(Lang::Python, text, project, file);
-        let (from_imports, imports) = build::Builder::run(&mut scopes, text, &tokens)?;
-        scopes.tokens = Some(Tokens {
-            tokens,
-            from_imports,
-            imports,
-        });
+        let imports = build::Builder::run(&mut scopes, text, &tokens)?;
+        scopes.tokens = Some(Tokens { tokens, imports });
         Some(scopes)
     }
 
@@ -109,11 +111,11 @@ impl<'a> Scopes<'a> {
         if token.kind != Kind::Name || is_keyword(self.word(token)) {
             return None;
         }
-        if let Some((_, module)) = read.from_imports.iter().find(|(r, _)| r.contains(&at)) {
+        if let Some((_, module)) = read.imports.from.iter().find(|(r, _)| r.contains(&at)) {
             return Some((Role::Name, module.clone()));
         }
         // In `import a.b as c` only the alias is a plain name.
-        if read.imports.iter().any(|r| r.contains(&at))
+        if read.imports.plain.iter().any(|r| r.contains(&at))
             && !(i > 0 && self.word(&tokens[i - 1]) == "as")
         {
             return None;
