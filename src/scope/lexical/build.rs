@@ -128,7 +128,7 @@ impl<'a> Builder<'_, 'a> {
                 None
             }
             word if HEADERS.contains(&word) => {
-                let colon = self.header_colon(k..line.end)?;
+                let colon = self.colon(k..line.end, TOP)?;
                 if word == "for" {
                     let r#in = self
                         .level(k + 1..colon, TOP)
@@ -144,11 +144,12 @@ impl<'a> Builder<'_, 'a> {
         }
     }
 
-    /// The `:` that ends a compound statement's header: the first outside
-    /// brackets that belongs to no lambda.
-    fn header_colon(&self, range: Range<usize>) -> Option<usize> {
+    /// The first `:` in `range` at the level of bracket `open` that belongs
+    /// to no lambda in it: what ends a compound statement's header (at the
+    /// outermost level) or a lambda's parameters.
+    fn colon(&self, range: Range<usize>, open: u32) -> Option<usize> {
         let mut lambdas = 0;
-        for k in self.level(range, TOP) {
+        for k in self.level(range, open) {
             if self.word(k, "lambda") {
                 lambdas += 1;
             } else if self.op(k, ":") {
@@ -177,7 +178,7 @@ impl<'a> Builder<'_, 'a> {
         }
         self.bind(scope, name, None, None);
         let inner = self.push(self.tokens[start].range.start, scope);
-        let colon = self.header_colon(name + 1..end)?;
+        let colon = self.colon(name + 1..end, TOP)?;
         if self.op(name + 1, "(") {
             let close = self.tokens[name + 1].pair as usize;
             if self.word(k, "def") {
@@ -490,21 +491,7 @@ impl<'a> Builder<'_, 'a> {
         // `Scopes::build` opens an empty scope for it: so does this.
         let keyword = self.push(self.tokens[k].range.start, inner);
         self.s.scopes[keyword].range.end = self.tokens[k].range.end;
-        let mut lambdas = 0;
-        let colon = (k + 1..end).find(|&j| {
-            if self.open(j) != open {
-                return false;
-            }
-            if self.word(j, "lambda") {
-                lambdas += 1;
-            } else if self.op(j, ":") {
-                if lambdas == 0 {
-                    return true;
-                }
-                lambdas -= 1;
-            }
-            false
-        })?;
+        let colon = self.colon(k + 1..end, open)?;
         self.parameters(k + 1..colon, open, inner)?;
         // The body: up to what ends an expression at this level.
         let mut lambdas = 0;
