@@ -180,7 +180,7 @@ impl Lexed {
     }
 }
 
-fn is_word(lang: Lang, b: u8) -> bool {
+pub(crate) fn is_word(lang: Lang, b: u8) -> bool {
     // A table: the scanners ask this of nearly every byte of code.
     const fn table(dollar: bool) -> [bool; 256] {
         let mut t = [false; 256];

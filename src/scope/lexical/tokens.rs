@@ -2,7 +2,8 @@
 //! comments and strings.
 
 use super::{Kind, Token, TOP};
-use crate::lang::lex::Lexed;
+use crate::lang::lex::{is_word, Lexed};
+use crate::lang::Lang;
 
 /// Operators longer than one character, longest first.
 const OPERATORS: [&str; 23] = [
@@ -13,7 +14,7 @@ const OPERATORS: [&str; 23] = [
 /// The code tokens of `text`, between the lexer's comments and strings.
 pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
     let bytes = text.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let word = |b: u8| is_word(Lang::Python, b);
     let mut out: Vec<Token> = Vec::new();
     let mut stack: Vec<u32> = Vec::new();
     let mut regions = lexed.regions().peekable();
