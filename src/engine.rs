@@ -811,6 +811,39 @@ fn unified_diff(old_path: &Path, new_path: &Path, old: &str, new: &str) -> Strin
         .to_string()
 }
 
+/// One text through the whole per-file pipeline (lex, classify, decide,
+/// edit, verify), as a file of `lang` alone in its project, reading and
+/// writing nothing: the rewritten text, or None when nothing changes.
+/// For the fuzz target and robustness tests, which must see a panic as
+/// one (`Context::process` turns them into per-file errors).
+pub fn rewrite(rules: &Rules, lang: Lang, text: &str) -> Result<Option<String>> {
+    let ext = match lang {
+        Lang::Python => "py",
+        Lang::TypeScript => "ts",
+        Lang::Tsx => "tsx",
+        Lang::JavaScript => "js",
+        Lang::Sql => "sql",
+    };
+    let path = std::path::PathBuf::from(format!("/nonexistent/input.{ext}"));
+    let entry = Entry {
+        path: path.clone(),
+        abs: path,
+        lang: Some(lang),
+        fixed: 0,
+        seen: None,
+    };
+    let project = Project::new(std::slice::from_ref(&entry), rules);
+    let moves = Moves::default();
+    let context = Context::new(rules, &project, &moves, Mode::Review);
+    match context.process_text(&entry, lang, text)? {
+        Outcome::Scanned(Scanned {
+            rewrite: Some((_, new)),
+            ..
+        }) => Ok(Some(new)),
+        _ => Ok(None),
+    }
+}
+
 /// Is this language's file parseable into a tree with this many errors?
 /// Exposed for tests that check outputs parse no worse than inputs.
 pub fn syntax_errors(lang: Lang, text: &str) -> Result<usize> {
