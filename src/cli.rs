@@ -45,6 +45,10 @@ pub enum Command {
         /// Review each hunk and move on the terminal before it is written.
         #[arg(short, long)]
         interactive: bool,
+        /// Rewrite read-only files too (by default they are left as they
+        /// are and reported, exit code 2).
+        #[arg(long)]
+        force_readonly: bool,
     },
     /// Exit 1 if any change is pending or any finding is reported.
     Check {

@@ -26,6 +26,12 @@ pub enum Reason {
     KeepName(String),
     /// Kept: a `retrace: keep` comment.
     KeepComment,
+    /// In or named with a part of the file that does not parse: not
+    /// renamed, since the tree cannot say what it is there.
+    SyntaxError,
+    /// The same name is renamed in a file this run does not change (one
+    /// outside the PATHs given, or read-only): `app/x.py, which is …`.
+    Needs(String),
 }
 
 impl fmt::Display for Reason {
@@ -38,6 +44,8 @@ impl fmt::Display for Reason {
             Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
             Reason::KeepComment => f.write_str("keep: comment"),
+            Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
+            Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
         }
     }
 }
@@ -53,6 +61,8 @@ impl Reason {
             Reason::ThirdParty(_) => "third-party",
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
+            Reason::SyntaxError => "syntax-error",
+            Reason::Needs(_) => "linked",
         }
     }
 

@@ -13,11 +13,21 @@ pub struct Edit {
 /// Apply edits sorted by position; overlapping edits are a bug upstream
 /// and refused rather than guessed at.
 pub fn apply(text: &str, edits: &[Edit]) -> Result<String> {
-    let mut out = String::with_capacity(text.len() + edits.len() * 8);
-    let mut last = 0;
+    splice(text, 0..text.len(), edits)
+}
+
+/// `text[range]` with `edits` (sorted, inside `range`) applied: one line
+/// of a diff.
+pub fn apply_within(text: &str, range: Range<usize>, edits: &[Edit]) -> String {
+    splice(text, range.clone(), edits).unwrap_or_else(|_| text[range].to_string())
+}
+
+fn splice(text: &str, range: Range<usize>, edits: &[Edit]) -> Result<String> {
+    let mut out = String::with_capacity(range.len() + edits.len() * 8);
+    let mut last = range.start;
     for e in edits {
         ensure!(
-            e.range.start >= last && e.range.end <= text.len(),
+            e.range.start >= last && e.range.end <= range.end,
             "overlapping or out-of-range edit at byte {}",
             e.range.start
         );
@@ -25,7 +35,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String> {
         out.push_str(&e.replacement);
         last = e.range.end;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&text[last..range.end]);
     Ok(out)
 }
 

@@ -8,16 +8,18 @@
 use std::cell::{Cell, OnceCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use tree_sitter::Tree;
 
 use crate::decide::{Matcher, Reason};
 use crate::edit::{self, Edit};
+use crate::frozen::Frozen;
 use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::moves::Moves;
+use crate::patch;
 use crate::project::Project;
 use crate::read::{self, comment_text, keeps_file, Seen, Skip, COMMENT_MARKERS};
 use crate::rules::{Class, Rules};
@@ -47,6 +49,9 @@ pub struct Occurrence {
     pub reason: Option<Reason>,
     /// Inside a SQL statement in a host-language string.
     pub in_sql_string: bool,
+    /// A rename that follows a file's move (an import of the moved
+    /// module): the old path of that file. Both happen or neither.
+    pub follows: Option<PathBuf>,
 }
 
 impl Occurrence {
@@ -87,10 +92,22 @@ pub struct Scanned {
     /// never findings.
     pub kept: Vec<Occurrence>,
     pub dropped: Option<Dropped>,
-    /// The unified diff, in diff mode, when something changed.
+    /// The unified diff's hunks, in diff mode, when something changed.
     pub diff: Option<String>,
-    /// In review mode: the whole file before and after, BOM included.
-    pub rewrite: Option<(String, String)>,
+    /// In review mode: the whole file and its edits (offsets past the BOM).
+    pub rewrite: Option<Rewrite>,
+    /// In apply mode: the new content, written beside the file.
+    pub staged: Option<write::Staged>,
+    /// The file had syntax errors before any rename (renames are made
+    /// only where its tree is sound).
+    pub syntax_errors: bool,
+}
+
+/// A file's text and the edits that rewrite it.
+#[derive(Debug)]
+pub struct Rewrite {
+    pub text: String,
+    pub edits: Vec<Edit>,
 }
 
 impl Scanned {
@@ -103,6 +120,7 @@ impl Scanned {
             && self.dropped.is_none()
             && self.diff.is_none()
             && self.rewrite.is_none()
+            && self.staged.is_none()
     }
 }
 
@@ -111,6 +129,9 @@ pub enum Outcome {
     Scanned(Scanned),
     Skipped(Skip),
     Failed(String),
+    /// Processed, but its new content could not be written beside it
+    /// (a full disk): `apply` then writes nothing at all.
+    Unwritten(String),
     /// Not a file of the five languages: never read, it can only move.
     Other,
 }
@@ -124,6 +145,8 @@ pub struct Context<'r> {
     /// Place hits lexically where possible (off only to test that it
     /// changes nothing).
     lexer: bool,
+    /// What files this run does not change still spell.
+    frozen: Option<&'r Frozen>,
 }
 
 impl<'r> Context<'r> {
@@ -134,6 +157,15 @@ impl<'r> Context<'r> {
             moves,
             mode,
             lexer: true,
+            frozen: None,
+        }
+    }
+
+    /// This context, where names that `frozen` files still spell stay.
+    pub fn with_frozen(self, frozen: &'r Frozen) -> Self {
+        Context {
+            frozen: Some(frozen),
+            ..self
         }
     }
 
@@ -146,10 +178,17 @@ impl<'r> Context<'r> {
         }
     }
 
+    /// One file's outcome. A panic (a bug) fails this file alone: it is
+    /// reported with its path and left as it is, and the run goes on.
     pub fn process(&self, entry: &Entry) -> Outcome {
-        match self.try_process(entry) {
-            Ok(o) => o,
-            Err(e) => Outcome::Failed(format!("{}: {e:#}", entry.path.display())),
+        let path = entry.path.display();
+        match catch_panic(|| self.try_process(entry)) {
+            Ok(Ok(Outcome::Unwritten(e))) => Outcome::Unwritten(format!("{path}: {e}")),
+            Ok(Ok(o)) => o,
+            Ok(Err(e)) => Outcome::Failed(format!("{path}: {e:#}")),
+            Err(panic) => Outcome::Failed(format!(
+                "{path}: internal error, the file is left as it is (please report this bug): {panic}"
+            )),
         }
     }
 
@@ -246,14 +285,26 @@ impl<'r> Context<'r> {
             }
         }
         // Diffs and writes see the whole file, BOM included.
-        let new_full = format!("{bom}{new_text}");
+        let edits: Vec<Edit> = edits
+            .into_iter()
+            .map(|e| Edit {
+                range: e.range.start + bom.len()..e.range.end + bom.len(),
+                replacement: e.replacement,
+            })
+            .collect();
         match self.mode {
-            Mode::Diff => {
-                let new_path = self.moves.to.get(&entry.path).unwrap_or(&entry.path);
-                scanned.diff = Some(unified_diff(&entry.path, new_path, full, &new_full));
+            Mode::Diff => scanned.diff = Some(patch::unified(full, &edits)),
+            Mode::Apply => {
+                let new_full = format!("{bom}{new_text}");
+                match write::stage(&entry.path, new_full.as_bytes()) {
+                    Ok(staged) => scanned.staged = Some(staged),
+                    Err(e) => return Ok(Outcome::Unwritten(format!("{e:#}"))),
+                }
             }
-            Mode::Apply => write::atomic(&entry.path, new_full.as_bytes())?,
-            Mode::Review => scanned.rewrite = Some((full.to_string(), new_full)),
+            Mode::Review => {
+                let text = full.to_string();
+                scanned.rewrite = Some(Rewrite { text, edits });
+            }
             Mode::Check => {}
         }
         Ok(Outcome::Scanned(scanned))
@@ -370,6 +421,18 @@ impl<'r> Context<'r> {
                         _ => Verdict::Plain,
                     }
                 };
+                // A name that stands for one of the project's modules
+                // follows that module's move.
+                let tie = match (&verdict, unit.shape, lang) {
+                    (Verdict::Kept(_), ..) => Tie::None,
+                    (_, Shape::Identifier, Lang::Python) if outcome.changed() => {
+                        match self.module_reference(entry, syntax, &mut scopes, at, word)? {
+                            Some(form) => self.tie(&form),
+                            None => Tie::None,
+                        }
+                    }
+                    _ => Tie::None,
+                };
                 plans.push(Plan {
                     class: unit.class,
                     in_sql_string: unit.shape == Shape::SqlInString,
@@ -379,12 +442,21 @@ impl<'r> Context<'r> {
                     column,
                     outcome,
                     verdict,
+                    tie,
                 });
             }
         }
         let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
-        let mut edits = Vec::new();
         let mut scanned = Scanned::default();
+        let unsound = match plans.iter().any(|p| p.outcome.changed()) {
+            true => {
+                let tree = syntax.tree()?;
+                scanned.syntax_errors = tree.root_node().has_error();
+                Unsound::find(lang, tree, &plans)
+            }
+            false => Unsound::default(),
+        };
+        let mut edits = Vec::new();
         for plan in plans {
             let o = &plan.outcome;
             let occurrence = |new: &str, rules: &[usize], reason: Option<Reason>| Occurrence {
@@ -396,17 +468,22 @@ impl<'r> Context<'r> {
                 rule: self.rules.label(rules.iter().copied()),
                 reason,
                 in_sql_string: plan.in_sql_string,
+                follows: None,
             };
-            let blocked = match &plan.verdict {
-                Verdict::Kept(reason) => {
+            let blocked = match (&plan.verdict, &plan.tie) {
+                (Verdict::Kept(reason), _) => {
                     scanned
                         .kept
                         .push(occurrence(&o.would_be, &o.rules, Some(reason.clone())));
                     continue;
                 }
-                Verdict::Blocked(reason) => Some(reason.clone()),
-                Verdict::Scoped { scope, .. } => collisions.get(&(*scope, plan.word)).cloned(),
-                Verdict::Plain => None,
+                _ if unsound.holds(&plan) => Some(Reason::SyntaxError),
+                _ if plan.class != Class::Comment && self.held(plan.word).is_some() => {
+                    self.held(plan.word).map(|h| Reason::Needs(h.to_string()))
+                }
+                (_, Tie::Blocked(reason)) | (Verdict::Blocked(reason), _) => Some(reason.clone()),
+                (Verdict::Scoped { scope, .. }, _) => collisions.get(&(*scope, plan.word)).cloned(),
+                (Verdict::Plain | Verdict::Follows(_), _) => None,
             };
             if let (Some(reason), true) = (&blocked, o.changed()) {
                 scanned
@@ -417,7 +494,14 @@ impl<'r> Context<'r> {
                     range: plan.at..plan.at + plan.word.len(),
                     replacement: o.new.clone(),
                 });
-                scanned.changes.push(occurrence(&o.new, &o.renamed, None));
+                let follows = match (&plan.verdict, &plan.tie) {
+                    (Verdict::Follows(old), _) | (_, Tie::Follows(old)) => Some(old.clone()),
+                    _ => None,
+                };
+                scanned.changes.push(Occurrence {
+                    follows,
+                    ..occurrence(&o.new, &o.renamed, None)
+                });
             }
             for r in &o.reports {
                 let reason = Some(r.reason.clone());
@@ -427,6 +511,11 @@ impl<'r> Context<'r> {
             }
         }
         Ok((edits, scanned))
+    }
+
+    /// The file this run does not change that still spells `name`.
+    fn held(&self, name: &str) -> Option<&crate::frozen::Held> {
+        self.frozen.and_then(|f| f.holding(name))
     }
 
     /// A name's verdict: kept where a third-party module owns it, subject
@@ -533,12 +622,63 @@ impl<'r> Context<'r> {
         Ok(self.move_verdict(&module_form(lang, &entry.path, written)))
     }
 
-    /// Blocked when the module's move collided.
+    /// A module path's verdict: blocked when its module's move collided,
+    /// plain (and tied to the move) otherwise.
     fn move_verdict(&self, form: &str) -> Verdict {
-        match self.moves.blocked(form) {
-            Some(why) => Verdict::Blocked(Reason::MoveBlocked(why.to_string())),
-            None => Verdict::Plain,
+        match self.tie(form) {
+            Tie::Blocked(reason) => Verdict::Blocked(reason),
+            Tie::Follows(old) => Verdict::Follows(old),
+            Tie::None => Verdict::Plain,
         }
+    }
+
+    /// How a reference to the module written as the path `form` depends
+    /// on that module's move.
+    fn tie(&self, form: &str) -> Tie {
+        if let Some(why) = self.moves.blocked(form) {
+            return Tie::Blocked(Reason::MoveBlocked(why.to_string()));
+        }
+        match self.moves.followed(form) {
+            Some(old) => Tie::Follows(old.to_path_buf()),
+            None => Tie::None,
+        }
+    }
+
+    /// Python: the project module a name stands for, as a path, where an
+    /// import makes it one: `session` in `from pkg import session`, or in
+    /// `pkg.session.x` where `pkg` is bound by an import.
+    fn module_reference<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<String>> {
+        let text = syntax.text;
+        if let Some(module) = from_import(syntax, at)? {
+            let module = match module.ends_with('.') {
+                true => format!("{module}{word}"),
+                false => format!("{module}.{word}"),
+            };
+            return Ok(Some(module_form(Lang::Python, &entry.path, &module)));
+        }
+        let bytes = text.as_bytes();
+        let dotted = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.';
+        let start = at - bytes[..at].iter().rev().take_while(|b| dotted(b)).count();
+        let chain = &text[start..at + word.len()];
+        let Some((root, _)) = chain.split_once('.').filter(|(r, _)| !r.is_empty()) else {
+            return Ok(None);
+        };
+        let scopes = match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        };
+        let imported = match scopes.resolve(root, start).1 {
+            Some(binding) => in_import(syntax, binding.at)?,
+            None => false,
+        };
+        Ok(imported.then(|| module_form(Lang::Python, &entry.path, chain)))
     }
 
     /// The third-party module an import path at `at` names, if it is one.
@@ -583,6 +723,15 @@ impl<'r> Context<'r> {
     ) -> Result<HashMap<(usize, &'t str), Reason>> {
         let (lang, text) = (syntax.lang, syntax.text);
         let mut out = HashMap::new();
+        // A binding whose module cannot move stays, with all its uses.
+        for plan in plans {
+            if let (Verdict::Scoped { scope, .. }, Tie::Blocked(reason)) =
+                (&plan.verdict, &plan.tie)
+            {
+                out.entry((*scope, plan.word))
+                    .or_insert_with(|| reason.clone());
+            }
+        }
         let mut sql_names = None;
         for plan in plans.iter().filter(|p| p.outcome.changed()) {
             let Verdict::Scoped { scope, inner } = plan.verdict else {
@@ -621,6 +770,38 @@ impl<'r> Context<'r> {
     }
 }
 
+thread_local! {
+    /// Set while `catch_panic` runs on this thread: the panic hook then
+    /// keeps the message here instead of printing it.
+    static CAUGHT: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f`, turning a panic into its message (with its location). The
+/// panic hook is replaced once, to stay quiet about panics caught here;
+/// any other panic is printed as before.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let caught = CAUGHT.with_borrow_mut(|c| match c {
+                Some(slot) => {
+                    *slot = Some(info.to_string().replace('\n', " "));
+                    true
+                }
+                None => false,
+            });
+            if !caught {
+                default(info);
+            }
+        }));
+    });
+    CAUGHT.set(Some(None));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let message = CAUGHT.take().flatten();
+    result.map_err(|_| message.unwrap_or_else(|| "a panic".to_string()))
+}
+
 /// A file's syntax tree, parsed on first use: hits the lexer places
 /// (comments, plain strings, names kept by name) never need one, and on a
 /// migrated tree most files hold nothing else.
@@ -641,6 +822,81 @@ impl Syntax<'_> {
     }
 }
 
+/// Renames a syntax error holds: tree-sitter's classes inside an ERROR
+/// node are guesses (a broken string reads as code), so nothing there is
+/// renamed, and a name renamed as code elsewhere in the file stays too,
+/// as collisions keep a name's occurrences together. SQL is exempt: its
+/// ERROR regions (policies, plpgsql) are read by its own fallback lexer.
+#[derive(Default)]
+struct Unsound<'t> {
+    at: HashSet<usize>,
+    words: HashSet<&'t str>,
+}
+
+impl<'t> Unsound<'t> {
+    fn find(lang: Lang, tree: &Tree, plans: &[Plan<'t>]) -> Unsound<'t> {
+        let mut out = Unsound::default();
+        if lang == Lang::Sql || !tree.root_node().has_error() {
+            return out;
+        }
+        for plan in plans.iter().filter(|p| p.outcome.changed()) {
+            let node = tree
+                .root_node()
+                .descendant_for_byte_range(plan.at, plan.at + plan.word.len());
+            let broken =
+                std::iter::successors(node, |n| n.parent()).any(|n| n.is_error() || n.is_missing());
+            if broken {
+                out.at.insert(plan.at);
+                if plan.class == Class::Code {
+                    out.words.insert(plan.word);
+                }
+            }
+        }
+        out
+    }
+
+    fn holds(&self, plan: &Plan) -> bool {
+        self.at.contains(&plan.at) || plan.class == Class::Code && self.words.contains(plan.word)
+    }
+}
+
+/// How a rename depends on a file's move.
+enum Tie {
+    None,
+    /// Made only together with the move of this file.
+    Follows(PathBuf),
+    /// Not made: the move it needs is not made. For a name bound in a
+    /// scope, every occurrence of it there stays too.
+    Blocked(Reason),
+}
+
+/// Python: the module of the `from … import` statement among whose
+/// imported names `at` is.
+fn from_import<'t>(syntax: &Syntax<'t>, at: usize) -> Result<Option<&'t str>> {
+    if let Some(lexed) = &syntax.lexed {
+        return Ok(lexed.from_import(syntax.text, at));
+    }
+    let tree = syntax.tree()?;
+    let node = tree.root_node().descendant_for_byte_range(at, at);
+    let statement =
+        std::iter::successors(node, |n| n.parent()).find(|n| n.kind() == "import_from_statement");
+    let module = statement
+        .and_then(|s| s.child_by_field_name("module_name"))
+        .filter(|m| m.end_byte() <= at);
+    Ok(module.map(|m| &syntax.text[m.byte_range()]))
+}
+
+/// Python: is `at` inside an import statement?
+fn in_import(syntax: &Syntax, at: usize) -> Result<bool> {
+    if let Some(lexed) = &syntax.lexed {
+        return Ok(lexed.in_import(at));
+    }
+    let tree = syntax.tree()?;
+    let node = tree.root_node().descendant_for_byte_range(at, at);
+    Ok(std::iter::successors(node, |n| n.parent())
+        .any(|n| matches!(n.kind(), "import_statement" | "import_from_statement")))
+}
+
 /// One token's decision before collisions are known.
 struct Plan<'t> {
     class: Class,
@@ -651,6 +907,7 @@ struct Plan<'t> {
     column: usize,
     outcome: crate::decide::Outcome,
     verdict: Verdict,
+    tie: Tie,
 }
 
 enum Verdict {
@@ -664,6 +921,8 @@ enum Verdict {
     /// Not applied, and reported for this reason.
     Blocked(Reason),
     Kept(Reason),
+    /// Renamed only together with the move of this file.
+    Follows(PathBuf),
 }
 
 /// Does this relative import specifier name an existing file of another
@@ -725,41 +984,65 @@ fn module_form(lang: Lang, file: &Path, written: &str) -> String {
     base.join("/")
 }
 
-/// Turns byte offsets into lines and columns, counting newlines only as
-/// far as asked: a file with a hit usually needs a few positions, asked in
-/// order, and a table of every line start would cost more than the counts.
+/// Turns byte offsets into lines and columns, counting only as far as
+/// asked: a file with a hit usually needs a few positions, asked in order,
+/// and a table of every line start would cost more than the counts. Each
+/// answer starts from the last one, so a run of offsets asked in order
+/// costs one pass over the text, however long its lines (a minified file
+/// may hold all its hits on one line).
 struct Lines<'t> {
     text: &'t str,
-    /// The last offset asked, and its 0-based line.
-    last: Cell<(usize, usize)>,
+    last: Cell<Cursor>,
+}
+
+/// Where an offset is: its 0-based line, that line's start, and how many
+/// characters lie between the two.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    at: usize,
+    line: usize,
+    line_start: usize,
+    chars: usize,
 }
 
 impl<'t> Lines<'t> {
     fn new(text: &'t str) -> Lines<'t> {
         Lines {
             text,
-            last: Cell::new((0, 0)),
+            last: Cell::new(Cursor::default()),
         }
     }
 
     /// 1-based line and character column, for people.
     fn position(&self, at: usize) -> (usize, usize) {
-        let (line, column) = self.point(at);
-        let start = at - column;
-        (line + 1, self.text[start..at].chars().count() + 1)
+        let c = self.locate(at);
+        (c.line + 1, c.chars + 1)
     }
 
     /// 0-based line and byte column, as tree-sitter counts.
     fn point(&self, at: usize) -> (usize, usize) {
+        let c = self.locate(at);
+        (c.line, at - c.line_start)
+    }
+
+    fn locate(&self, at: usize) -> Cursor {
+        let mut c = self.last.get();
+        if c.at > at {
+            c = Cursor::default();
+        }
         let bytes = self.text.as_bytes();
-        let (from, line) = match self.last.get() {
-            (from, line) if from <= at => (from, line),
-            _ => (0, 0),
-        };
-        let line = line + bytecount::count(&bytes[from..at], b'\n');
-        self.last.set((at, line));
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
-        (line, at - start)
+        let between = &bytes[c.at..at];
+        match memchr::memrchr(b'\n', between) {
+            Some(p) => {
+                c.line += bytecount::count(between, b'\n');
+                c.line_start = c.at + p + 1;
+                c.chars = bytecount::num_chars(&bytes[c.line_start..at]);
+            }
+            None => c.chars += bytecount::num_chars(between),
+        }
+        c.at = at;
+        self.last.set(c);
+        c
     }
 }
 
@@ -797,20 +1080,6 @@ fn kept_lines(text: &str) -> HashSet<usize> {
     out
 }
 
-/// The body of a unified diff (`---`/`+++` and hunks) with `a/` and `b/`
-/// prefixes, as `git apply` reads it; the printer adds the `diff --git`
-/// and rename lines.
-fn unified_diff(old_path: &Path, new_path: &Path, old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::from_lines(old, new);
-    diff.unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("a/{}", old_path.display()),
-            &format!("b/{}", new_path.display()),
-        )
-        .to_string()
-}
-
 /// One text through the whole per-file pipeline (lex, classify, decide,
 /// edit, verify), as a file of `lang` alone in its project, reading and
 /// writing nothing: the rewritten text, or None when nothing changes.
@@ -829,7 +1098,8 @@ pub fn rewrite(rules: &Rules, lang: Lang, text: &str) -> Result<Option<String>> 
         path: path.clone(),
         abs: path,
         lang: Some(lang),
-        fixed: 0,
+        root_parts: 0,
+        named: Some(0),
         seen: None,
     };
     let project = Project::new(std::slice::from_ref(&entry), rules);
@@ -837,9 +1107,8 @@ pub fn rewrite(rules: &Rules, lang: Lang, text: &str) -> Result<Option<String>> 
     let context = Context::new(rules, &project, &moves, Mode::Review);
     match context.process_text(&entry, lang, text)? {
         Outcome::Scanned(Scanned {
-            rewrite: Some((_, new)),
-            ..
-        }) => Ok(Some(new)),
+            rewrite: Some(r), ..
+        }) => Ok(Some(edit::apply(&r.text, &r.edits)?)),
         _ => Ok(None),
     }
 }
@@ -871,5 +1140,26 @@ mod tests {
         assert_eq!(lines.position(3), (1, 3));
         assert_eq!(lines.position(11), (2, 1));
         assert_eq!(lines.point(0), (0, 0));
+    }
+
+    #[test]
+    fn positions_asked_in_any_order_match_a_count_from_the_start() {
+        let text = "ab é\n\nsession é session\r\nx\n日本 session";
+        let naive = |at: usize| {
+            let before = &text[..at];
+            let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+            let line = before.matches('\n').count();
+            (
+                (line + 1, text[line_start..at].chars().count() + 1),
+                (line, at - line_start),
+            )
+        };
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let lines = Lines::new(text);
+        for &at in offsets.iter().chain(offsets.iter().rev()).chain(&offsets) {
+            assert_eq!((lines.position(at), lines.point(at)), naive(at), "at {at}");
+        }
     }
 }

@@ -48,7 +48,7 @@ fn dirty_files(cwd: &Path) -> HashSet<PathBuf> {
 }
 
 /// Refuse when a file `apply` would change or move has uncommitted changes.
-pub fn check(cwd: &Path, files: &[Entry], moves: &Moves, preview: &Context) -> Result<()> {
+pub fn check(cwd: &Path, files: &[&Entry], moves: &Moves, preview: &Context) -> Result<()> {
     let dirty = dirty_files(cwd);
     if dirty.is_empty() {
         return Ok(());

@@ -1,6 +1,9 @@
 //! retrace: a codemod for terminology migrations across polyglot
-//! repositories. `run` is the whole program: options → rules → walk →
-//! per-file engine (in parallel) → report in path order.
+//! repositories. `run` is the whole program: options → rules → walk the
+//! project → plan the moves → read the files this run does not change →
+//! per-file engine (in parallel) → report in path order. `apply` stages
+//! every write beside its file first, and puts them in place, then moves
+//! files, only when all were staged.
 
 pub mod baseline;
 pub mod case;
@@ -10,10 +13,13 @@ pub mod edit;
 pub mod engine;
 mod explain;
 pub mod formats;
+pub mod frozen;
 mod guard;
 pub mod lang;
+mod lock;
 pub mod moves;
 mod parallel;
+pub mod patch;
 pub mod project;
 pub mod read;
 pub mod report;
@@ -23,29 +29,36 @@ pub mod scope;
 pub mod walk;
 pub mod write;
 
-use std::io::IsTerminal;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command, Options};
-use crate::engine::{Context, Mode};
+use crate::engine::{Context, Mode, Outcome};
+use crate::frozen::{Frozen, Held, Why};
+use crate::moves::Moves;
+use crate::project::Project;
 use crate::report::{Movement, Printer, Summary};
+use crate::rules::{Class, Rules};
+use crate::walk::Entry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Generated from the clap definitions, so they never drift from the CLI.
     match &cli.command {
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "retrace", &mut std::io::stdout());
-            return Ok(ExitCode::SUCCESS);
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "retrace", &mut out);
+            return print(&out);
         }
         Command::Man => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-            man.render(&mut std::io::stdout())
-                .context("cannot write the man page")?;
-            return Ok(ExitCode::SUCCESS);
+            let mut out = Vec::new();
+            man.render(&mut out).context("cannot write the man page")?;
+            return print(&out);
         }
         _ => {}
     }
@@ -64,22 +77,44 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     let sources = rules::discover(&options.rules, start, &cwd);
     let rules = rules::load(&sources)?;
+    if rules.renames.is_empty() {
+        eprintln!(
+            "retrace: the rules ({}) hold no [[rename]], so nothing is renamed; \
+             a retrace.toml replaces the bundled rules: start it from `retrace rules` \
+             or rules/session-to-trace.toml",
+            rules.sources[1..].join(", ")
+        );
+    }
     let mode = match &options.command {
         Command::Diff { .. } => Mode::Diff,
         Command::Apply { .. } => Mode::Apply,
         Command::Check { .. } => Mode::Check,
-        Command::Explain { names } => {
-            print!("{}", explain::names(&rules, names));
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::Rules => {
-            print!("{}", explain::rules(&rules));
-            return Ok(ExitCode::SUCCESS);
-        }
+        Command::Explain { names } => return print(explain::names(&rules, names).as_bytes()),
+        Command::Rules => return print(explain::rules(&rules).as_bytes()),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
 
-    let walked = walk::walk(&paths, &rules, &cwd, threads);
+    // The project is the whole repository, whatever PATHs are given.
+    let absolute: Vec<PathBuf> = paths.iter().map(|p| walk::absolute(&cwd, p)).collect();
+    let rules_dir = match (&sources[..], options.rules.is_empty()) {
+        ([rules::Source::File { base, .. }], true) => Some(base.as_path()),
+        _ => None,
+    };
+    let root = walk::project_root(&absolute, rules_dir);
+    // One apply at a time, from before the walk reads anything.
+    let lock = match mode {
+        Mode::Apply => Some(lock::Lock::acquire(&root)?),
+        _ => None,
+    };
+    if let Some(lock) = &lock {
+        for dir in moves::finish_interrupted(&lock.journal()) {
+            eprintln!(
+                "retrace: removed {}, left empty by an interrupted apply",
+                dir.display()
+            );
+        }
+    }
+    let walked = walk::walk(&root, &paths, &rules, &cwd, threads);
     let mut summary = Summary::default();
     for e in &walked.errors {
         eprintln!("retrace: {e}");
@@ -88,16 +123,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if walked.excluded > 0 {
         summary.skipped.insert("excluded", walked.excluded);
     }
-    let project = project::Project::new(&walked.files, &rules);
+    summary
+        .skipped
+        .extend(walked.special.iter().map(|(k, n)| (*k, *n)));
+    let project = Project::new(&walked.files, &rules);
     // Every move is known before any content changes, so imports can follow.
-    let moves = moves::Moves::plan(&walked.files, &rules);
+    let mut moves = Moves::plan(&walked.files, &rules);
+    let force_readonly = matches!(
+        options.command,
+        Command::Apply {
+            force_readonly: true,
+            ..
+        }
+    );
+    let held = held_files(&walked.files, mode, force_readonly);
+    block_fixed_moves(&walked.files, &held, &mut moves);
+    let pass = Pass {
+        rules: &rules,
+        project: &project,
+        threads,
+    };
+    let (frozen, read_only) = pass.read_frozen(&walked.files, &held, &mut moves)?;
+    let shown: Vec<&Entry> = walked.files.iter().filter(|e| e.named.is_some()).collect();
     if let Command::Apply {
         allow_dirty: false, ..
     } = options.command
     {
-        let preview = Context::new(&rules, &project, &moves, Mode::Check);
-        guard::check(&cwd, &walked.files, &moves, &preview)?;
+        let preview = Context::new(&rules, &project, &moves, Mode::Check).with_frozen(&frozen);
+        guard::check(&cwd, &shown, &moves, &preview)?;
     }
+    let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
+    printer.diff_root = Some((root.clone(), cwd.clone()));
     if let Command::Apply {
         interactive: true, ..
     } = options.command
@@ -106,16 +162,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             .num_threads(threads)
             .build_global()
             .context("cannot start the worker threads")?;
-        let context = Context::new(&rules, &project, &moves, Mode::Review);
-        review::run(&walked.files, &context, &moves, options.color)?;
-        return Ok(if walked.errors.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(2)
-        });
+        let files: Vec<Entry> = shown.into_iter().cloned().collect();
+        let journal = lock.as_ref().map(lock::Lock::journal).unwrap_or_default();
+        review::run(&files, &rules, &project, moves, options.color, &journal)?;
+        return Ok(exit_code(walked.errors.len(), false));
     }
-    let context = Context::new(&rules, &project, &moves, mode);
-    let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     let (baseline, write_baseline) = match &options.command {
         Command::Check {
             baseline,
@@ -135,42 +186,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if write_baseline.is_some() {
         printer.collected = Some(Vec::new());
     }
-    let progress = report::Progress::new(walked.files.len());
-    let process = |e: &walk::Entry| {
-        let outcome = context.process(e);
-        progress.tick();
-        outcome
-    };
-    // Files with hits are the ones that take time: the biggest start first.
-    let size = |e: &walk::Entry| match e.seen {
-        Some(read::Seen::Hits(bytes)) => bytes,
-        _ => 0,
-    };
-    parallel::ordered(&walked.files, threads, size, process, |entry, outcome| {
-        let movement = match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
-            (Some(new), _) => Movement::To(new),
-            (None, Some((new, why))) => Movement::Blocked(new, why),
-            (None, None) => Movement::Stays,
-        };
-        printer
-            .file(&entry.path, movement, &outcome, &mut summary)
-            .context("cannot write output")
-    })?;
-    progress.finish();
-    if mode == Mode::Apply {
-        // After every content write: each file then moves by one rename.
-        moves.apply()?;
+    match (mode, &lock) {
+        (Mode::Apply, Some(lock)) => {
+            let apply = Apply {
+                pass,
+                shown: &shown,
+                frozen: &frozen,
+                read_only,
+                journal: lock.journal(),
+            };
+            apply.run(moves, &mut printer, &mut summary)?;
+        }
+        _ => pass.scan(&shown, &moves, &frozen, &mut printer, &mut summary)?,
     }
     printer.finish(&summary).context("cannot write output")?;
     if let (Some(file), Some(entries)) = (&write_baseline, printer.collected.take()) {
         let count = entries.len();
         baseline::write(file, entries)?;
         eprintln!("retrace: recorded {count} findings in {}", file.display());
-        return Ok(if summary.errors > 0 {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit_code(summary.errors, false));
     }
     let pending = match printer.baseline {
         Some(_) => summary.new_findings,
@@ -179,13 +213,338 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // The process ends with this run: the operating system takes back its
     // memory at once, where freeing what the run built (a few allocations
     // per file walked) piece by piece would take about a millisecond.
-    std::mem::forget((moves, project, walked, rules));
+    std::mem::forget((project, walked, rules));
+    Ok(exit_code(
+        summary.errors,
+        mode == Mode::Check && pending > 0,
+    ))
+}
 
-    Ok(if summary.errors > 0 {
-        ExitCode::from(2)
-    } else if mode == Mode::Check && pending > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+/// 2 when anything failed, else 1 when `check` found something, else 0.
+fn exit_code(errors: usize, found: bool) -> ExitCode {
+    match (errors, found) {
+        (0, false) => ExitCode::SUCCESS,
+        (0, true) => ExitCode::from(1),
+        _ => ExitCode::from(2),
+    }
+}
+
+/// Write `bytes` to standard output.
+fn print(bytes: &[u8]) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .context("cannot write output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files with hits this run reads but does not change, by index, and
+/// why: those outside the PATHs given, and in `apply` read-only ones.
+fn held_files(files: &[Entry], mode: Mode, force_readonly: bool) -> BTreeMap<usize, Why> {
+    let mut held = BTreeMap::new();
+    for (i, e) in files.iter().enumerate() {
+        if !matches!(e.seen, Some(read::Seen::Hits(_))) {
+            continue;
+        }
+        let read_only = || std::fs::metadata(&e.path).is_ok_and(|m| m.permissions().readonly());
+        if e.named.is_none() {
+            held.insert(i, Why::NotNamed);
+        } else if mode == Mode::Apply && !force_readonly && read_only() {
+            held.insert(i, Why::ReadOnly);
+        }
+    }
+    held
+}
+
+/// Moves this run cannot make: of files outside the PATHs given (and
+/// read-only ones), and of a directory given as a PATH itself.
+fn block_fixed_moves(files: &[Entry], held: &BTreeMap<usize, Why>, moves: &mut Moves) {
+    let mut blocked = Vec::new();
+    for (i, e) in files.iter().enumerate() {
+        let Some(new) = moves.to.get(&e.path) else {
+            continue;
+        };
+        let why = match (e.named, held.get(&i)) {
+            (None, _) => Some(format!(
+                "{}, which is not among the PATHs given, would move",
+                e.path.display()
+            )),
+            (Some(_), Some(why)) => Some(format!("{} {why}", e.path.display())),
+            (Some(fixed), None) => {
+                let moved = e
+                    .path
+                    .components()
+                    .zip(new.components())
+                    .position(|(a, b)| a != b);
+                moved.filter(|&at| at < fixed).map(|_| {
+                    format!(
+                        "{} would move a PATH given itself; give its parent to move it",
+                        e.path.display()
+                    )
+                })
+            }
+        };
+        blocked.extend(why.map(|why| (e.path.clone(), why)));
+    }
+    for (old, why) in blocked {
+        moves.block(&old, why);
+    }
+}
+
+/// What every pass over files shares.
+#[derive(Clone, Copy)]
+struct Pass<'r> {
+    rules: &'r Rules,
+    project: &'r Project,
+    threads: usize,
+}
+
+/// Files with hits are the ones that take time: the biggest start first.
+fn size(e: &&Entry) -> u64 {
+    match e.seen {
+        Some(read::Seen::Hits(bytes)) => bytes,
+        _ => 0,
+    }
+}
+
+impl Pass<'_> {
+    /// Pass 1: what the files this run does not change would rename. The
+    /// names they would rename stay everywhere (`Frozen`), the moves their
+    /// imports follow are not made, and a read-only file that would
+    /// change is reported: its outcome, by index, as a failure.
+    fn read_frozen(
+        &self,
+        files: &[Entry],
+        held: &BTreeMap<usize, Why>,
+        moves: &mut Moves,
+    ) -> Result<(Frozen, BTreeMap<PathBuf, Outcome>)> {
+        let mut frozen = Frozen::default();
+        let mut read_only = BTreeMap::new();
+        let mut follows: BTreeMap<PathBuf, Held> = BTreeMap::new();
+        let list: Vec<(usize, &Entry)> = held.keys().map(|&i| (i, &files[i])).collect();
+        {
+            let context = Context::new(self.rules, self.project, moves, Mode::Check);
+            let size = |(_, e): &(usize, &Entry)| size(e);
+            let work = |(_, e): &(usize, &Entry)| context.process(e);
+            parallel::ordered(&list, self.threads, size, work, |&(i, e), outcome| {
+                let why = held[&i];
+                if let Outcome::Scanned(s) = &outcome {
+                    for c in &s.changes {
+                        if c.class != Class::Comment {
+                            frozen.add(&c.old, &e.path, why);
+                        }
+                        if let Some(old) = &c.follows {
+                            let held = Held {
+                                file: e.path.clone(),
+                                why,
+                            };
+                            follows.entry(old.clone()).or_insert(held);
+                        }
+                    }
+                    if why == Why::ReadOnly && !s.changes.is_empty() {
+                        let message = format!(
+                            "{}: read-only, so {} renames are not made (--force-readonly makes them)",
+                            e.path.display(),
+                            s.changes.len()
+                        );
+                        read_only.insert(e.path.clone(), Outcome::Failed(message));
+                    }
+                }
+                if why == Why::ReadOnly && !read_only.contains_key(&e.path) {
+                    read_only.insert(e.path.clone(), outcome);
+                }
+                Ok(())
+            })?;
+        }
+        for (old, held) in follows {
+            moves.block(&old, format!("{held}, imports it"));
+        }
+        Ok((frozen, read_only))
+    }
+
+    /// `check` and `diff`: each file's outcome printed as soon as it and
+    /// every file before it are done.
+    fn scan(
+        &self,
+        shown: &[&Entry],
+        moves: &Moves,
+        frozen: &Frozen,
+        printer: &mut Printer,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let mode = printer.mode();
+        let context = Context::new(self.rules, self.project, moves, mode).with_frozen(frozen);
+        let progress = report::Progress::new(shown.len());
+        let work = |e: &&Entry| {
+            let outcome = context.process(e);
+            progress.tick();
+            outcome
+        };
+        parallel::ordered(shown, self.threads, size, work, |entry, outcome| {
+            printer
+                .file(&entry.path, movement(moves, entry), &outcome, summary)
+                .context("cannot write output")
+        })?;
+        progress.finish();
+        Ok(())
+    }
+}
+
+/// What happens to a file's path.
+fn movement<'m>(moves: &'m Moves, entry: &Entry) -> Movement<'m> {
+    match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
+        (Some(new), _) => Movement::To(new),
+        (None, Some((new, why))) => Movement::Blocked(new, why),
+        (None, None) => Movement::Stays,
+    }
+}
+
+/// `apply`: every file's new content staged, then all put in place and
+/// the files moved, or nothing written at all.
+struct Apply<'a> {
+    pass: Pass<'a>,
+    shown: &'a [&'a Entry],
+    frozen: &'a Frozen,
+    /// Read-only files' outcomes, from pass 1, by path.
+    read_only: BTreeMap<PathBuf, Outcome>,
+    journal: PathBuf,
+}
+
+impl Apply<'_> {
+    fn run(mut self, mut moves: Moves, printer: &mut Printer, summary: &mut Summary) -> Result<()> {
+        self.remove_stale();
+        let mut outcomes = self.stage(&moves, |_| true)?;
+        // A file that could not be read (or hit a bug) may import a module
+        // that moves: no move is made, and the imports that followed one
+        // are decided again.
+        let failed = outcomes.iter().find_map(|o| match o {
+            Some(Outcome::Failed(message)) => Some(message.clone()),
+            _ => None,
+        });
+        if let (Some(message), false) = (failed, moves.to.is_empty()) {
+            let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
+            let why = format!("a file could not be processed ({message}), and may import it");
+            for old in planned {
+                moves.block(&old, why.clone());
+            }
+            let follows = |o: &Option<Outcome>| match o {
+                Some(Outcome::Scanned(s)) => s.changes.iter().any(|c| c.follows.is_some()),
+                _ => false,
+            };
+            let again: Vec<bool> = outcomes.iter().map(follows).collect();
+            let redone = self.stage(&moves, |i| again[i])?;
+            for (slot, new) in outcomes.iter_mut().zip(redone) {
+                if new.is_some() {
+                    *slot = new;
+                }
+            }
+        }
+        let unwritten: Vec<&str> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Some(Outcome::Unwritten(message)) => Some(message.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !unwritten.is_empty() {
+            for message in &unwritten {
+                eprintln!("retrace: {message}");
+            }
+            // Dropping the staged files removes them.
+            anyhow::bail!(
+                "nothing was written: {} could not be staged, and a rename is made in all its files or none",
+                match unwritten.len() {
+                    1 => "1 file".to_string(),
+                    n => format!("{n} files"),
+                }
+            );
+        }
+        for outcome in outcomes.iter_mut().flatten() {
+            if let Outcome::Scanned(s) = outcome {
+                if let Some(staged) = s.staged.take() {
+                    if let Err(e) = staged.commit() {
+                        *outcome = Outcome::Failed(format!("{e:#}"));
+                    }
+                }
+            }
+        }
+        let committed = !outcomes
+            .iter()
+            .flatten()
+            .any(|o| matches!(o, Outcome::Failed(_)));
+        if committed {
+            moves.apply(&self.journal)?;
+        } else if !moves.to.is_empty() {
+            eprintln!("retrace: no file was moved, as some could not be written");
+            let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
+            for old in planned {
+                moves.block(
+                    &old,
+                    "not moved: some files could not be written".to_string(),
+                );
+            }
+        }
+        for (entry, outcome) in self.shown.iter().zip(outcomes) {
+            let outcome = outcome.or_else(|| self.read_only.remove(&entry.path));
+            let outcome = outcome.unwrap_or(Outcome::Other);
+            printer
+                .file(&entry.path, movement(&moves, entry), &outcome, summary)
+                .context("cannot write output")?;
+        }
+        Ok(())
+    }
+
+    /// Process the shown files that `redo` picks (by index) and are not
+    /// read-only, staging their new contents: their outcomes, by index.
+    fn stage(&self, moves: &Moves, redo: impl Fn(usize) -> bool) -> Result<Vec<Option<Outcome>>> {
+        let context = Context::new(self.pass.rules, self.pass.project, moves, Mode::Apply)
+            .with_frozen(self.frozen);
+        let list: Vec<(usize, &Entry)> = self
+            .shown
+            .iter()
+            .enumerate()
+            .filter(|&(i, e)| redo(i) && !self.read_only.contains_key(&e.path))
+            .map(|(i, e)| (i, *e))
+            .collect();
+        let mut out: Vec<Option<Outcome>> = (0..self.shown.len()).map(|_| None).collect();
+        let progress = report::Progress::new(list.len());
+        let size = |(_, e): &(usize, &Entry)| size(e);
+        let work = |(_, e): &(usize, &Entry)| {
+            let outcome = context.process(e);
+            progress.tick();
+            outcome
+        };
+        parallel::ordered(&list, self.pass.threads, size, work, |&(i, _), outcome| {
+            out[i] = Some(outcome);
+            Ok(())
+        })?;
+        progress.finish();
+        Ok(out)
+    }
+
+    /// Temporary files an interrupted apply left beside the files this one
+    /// may write: removed, and said.
+    fn remove_stale(&self) {
+        let mut dirs: Vec<&Path> = self
+            .shown
+            .iter()
+            .filter(|e| matches!(e.seen, Some(read::Seen::Hits(_))))
+            .map(|e| {
+                e.path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+            })
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            for file in write::remove_stale(dir) {
+                eprintln!(
+                    "retrace: removed {}, left by an interrupted apply",
+                    file.display()
+                );
+            }
+        }
+    }
 }

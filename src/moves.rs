@@ -17,6 +17,7 @@ use crate::case;
 use crate::decide::Matcher;
 use crate::rules::{Class, Rules};
 use crate::walk::Entry;
+use crate::write;
 
 /// The planned moves of one run.
 #[derive(Debug, Default)]
@@ -44,8 +45,10 @@ impl Moves {
         for new in wanted.values() {
             *targets.entry(new).or_default() += 1;
         }
-        let sources: HashSet<&PathBuf> = wanted.keys().collect();
-        let mut moves = Moves::default();
+        let sources: HashSet<&Path> = wanted.keys().map(PathBuf::as_path).collect();
+        // A directory moves whole or not at all: the first reason any of
+        // its files cannot move holds for all of them.
+        let mut why_not: BTreeMap<PathBuf, String> = BTreeMap::new();
         for (old, new) in &wanted {
             let why = if targets[new] > 1 {
                 Some(format!(
@@ -53,17 +56,28 @@ impl Moves {
                     targets[new],
                     new.display()
                 ))
-            } else if new.symlink_metadata().is_ok() && !sources.contains(new) {
+            } else if new.symlink_metadata().is_ok() && !sources.contains(new.as_path()) {
                 Some(format!("{} exists", new.display()))
             } else {
-                None
+                rival(old, new, &sources).map(|r| {
+                    format!(
+                        "{} exists, and imports of the moved module would find one instead of the other",
+                        r.display()
+                    )
+                })
             };
-            match why {
+            if let Some(why) = why {
+                why_not.entry(unit(old, new)).or_insert(why);
+            }
+        }
+        let mut moves = Moves::default();
+        for (old, new) in wanted {
+            match why_not.get(&unit(&old, &new)) {
                 Some(why) => {
-                    moves.collisions.insert(old.clone(), (new.clone(), why));
+                    moves.collisions.insert(old, (new, why.clone()));
                 }
                 None => {
-                    moves.to.insert(old.clone(), new.clone());
+                    moves.to.insert(old, new);
                 }
             }
         }
@@ -73,23 +87,50 @@ impl Moves {
     /// Why an import of `module` (as a path: `agentops/session`,
     /// `lib/sessions`) cannot follow its target: that target's move collided.
     pub fn blocked(&self, module: &str) -> Option<&str> {
-        let module = module.trim_matches('/');
-        if module.is_empty() {
-            return None;
+        self.collisions
+            .iter()
+            .find(|(old, _)| names_module(old, module))
+            .map(|(_, (_, why))| why.as_str())
+    }
+
+    /// The move an import of `module` follows: the old path of a file it
+    /// names (the module, or one in its package) when that file moves.
+    pub fn followed(&self, module: &str) -> Option<&Path> {
+        self.to
+            .keys()
+            .filter(|old| names_module(old, module))
+            .min()
+            .map(PathBuf::as_path)
+    }
+
+    /// Do not make the move of `old` (nor its imports' renames), for `why`.
+    pub fn block(&mut self, old: &Path, why: String) {
+        if let Some(new) = self.to.remove(old) {
+            self.collisions.insert(old.to_path_buf(), (new, why));
         }
-        self.collisions.iter().find_map(|(old, (_, why))| {
-            let stem = strip_module_suffix(old);
-            let hit = stem == module || stem.ends_with(&format!("/{module}"));
-            hit.then_some(why.as_str())
-        })
     }
 
     /// Do the moves, in path order: each file by one rename (so a file is
     /// always at exactly one path), creating directories as needed; then
-    /// remove directories the moves left empty.
-    pub fn apply(&self) -> Result<()> {
+    /// remove directories the moves left empty. Those directories are
+    /// listed in `journal` before the first move and the journal removed
+    /// after the last, so a run killed in between leaves the next one the
+    /// list (`finish_interrupted`).
+    pub fn apply(&self, journal: &Path) -> Result<()> {
         let ordered: BTreeMap<&PathBuf, &PathBuf> = self.to.iter().collect();
-        let mut left = Vec::new();
+        if ordered.is_empty() {
+            return Ok(());
+        }
+        let mut left: Vec<PathBuf> = ordered
+            .keys()
+            .filter_map(|old| old.parent())
+            .filter(|d| !d.as_os_str().is_empty())
+            .filter_map(|d| std::path::absolute(d).ok())
+            .collect();
+        left.sort();
+        left.dedup();
+        let list: String = left.iter().map(|d| format!("{}\n", d.display())).collect();
+        write::atomic_new(journal, list.as_bytes())?;
         for (old, new) in ordered {
             if let Some(dir) = new.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
@@ -97,22 +138,144 @@ impl Moves {
             }
             std::fs::rename(old, new)
                 .with_context(|| format!("{}: cannot move to {}", old.display(), new.display()))?;
-            left.extend(old.parent().map(Path::to_path_buf));
         }
-        // Deepest first, so a parent empties after its children go.
-        left.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        left.dedup();
-        for dir in left {
-            let mut d = Some(dir.as_path());
-            while let Some(here) = d.filter(|p| !p.as_os_str().is_empty()) {
-                if std::fs::remove_dir(here).is_err() {
-                    break;
-                }
-                d = here.parent();
-            }
-        }
+        remove_emptied(left);
+        std::fs::remove_file(journal)
+            .with_context(|| format!("{}: cannot remove", journal.display()))?;
         Ok(())
     }
+}
+
+/// Finish what a killed `apply` left: remove the directories its journal
+/// lists that are empty now, and the journal. The directories removed.
+pub fn finish_interrupted(journal: &Path) -> Vec<PathBuf> {
+    let Ok(list) = std::fs::read_to_string(journal) else {
+        return Vec::new();
+    };
+    let removed = remove_emptied(list.lines().map(PathBuf::from).collect());
+    let _ = std::fs::remove_file(journal);
+    removed
+}
+
+/// Remove each of `dirs` that is empty, and then its parents that are
+/// left empty, deepest first; the directories removed.
+fn remove_emptied(mut dirs: Vec<PathBuf>) -> Vec<PathBuf> {
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    dirs.dedup();
+    let mut removed = Vec::new();
+    for dir in dirs {
+        let mut d = Some(dir.as_path());
+        while let Some(here) = d.filter(|p| !p.as_os_str().is_empty()) {
+            if std::fs::remove_dir(here).is_err() {
+                break;
+            }
+            removed.push(here.to_path_buf());
+            d = here.parent();
+        }
+    }
+    removed
+}
+
+/// What moves together with the file `old` → `new`: its outermost
+/// renamed directory, or the file alone when only its name changes.
+fn unit(old: &Path, new: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    let parts: Vec<Component> = old.components().collect();
+    for (i, (a, b)) in parts.iter().zip(new.components()).enumerate() {
+        out.push(a);
+        if *a != b && i + 1 < parts.len() {
+            return out;
+        }
+    }
+    old.to_path_buf()
+}
+
+/// The extensions under which a module is found, by language family
+/// (`x.py`; `x.ts`, `x.d.ts`, `x.js` … for `./x`), longest first.
+const PYTHON_EXTENSIONS: [&str; 2] = ["py", "pyi"];
+const JS_EXTENSIONS: [&str; 9] = ["d.ts", "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
+/// The extensions of the family of the module file at `path`.
+fn family(path: &Path) -> &'static [&'static str] {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("py" | "pyi") => &PYTHON_EXTENSIONS,
+        _ => &JS_EXTENSIONS,
+    }
+}
+
+/// An existing path that imports would confuse with a module this move
+/// creates: for each renamed component of `new`, a module file or package
+/// of the same name that stays where it is (`pkg/trace/` beside a new
+/// `pkg/trace.py`, which Python prefers; `web/trace/index.ts` beside a new
+/// `web/trace.ts`, which `./trace` would then find instead).
+fn rival(old: &Path, new: &Path, sources: &HashSet<&Path>) -> Option<PathBuf> {
+    let parts: Vec<Component> = new.components().collect();
+    let mut prefix = PathBuf::new();
+    for (i, (a, b)) in old.components().zip(&parts).enumerate() {
+        prefix.push(b);
+        if a == *b {
+            continue;
+        }
+        let stem = match i + 1 == parts.len() {
+            true => module_stem(&prefix)?,
+            false => prefix.clone(),
+        };
+        let mut candidates: Vec<PathBuf> = family(new)
+            .iter()
+            .map(|ext| PathBuf::from(format!("{}.{ext}", stem.display())))
+            .collect();
+        if i + 1 == parts.len() {
+            candidates.push(stem.clone());
+        }
+        let found = candidates.into_iter().find(|c| {
+            *c != prefix
+                && !sources.contains(c.as_path())
+                && match c.is_dir() {
+                    true => is_package(c, family(new)),
+                    false => c.symlink_metadata().is_ok(),
+                }
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// `lib/trace.d.ts` → `lib/trace`: a module file's path without its
+/// extension; None for other files.
+fn module_stem(path: &Path) -> Option<PathBuf> {
+    let name = path.to_str()?;
+    family(path)
+        .iter()
+        .find_map(|ext| name.strip_suffix(&format!(".{ext}")).map(PathBuf::from))
+}
+
+/// A directory an import of its name resolves to: a Python package or a
+/// TypeScript/JavaScript directory module.
+fn is_package(dir: &Path, extensions: &[&str]) -> bool {
+    if extensions == PYTHON_EXTENSIONS {
+        return dir.join("__init__.py").is_file();
+    }
+    dir.join("package.json").is_file()
+        || extensions
+            .iter()
+            .any(|ext| dir.join(format!("index.{ext}")).is_file())
+}
+
+/// Is the file at `old` the module written as the path `module`
+/// (`agentops/session`, `lib/sessions`), or inside its package?
+fn names_module(old: &Path, module: &str) -> bool {
+    let module = module.trim_matches('/');
+    if module.is_empty() {
+        return false;
+    }
+    let stem = strip_module_suffix(old);
+    let (tail, inside) = (format!("/{module}"), format!("{module}/"));
+    stem == module
+        || stem.ends_with(&tail)
+        || stem.starts_with(&inside)
+        || stem.contains(&format!("{tail}/"))
 }
 
 /// `a/b/session.py` → `a/b/session`; `a/session/__init__.py` → `a/session`;
@@ -143,7 +306,7 @@ fn new_path(entry: &Entry, rules: &Rules) -> Option<PathBuf> {
             continue;
         };
         let name = name.to_str()?;
-        let movable = i >= entry.fixed && (i < last || entry.lang.is_some());
+        let movable = i >= entry.root_parts && (i < last || entry.lang.is_some());
         let new = if movable {
             rename_component(&matcher, name)
         } else {

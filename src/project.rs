@@ -330,7 +330,8 @@ mod tests {
             path: PathBuf::from(path),
             abs: PathBuf::from(path),
             lang: Lang::from_path(Path::new(path)),
-            fixed: 0,
+            root_parts: 0,
+            named: Some(0),
             seen: None,
         };
         let files = [

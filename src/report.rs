@@ -11,6 +11,7 @@ use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
 use crate::engine::{Dropped, Mode, Outcome, Scanned};
 use crate::formats::{self, Kind, Record};
+use crate::walk;
 
 /// A progress bar on stderr for long runs: only on a terminal, never in
 /// CI, and only once a run has taken two seconds, so short runs and logs
@@ -78,6 +79,8 @@ pub struct Summary {
     pub kept: BTreeMap<&'static str, usize>,
     pub skipped: BTreeMap<&'static str, usize>,
     pub dropped: usize,
+    /// Files with renames that had syntax errors before.
+    pub syntax_errors: usize,
     pub moves: usize,
     pub errors: usize,
     /// With a baseline: findings it does not hold.
@@ -118,6 +121,9 @@ impl Summary {
         if s.dropped.is_some() {
             self.dropped += 1;
         }
+        if s.syntax_errors {
+            self.syntax_errors += 1;
+        }
     }
 }
 
@@ -132,6 +138,8 @@ pub struct Printer {
     verbose: bool,
     color: bool,
     mode: Mode,
+    /// The project's root and the current directory, for diff paths.
+    pub diff_root: Option<(std::path::PathBuf, std::path::PathBuf)>,
     out: io::BufWriter<io::Stdout>,
 }
 
@@ -151,6 +159,7 @@ impl Printer {
             verbose,
             color,
             mode,
+            diff_root: None,
             out: io::BufWriter::new(io::stdout()),
         }
     }
@@ -173,7 +182,7 @@ impl Printer {
         let shown = path.display().to_string();
         let empty = Scanned::default();
         let scanned = match outcome {
-            Outcome::Failed(message) => {
+            Outcome::Failed(message) | Outcome::Unwritten(message) => {
                 summary.errors += 1;
                 self.out.flush()?;
                 eprintln!("retrace: {message}");
@@ -263,6 +272,21 @@ impl Printer {
         }
     }
 
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// A path as a diff names it: from the project's root, where `git
+    /// apply` and `patch -p1` read it, whatever the current directory.
+    fn diff_path(&self, path: &Path) -> String {
+        match &self.diff_root {
+            Some((root, cwd)) => walk::relative(&walk::absolute(cwd, path), root)
+                .display()
+                .to_string(),
+            None => path.display().to_string(),
+        }
+    }
+
     /// `diff --git`, rename lines for a move, then the hunks.
     fn diff(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
         let new = match movement {
@@ -272,12 +296,14 @@ impl Printer {
         if s.diff.is_none() && new == path {
             return Ok(());
         }
-        let (old, new) = (path.display(), new.display());
+        let (old, new) = (self.diff_path(path), self.diff_path(new));
         let mut diff = format!("diff --git a/{old} b/{new}\n");
         if let Movement::To(_) = movement {
             diff += &format!("rename from {old}\nrename to {new}\n");
         }
-        diff += s.diff.as_deref().unwrap_or("");
+        if let Some(hunks) = &s.diff {
+            diff += &format!("--- a/{old}\n+++ b/{new}\n{hunks}");
+        }
         if !self.color {
             return self.out.write_all(diff.as_bytes());
         }
@@ -350,6 +376,7 @@ impl Printer {
                 "reasons": summary.reasons,
                 "skipped": summary.skipped,
                 "dropped": summary.dropped,
+                "syntax_errors": summary.syntax_errors,
                 "moves": summary.moves,
                 "errors": summary.errors,
             });
@@ -449,6 +476,15 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
         out += &format!(
             "dropped: {} (rewrite would not parse)\n",
             plural(s.dropped, "file")
+        );
+    }
+    if s.syntax_errors > 0 {
+        let had = match s.syntax_errors {
+            1 => "1 file had".to_string(),
+            n => format!("{n} files had"),
+        };
+        out += &format!(
+            "syntax errors: {had} syntax errors before; renamed where the tree is sound\n"
         );
     }
     if s.errors > 0 {

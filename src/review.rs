@@ -1,17 +1,23 @@
-//! `apply --interactive`: walk the changes file by file and hunk by hunk on
-//! the terminal, as `git add -p` does. What a file's review accepted is
-//! written atomically when that file's review ends; moves are asked on
-//! their own; quitting writes nothing further.
+//! `apply --interactive`: walk the changes on the terminal, as `git add -p`
+//! does. Moves come first, each with the imports that follow it: a move
+//! and its imports are one decision (declined, both stay; accepted, the
+//! imports change with it, unasked). Then each file's other changes, hunk
+//! by hunk; what a file's review accepted is written atomically when that
+//! file is done. Quitting writes nothing further, except the imports that
+//! follow moves already accepted, and then the moves.
 
-use std::collections::HashSet;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
-use similar::{DiffTag, TextDiff};
 
-use crate::engine::{Context, Outcome};
+use crate::edit::{self, Edit};
+use crate::engine::{Context, Mode, Outcome, Rewrite};
 use crate::moves::Moves;
+use crate::patch;
+use crate::project::Project;
+use crate::rules::Rules;
 use crate::walk::Entry;
 use crate::write;
 
@@ -19,11 +25,9 @@ const HELP: &str = "y - apply this hunk\nn - do not apply this hunk\n\
 a - apply this hunk and the rest of this file\nd - apply no more hunks of this file\n\
 q - quit; nothing more is written\n? - this help\n";
 
-/// Whether the review goes on after a file.
-enum Next {
-    Continue,
-    Quit,
-}
+const MOVE_HELP: &str = "y - move the file; the imports that follow it change with it\n\
+n - keep the file where it is; the imports that follow it stay too\n\
+q - quit; nothing is written\n? - this help\n";
 
 /// Counts for the closing line.
 #[derive(Default)]
@@ -34,52 +38,86 @@ struct Tally {
     moves: usize,
 }
 
-pub fn run(files: &[Entry], context: &Context, moves: &Moves, color: bool) -> Result<()> {
+pub fn run(
+    files: &[Entry],
+    rules: &Rules,
+    project: &Project,
+    mut moves: Moves,
+    color: bool,
+    journal: &Path,
+) -> Result<()> {
     if !std::io::stdin().is_terminal() {
         bail!("--interactive asks its questions on a terminal, and standard input is not one; use `retrace diff` to review, or `apply` without --interactive");
     }
     let stdin = std::io::stdin();
     let mut answers = stdin.lock().lines();
     let mut tally = Tally::default();
-    'files: for chunk in files.chunks(64) {
-        let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
-        for (entry, outcome) in chunk.iter().zip(outcomes) {
-            let rewrite = match outcome {
-                Outcome::Scanned(s) => s.rewrite,
-                Outcome::Failed(message) => {
-                    eprintln!("retrace: {message}");
-                    None
-                }
-                _ => None,
-            };
-            if let Some((old, new)) = rewrite {
-                let path = entry.path.display().to_string();
-                if let Next::Quit = review_file(&path, &old, &new, &mut answers, color, &mut tally)?
-                {
-                    break 'files;
-                }
-            }
-            if let Some(new) = moves.to.get(&entry.path) {
-                let question = format!(
-                    "Move {} → {} [y,n,q,?]? ",
-                    entry.path.display(),
-                    new.display()
-                );
-                match ask(&question, &mut answers)? {
-                    'y' => {
-                        let single = Moves {
-                            to: [(entry.path.clone(), new.clone())].into_iter().collect(),
-                            ..Moves::default()
-                        };
-                        single.apply()?;
-                        tally.moves += 1;
-                    }
-                    'q' => break 'files,
-                    _ => {}
-                }
-            }
+    let mut planned: Vec<(PathBuf, PathBuf)> = moves.to.clone().into_iter().collect();
+    planned.sort();
+    for (old, new) in planned {
+        let question = format!(
+            "Move {} → {} (imports that follow it change with it) [y,n,q,?]? ",
+            old.display(),
+            new.display()
+        );
+        match ask(&question, "ynq", MOVE_HELP, &mut answers)? {
+            'y' => tally.moves += 1,
+            'n' => moves.block(&old, "declined in review".to_string()),
+            _ => return Ok(()),
         }
     }
+    // Files decided with the moves as answered: imports of a declined move
+    // are not renamed at all.
+    let context = Context::new(rules, project, &moves, Mode::Review);
+    let mut quit = false;
+    for chunk in files.chunks(64) {
+        let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
+        for (entry, outcome) in chunk.iter().zip(outcomes) {
+            let (rewrite, follows) = match outcome {
+                Outcome::Scanned(s) => {
+                    let follows: Vec<bool> =
+                        s.changes.iter().map(|c| c.follows.is_some()).collect();
+                    (s.rewrite, follows)
+                }
+                Outcome::Failed(message) | Outcome::Unwritten(message) => {
+                    eprintln!("retrace: {message}");
+                    continue;
+                }
+                _ => continue,
+            };
+            let Some(rewrite) = rewrite else { continue };
+            let (forced, free): (Vec<_>, Vec<_>) = rewrite
+                .edits
+                .iter()
+                .zip(&follows)
+                .partition(|(_, follows)| **follows);
+            let forced: Vec<Edit> = forced.into_iter().map(|(e, _)| e.clone()).collect();
+            let free: Vec<Edit> = free.into_iter().map(|(e, _)| e.clone()).collect();
+            let path = entry.path.display().to_string();
+            let accepted = match quit {
+                true => Vec::new(),
+                false => {
+                    match review_file(&path, &rewrite, &free, &mut answers, color, &mut tally)? {
+                        Some(accepted) => accepted,
+                        None => {
+                            quit = true;
+                            Vec::new()
+                        }
+                    }
+                }
+            };
+            let mut chosen: Vec<Edit> = forced.into_iter().chain(accepted).collect();
+            if chosen.is_empty() {
+                continue;
+            }
+            chosen.sort_by_key(|e| e.range.start);
+            let text = edit::apply(&rewrite.text, &chosen)?;
+            write::atomic(&entry.path, text.as_bytes())
+                .with_context(|| entry.path.display().to_string())?;
+            tally.files += 1;
+        }
+    }
+    moves.apply(journal)?;
     println!(
         "applied {} of {} hunks in {} files; moved {} files",
         tally.accepted, tally.hunks, tally.files, tally.moves
@@ -87,9 +125,11 @@ pub fn run(files: &[Entry], context: &Context, moves: &Moves, color: bool) -> Re
     Ok(())
 }
 
-/// Ask until the answer is one we know; end of input counts as quit.
+/// Ask until the answer is one of `allowed`; end of input counts as quit.
 fn ask(
     question: &str,
+    allowed: &str,
+    help: &str,
     answers: &mut impl Iterator<Item = std::io::Result<String>>,
 ) -> Result<char> {
     loop {
@@ -103,24 +143,27 @@ fn ask(
         };
         let line = line.context("cannot read the answer")?;
         match line.trim().chars().next() {
-            Some(c @ ('y' | 'n' | 'a' | 'd' | 'q')) => return Ok(c),
-            _ => print!("{HELP}"),
+            Some(c) if allowed.contains(c) => return Ok(c),
+            _ => print!("{help}"),
         }
     }
 }
 
+/// Review the hunks of `edits` (those of the file's edits not decided by a
+/// move): the accepted edits, or None when the user quits.
 fn review_file(
     path: &str,
-    old: &str,
-    new: &str,
+    rewrite: &Rewrite,
+    edits: &[Edit],
     answers: &mut impl Iterator<Item = std::io::Result<String>>,
     color: bool,
     tally: &mut Tally,
-) -> Result<Next> {
-    let diff = TextDiff::from_lines(old, new);
-    let unified = diff.unified_diff();
-    let hunks: Vec<_> = unified.iter_hunks().collect();
-    let mut accepted = vec![false; hunks.len()];
+) -> Result<Option<Vec<Edit>>> {
+    let hunks = patch::hunks(&rewrite.text, edits);
+    if hunks.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let mut accepted = Vec::new();
     let mut rest: Option<bool> = None;
     println!(
         "{}",
@@ -128,69 +171,44 @@ fn review_file(
     );
     for (i, hunk) in hunks.iter().enumerate() {
         tally.hunks += 1;
-        if let Some(all) = rest {
-            accepted[i] = all;
-            continue;
-        }
-        for line in hunk.to_string().lines() {
-            let code = match line.chars().next() {
-                Some('+') => "\x1b[32m",
-                Some('-') => "\x1b[31m",
-                Some('@') => "\x1b[36m",
-                _ => "",
-            };
-            println!("{}", paint(line, code, color));
-        }
-        let question = format!(
-            "({}/{}) Apply this hunk [y,n,a,d,q,?]? ",
-            i + 1,
-            hunks.len()
-        );
-        match ask(&question, answers)? {
-            'y' => accepted[i] = true,
-            'a' => {
-                accepted[i] = true;
-                rest = Some(true);
+        let take = match rest {
+            Some(all) => all,
+            None => {
+                for line in hunk.text.lines() {
+                    let code = match line.chars().next() {
+                        Some('+') => "\x1b[32m",
+                        Some('-') => "\x1b[31m",
+                        Some('@') => "\x1b[36m",
+                        _ => "",
+                    };
+                    println!("{}", paint(line, code, color));
+                }
+                let question = format!(
+                    "({}/{}) Apply this hunk [y,n,a,d,q,?]? ",
+                    i + 1,
+                    hunks.len()
+                );
+                match ask(&question, "ynadq", HELP, answers)? {
+                    'y' => true,
+                    'a' => {
+                        rest = Some(true);
+                        true
+                    }
+                    'd' => {
+                        rest = Some(false);
+                        false
+                    }
+                    'q' => return Ok(None),
+                    _ => false,
+                }
             }
-            'd' => rest = Some(false),
-            'q' => return Ok(Next::Quit),
-            _ => {}
+        };
+        if take {
+            tally.accepted += 1;
+            accepted.extend_from_slice(&edits[hunk.edits.clone()]);
         }
     }
-    tally.accepted += accepted.iter().filter(|a| **a).count();
-    if accepted.iter().any(|a| *a) {
-        let text = compose(&diff, &hunks, &accepted);
-        write::atomic(std::path::Path::new(path), text.as_bytes())?;
-        tally.files += 1;
-    }
-    Ok(Next::Continue)
-}
-
-/// The old text with the accepted hunks' changes applied.
-fn compose(
-    diff: &TextDiff<str>,
-    hunks: &[similar::udiff::UnifiedDiffHunk<str>],
-    accepted: &[bool],
-) -> String {
-    let chosen: HashSet<usize> = hunks
-        .iter()
-        .zip(accepted)
-        .filter(|(_, a)| **a)
-        .flat_map(|(h, _)| h.ops().iter().filter(|op| op.tag() != DiffTag::Equal))
-        .map(|op| op.old_range().start)
-        .collect();
-    let (old, new) = (diff.old_slices(), diff.new_slices());
-    let mut out = String::new();
-    for op in diff.ops() {
-        let take_new = op.tag() != DiffTag::Equal && chosen.contains(&op.old_range().start);
-        let lines = if take_new {
-            &new[op.new_range()]
-        } else {
-            &old[op.old_range()]
-        };
-        out.extend(lines.iter().copied());
-    }
-    out
+    Ok(Some(accepted))
 }
 
 fn paint(text: &str, code: &str, color: bool) -> String {

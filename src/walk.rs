@@ -3,6 +3,11 @@
 //! files are read and prefiltered as they are found (`read::see`). Paths
 //! come back sorted so that output is in path order whatever the thread
 //! count.
+//!
+//! The walk covers the whole project (`project_root`) whatever PATHs are
+//! given: which modules are first-party, what moves and what other files
+//! still spell depends on all of it. Files under the PATHs are the named
+//! ones, which are reported and changed; the rest is only read.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -13,14 +18,20 @@ use crate::rules::Rules;
 /// A file to process, with its absolute normalized path for glob matching.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// As shown: below the PATH it was named by, as that PATH was given;
+    /// relative to the current directory for the rest of the project.
     pub path: PathBuf,
     pub abs: PathBuf,
     /// None for files of other languages: never read, but they move with
     /// their directory.
     pub lang: Option<Lang>,
-    /// How many leading components of `path` belong to the PATH argument
-    /// it was found under: those never move.
-    pub fixed: usize,
+    /// How many leading components of `path` are the project's root or
+    /// above it: those never move.
+    pub root_parts: usize,
+    /// For a file under one of the PATHs: how many leading components of
+    /// `path` that PATH is (a directory given does not move itself). None
+    /// for the rest of the project, which is read but never changed.
+    pub named: Option<usize>,
     /// What the walk saw reading it (source files); None if it could not.
     pub seen: Option<Seen>,
 }
@@ -30,6 +41,9 @@ pub struct Entry {
 pub struct Walked {
     pub files: Vec<Entry>,
     pub excluded: usize,
+    /// Paths skipped for what they are, by kind: symbolic links (never
+    /// followed) and other files that are not regular (FIFOs, sockets).
+    pub special: std::collections::BTreeMap<&'static str, usize>,
     pub errors: Vec<String>,
 }
 
@@ -55,35 +69,90 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     out
 }
 
+/// `abs` as seen from the directory `from` (both absolute and normalized):
+/// `a/b` below it, `../x/a` beside it.
+pub fn relative(abs: &Path, from: &Path) -> PathBuf {
+    let (a, f): (Vec<Component>, Vec<Component>) =
+        (abs.components().collect(), from.components().collect());
+    let common = a.iter().zip(&f).take_while(|(x, y)| x == y).count();
+    let mut out: PathBuf = f[common..].iter().map(|_| Component::ParentDir).collect();
+    out.extend(&a[common..]);
+    out
+}
+
+/// The project the PATHs (absolute) belong to: the git work tree holding
+/// the first one, else the directory of the `retrace.toml` in use, else
+/// the PATHs' common directory.
+pub fn project_root(paths: &[PathBuf], rules_dir: Option<&Path>) -> PathBuf {
+    let dir = |p: &Path| match p.is_dir() {
+        true => p.to_path_buf(),
+        false => p
+            .parent()
+            .map_or_else(|| p.to_path_buf(), Path::to_path_buf),
+    };
+    let first = paths.first().map(|p| dir(p)).unwrap_or_default();
+    // `.git` is a directory in a work tree, a file in a linked one.
+    let git = first.ancestors().find(|d| d.join(".git").exists());
+    if let Some(top) = git.or(rules_dir) {
+        return top.to_path_buf();
+    }
+    paths.iter().skip(1).fold(first, |common, p| {
+        let p = dir(p);
+        common
+            .ancestors()
+            .find(|c| p.starts_with(c))
+            .map_or(common.clone(), Path::to_path_buf)
+    })
+}
+
 /// How a path is shown: as given, without a leading `./`.
 fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
-/// Walk `roots` on `threads` threads.
-pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Walked {
+/// A PATH argument: as given, made absolute, and whether it is a file.
+struct Named<'p> {
+    given: &'p Path,
+    abs: PathBuf,
+    file: bool,
+}
+
+/// Walk the project at `root` (absolute) on `threads` threads, marking
+/// the files under `paths`; a PATH outside `root` is walked as well.
+pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Walked {
     let mut walked = Walked::default();
+    let mut named = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(meta) => named.push(Named {
+                given: p,
+                abs: absolute(cwd, p),
+                file: meta.is_file(),
+            }),
+            Err(e) => walked.errors.push(format!("{}: {e}", p.display())),
+        }
+    }
+    // The most specific PATH names a file: longest first.
+    named.sort_by_key(|n| std::cmp::Reverse(n.abs.as_os_str().len()));
+    let mut roots = vec![root.to_path_buf()];
+    roots.extend(
+        named
+            .iter()
+            .filter(|n| !n.abs.starts_with(root))
+            .map(|n| n.abs.clone()),
+    );
+    if named.is_empty() {
+        roots.clear();
+    }
     // Each file with its sort key, made by the thread that found it.
     let mut found: Vec<(Vec<u8>, Entry)> = Vec::new();
-    for root in roots {
-        if let Err(e) = std::fs::metadata(root) {
-            walked.errors.push(format!("{}: {e}", root.display()));
-            continue;
-        }
-        // Below a directory argument every component may move; a file
-        // argument may move only by its own name.
-        let root_parts = display_path(root).components().count();
-        let fixed = if root.is_file() {
-            root_parts.saturating_sub(1)
-        } else {
-            root_parts
+    for walk_root in &roots {
+        let scope = Scope {
+            root: walk_root,
+            named: &named,
+            cwd,
         };
-        let root = Root {
-            path: root,
-            abs: absolute(cwd, root),
-            fixed,
-        };
-        let mut builder = ignore::WalkBuilder::new(root.path);
+        let mut builder = ignore::WalkBuilder::new(walk_root);
         // .gitignore applies even outside a git repository, as users expect.
         builder
             .require_git(false)
@@ -93,7 +162,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Wal
         let shared = std::sync::Mutex::new((&mut walked, &mut found));
         builder.build_parallel().run(|| {
             Box::new(|result| {
-                let visit = match visit(result, rules, cwd, &root) {
+                let visit = match visit(result, rules, &scope) {
                     Visit::File(entry) => Ok((path_key(&entry.path), entry)),
                     other => Err(other),
                 };
@@ -104,6 +173,7 @@ pub fn walk(roots: &[PathBuf], rules: &Rules, cwd: &Path, threads: usize) -> Wal
                 match visit {
                     Ok(file) => found.push(file),
                     Err(Visit::Excluded(source)) => walked.excluded += usize::from(source),
+                    Err(Visit::Special(kind)) => *walked.special.entry(kind).or_default() += 1,
                     Err(Visit::Error(e)) => walked.errors.push(e),
                     Err(Visit::File(_) | Visit::Other) => {}
                 }
@@ -148,55 +218,94 @@ enum Visit {
     File(Entry),
     /// Excluded by `[files] exclude`; true for a source file (counted).
     Excluded(bool),
+    /// Not a regular file nor a directory: a symbolic link, a FIFO …
+    Special(&'static str),
     Error(String),
-    /// A directory, or not a regular file.
+    /// A directory.
     Other,
 }
 
-/// Where the walk of one PATH argument is.
-struct Root<'r> {
-    path: &'r Path,
-    /// `path` made absolute.
-    abs: PathBuf,
-    /// Leading components of found paths that never move.
-    fixed: usize,
+/// Where the walk of one root is, and the PATHs that name files in it.
+struct Scope<'r> {
+    /// The walk's root, absolute.
+    root: &'r Path,
+    named: &'r [Named<'r>],
+    cwd: &'r Path,
 }
 
-fn visit(
-    result: Result<ignore::DirEntry, ignore::Error>,
-    rules: &Rules,
-    cwd: &Path,
-    root: &Root,
-) -> Visit {
+impl Scope<'_> {
+    /// How a file at `abs` is shown, how many leading components of that
+    /// are the root or above, and how many are the PATH naming it.
+    fn place(&self, abs: &Path) -> (PathBuf, usize, Option<usize>) {
+        let below_root = abs
+            .strip_prefix(self.root)
+            .map_or(0, |r| r.components().count());
+        let by = self.named.iter().find(|n| {
+            if n.file {
+                abs == n.abs
+            } else {
+                abs.starts_with(&n.abs)
+            }
+        });
+        let (path, named) = match by {
+            Some(n) => {
+                let given = display_path(n.given);
+                let path = match abs.strip_prefix(&n.abs) {
+                    Ok(rest) if !rest.as_os_str().is_empty() => given.join(rest),
+                    _ => given.clone(),
+                };
+                // Below a directory every component may move; a file
+                // may move only by its own name.
+                let parts = given.components().count();
+                let fixed = if n.file {
+                    parts.saturating_sub(1)
+                } else {
+                    parts
+                };
+                (path, Some(fixed))
+            }
+            None => (relative(abs, self.cwd), None),
+        };
+        let root_parts = path.components().count().saturating_sub(below_root);
+        (path, root_parts, named)
+    }
+}
+
+fn visit(result: Result<ignore::DirEntry, ignore::Error>, rules: &Rules, scope: &Scope) -> Visit {
     let dent = match result {
         Ok(d) => d,
         Err(e) => return Visit::Error(e.to_string()),
     };
-    if !dent.file_type().is_some_and(|t| t.is_file()) {
-        return Visit::Other;
+    match dent.file_type() {
+        Some(t) if t.is_file() => {}
+        Some(t) if t.is_dir() => return Visit::Other,
+        Some(t) if t.is_symlink() => return Visit::Special("symlink"),
+        _ => return Visit::Special("not a regular file"),
     }
     let lang = Lang::from_path(dent.path());
     // Below the root, the walk joins plain names: made absolute by joining
     // them to the root's absolute path, not by normalizing every path.
-    let abs = match dent.path().strip_prefix(root.path) {
-        Ok(below) if below.as_os_str().is_empty() => root.abs.clone(),
+    let abs = match dent.path().strip_prefix(scope.root) {
+        Ok(below) if below.as_os_str().is_empty() => scope.root.to_path_buf(),
         Ok(below) => {
             let mut abs =
-                PathBuf::with_capacity(root.abs.as_os_str().len() + below.as_os_str().len() + 1);
-            abs.push(&root.abs);
+                PathBuf::with_capacity(scope.root.as_os_str().len() + below.as_os_str().len() + 1);
+            abs.push(scope.root);
             abs.push(below);
             abs
         }
-        Err(_) => absolute(cwd, dent.path()),
+        Err(_) => absolute(scope.cwd, dent.path()),
     };
     if rules.excluded(&abs) {
         return Visit::Excluded(lang.is_some());
     }
+    let (path, root_parts, named) = scope.place(&abs);
     Visit::File(Entry {
-        path: display_path(dent.path()),
+        path,
         abs,
         lang,
-        fixed: root.fixed,
+        root_parts,
+        named,
         seen: lang.and_then(|_| read::see(dent.path(), rules.prefilter())),
     })
 }
@@ -204,6 +313,43 @@ fn visit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_climb_where_needed() {
+        let rel = |a: &str, f: &str| relative(Path::new(a), Path::new(f));
+        assert_eq!(rel("/r/a/b.py", "/r"), Path::new("a/b.py"));
+        assert_eq!(rel("/r/lib/x.py", "/r/app"), Path::new("../lib/x.py"));
+        assert_eq!(rel("/r", "/r"), Path::new(""));
+    }
+
+    #[test]
+    fn the_project_is_the_git_work_tree_else_the_rules_else_the_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(root.join("repo/app/sub")).unwrap();
+        std::fs::create_dir_all(root.join("plain/a")).unwrap();
+        std::fs::write(root.join("repo/app/main.py"), "").unwrap();
+        let sub = root.join("repo/app/sub");
+        assert_eq!(
+            project_root(&[root.join("repo/app/main.py")], None),
+            root.join("repo")
+        );
+        assert_eq!(
+            project_root(&[sub], Some(&root.join("plain"))),
+            root.join("repo")
+        );
+        let a = root.join("plain/a");
+        assert_eq!(
+            project_root(std::slice::from_ref(&a), Some(&root.join("plain"))),
+            root.join("plain")
+        );
+        assert_eq!(project_root(std::slice::from_ref(&a), None), a);
+        assert_eq!(
+            project_root(&[a, root.join("plain")], None),
+            root.join("plain")
+        );
+    }
 
     #[test]
     fn paths_sort_as_path_orders_them() {

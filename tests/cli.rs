@@ -580,8 +580,9 @@ fn findings_and_kept_occurrences_explain_themselves_in_json() {
 
 /// An `apply` killed at any moment leaves every file exactly once, at its
 /// old or new path, with its old or new content; running `apply` again
-/// gives the same tree as an uninterrupted run. The only residue a kill
-/// can leave is a hidden `.retrace-*` temporary file, which is ignored here.
+/// gives the same tree as an uninterrupted run, and removes what the kill
+/// left: hidden `.retrace-*` temporary files, the lock and moves journal,
+/// and directories the moves emptied.
 #[test]
 fn interrupted_apply_never_leaves_a_mix_and_a_rerun_completes_it() {
     let mut input = Tree::new();
@@ -667,29 +668,42 @@ fn interrupted_apply_never_leaves_a_mix_and_a_rerun_completes_it() {
                 !p.file_name()
                     .unwrap()
                     .to_string_lossy()
-                    .starts_with(".retrace-")
+                    .starts_with(".retrace")
             })
             .filter(|p| !input.contains_key(*p) && !want.contains_key(*p))
             .collect();
         assert!(unexpected.is_empty(), "unexpected files: {unexpected:?}");
 
-        assert!(retrace(&work, &["apply"]).status.success());
-        let mut after = read_tree(&work);
-        after.retain(|p, _| {
-            !p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".retrace-")
-        });
+        let rerun = retrace(&work, &["apply"]);
+        assert!(rerun.status.success(), "{}", stderr(&rerun));
         assert!(
-            tree_diff(&after, &want).is_none(),
+            tree_diff(&read_tree(&work), &want).is_none(),
             "a rerun after a kill at {delay_ms} ms did not complete the job"
         );
+        let empty = empty_directories(&work);
+        assert!(empty.is_empty(), "left empty after a rerun: {empty:?}");
     }
     assert!(
         interrupted >= 2,
         "at least some runs must really be interrupted ({interrupted})"
     );
+}
+
+/// Directories below `root` that hold nothing.
+fn empty_directories(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        if entries.is_empty() {
+            out.push(dir);
+        }
+        stack.extend(entries.into_iter().filter(|p| p.is_dir()));
+    }
+    out
 }
 
 /// A project with one of each kind of record: a rename, a reported string,
@@ -1019,8 +1033,8 @@ fn interactive_apply_writes_exactly_what_was_accepted() {
         ("f.py", two.as_str()),
         ("g.py", two.as_str()),
     ]);
-    // a: y n | c: a | d: n d | e: y, move n | f: y q | g: never asked
-    let answers = "y\nn\na\nn\nd\ny\nn\ny\nq\n";
+    // moves first: e's n | a: y n | c: a | d: n d | e: y | f: y q | g: never asked
+    let answers = "n\ny\nn\na\nn\nd\ny\ny\nq\n";
     let command = format!(
         "{} apply --interactive --color never",
         env!("CARGO_BIN_EXE_retrace")
@@ -1070,7 +1084,9 @@ fn interactive_apply_writes_exactly_what_was_accepted() {
         "{shown}"
     );
     assert!(
-        shown.contains("Move e_session.py → e_trace.py [y,n,q,?]?"),
+        shown.contains(
+            "Move e_session.py → e_trace.py (imports that follow it change with it) [y,n,q,?]?"
+        ),
         "{shown}"
     );
 

@@ -165,7 +165,7 @@ fn apply_on_the_corpus_breaks_nothing() {
     let project_of = |root: &PathBuf| {
         let rules = retrace::rules::load(&[retrace::rules::Source::Bundled { base: root.clone() }]);
         let rules = rules.unwrap();
-        let walked = retrace::walk::walk(std::slice::from_ref(root), &rules, root, 2);
+        let walked = retrace::walk::walk(root, std::slice::from_ref(root), &rules, root, 2);
         retrace::project::Project::new(&walked.files, &rules)
     };
     let (project_before, project_after) = (project_of(&original), project_of(&work));

@@ -14,7 +14,8 @@ use retrace::{moves, project, rules, walk};
 fn differences(root: &Path) -> (Vec<String>, usize) {
     let cwd = std::env::current_dir().unwrap();
     let rules = rules::load(&rules::discover(&[], root, &cwd)).unwrap();
-    let walked = walk::walk(&[root.to_path_buf()], &rules, &cwd, 2);
+    let abs = walk::absolute(&cwd, root);
+    let walked = walk::walk(&abs, &[root.to_path_buf()], &rules, &cwd, 2);
     let project = project::Project::new(&walked.files, &rules);
     let moves = moves::Moves::plan(&walked.files, &rules);
     let lexed = Context::new(&rules, &project, &moves, Mode::Diff);

@@ -69,6 +69,23 @@ impl Lexed {
 }
 
 impl Lexed {
+    /// Python: is `at` inside an import statement?
+    pub fn in_import(&self, at: usize) -> bool {
+        let i = self.import_statements.partition_point(|r| r.start <= at);
+        i.checked_sub(1)
+            .is_some_and(|i| self.import_statements[i].contains(&at))
+    }
+
+    /// Python: the module of the `from MODULE import …` statement among
+    /// whose imported names `at` is, as written (`pkg`, `.`, `..a`).
+    pub fn from_import<'t>(&self, text: &'t str, at: usize) -> Option<&'t str> {
+        let i = self.import_statements.partition_point(|r| r.start <= at);
+        let statement = self.import_statements.get(i.checked_sub(1)?)?;
+        let path = self.imports.iter().find(|r| r.start == statement.start)?;
+        let module = text[path.clone()].strip_prefix("from")?.trim();
+        (statement.contains(&at) && path.end <= at).then_some(module)
+    }
+
     /// Python: the module an import statement names where `at` is, as the
     /// tree's `dotted_name` or `relative_import` shows it (`a.b` in
     /// `import a.b as c`, `..a` in `from ..a import b`); None where `at`
