@@ -265,10 +265,7 @@ fn block_fixed_moves(files: &[Entry], held: &BTreeMap<usize, Why>, moves: &mut M
             continue;
         };
         let why = match (e.named, held.get(&i)) {
-            (None, _) => Some(format!(
-                "{}, which is not among the PATHs given, would move",
-                e.path.display()
-            )),
+            (None, _) => Some(format!("{} {}", e.path.display(), Why::NotNamed)),
             (Some(_), Some(why)) => Some(format!("{} {why}", e.path.display())),
             (Some(fixed), None) => {
                 let moved = e

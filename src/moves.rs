@@ -60,8 +60,9 @@ impl Moves {
                 Some(format!("{} exists", new.display()))
             } else {
                 rival(old, new, &sources).map(|r| {
+                    let slash = if r.is_dir() { "/" } else { "" };
                     format!(
-                        "{} exists, and imports of the moved module would find one instead of the other",
+                        "{}{slash} exists, and imports would find one module in place of the other",
                         r.display()
                     )
                 })

@@ -205,7 +205,10 @@ impl Printer {
         match movement {
             Movement::Stays => {}
             Movement::To(_) => summary.moves += 1,
-            Movement::Blocked(..) => *summary.findings.entry("collision").or_default() += 1,
+            Movement::Blocked(..) => {
+                *summary.findings.entry("collision").or_default() += 1;
+                *summary.reasons.entry("collision").or_default() += 1;
+            }
         }
         let shown_path = shown.as_str();
         let reported = |r: &Record| r.kind != Kind::Kept;
