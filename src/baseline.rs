@@ -46,9 +46,9 @@ impl Entry {
         Entry {
             path: path.to_string(),
             class: r.class.to_string(),
-            old: r.old.clone(),
-            new: r.new.clone(),
-            rule: r.rule.clone(),
+            old: r.old.to_string(),
+            new: r.new.to_string(),
+            rule: r.rule.to_string(),
             fingerprint: format!("{:016x}", fnv1a(key.as_bytes())),
             reason: String::new(),
         }

@@ -6,9 +6,12 @@
 //! here prints. The caller reports in path order.
 
 use std::cell::{Cell, OnceCell};
+use std::collections::hash_map;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::Result;
 use tree_sitter::Tree;
@@ -42,9 +45,9 @@ pub struct Occurrence {
     pub line: usize,
     pub column: usize,
     pub class: Class,
-    pub old: String,
-    pub new: String,
-    pub rule: String,
+    pub old: Arc<str>,
+    pub new: Arc<str>,
+    pub rule: Arc<str>,
     /// None for a rename; why it was not renamed otherwise.
     pub reason: Option<Reason>,
     /// Inside a SQL statement in a host-language string.
@@ -229,6 +232,8 @@ impl<'r> Context<'r> {
                 None
             },
             tree: OnceCell::new(),
+            imports_only_ours: OnceCell::new(),
+            spelled: Default::default(),
         };
         let mut classifier: Option<Classifier> = None;
         let mut units: BTreeMap<usize, Unit> = BTreeMap::new();
@@ -265,10 +270,19 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Scanned(scanned));
         }
         let new_text = edit::apply(text, &edits)?;
-        // Edits inside comments and strings cannot change how a file
-        // parses (`Lexed::in_text`); others are verified by a re-parse.
-        let in_text = |l: &Lexed| edits.iter().all(|e| l.in_text(e.range.start));
-        if !syntax.lexed.as_ref().is_some_and(in_text) {
+        // Edits inside comments and strings (`Lexed::in_text`), and names
+        // replaced by names (`lang::keeps_tokens`), cannot change how a
+        // file parses; others are verified by a re-parse.
+        let in_text = |e: &Edit| {
+            syntax
+                .lexed
+                .as_ref()
+                .is_some_and(|l| l.in_text(e.range.start))
+        };
+        let safe = |e: &Edit| {
+            in_text(e) || lang::keeps_tokens(lang, text, e.range.clone(), &e.replacement)
+        };
+        if !edits.iter().all(safe) {
             let tree = syntax.tree()?;
             let errors_after =
                 lang::error_count(&self.reparse(lang, tree, text, &new_text, &edits)?);
@@ -358,6 +372,7 @@ impl<'r> Context<'r> {
         let kept_lines = kept_lines(text);
         let mut scopes: Option<Scopes> = None;
         let mut plans = Vec::new();
+        let mut mapped: HashMap<(&str, Class), Rc<Mapped>> = HashMap::new();
         // Units and their tokens come in order: so do the hits.
         let mut next_hit = 0;
         for unit in units {
@@ -377,7 +392,14 @@ impl<'r> Context<'r> {
                 if !self.rules.prefilter().is_match(word.as_bytes()) {
                     continue;
                 }
-                let outcome = matcher.map(word, unit.class);
+                let mapped = match mapped.entry((word, unit.class)) {
+                    hash_map::Entry::Occupied(e) => Rc::clone(e.get()),
+                    hash_map::Entry::Vacant(e) => {
+                        let outcome = matcher.map(word, unit.class);
+                        Rc::clone(e.insert(Rc::new(Mapped::new(self.rules, word, outcome))))
+                    }
+                };
+                let outcome = &mapped.outcome;
                 if outcome.rules.is_empty() {
                     continue;
                 }
@@ -416,7 +438,8 @@ impl<'r> Context<'r> {
                             Verdict::Plain
                         }
                         Shape::Identifier => {
-                            self.name_verdict(entry, syntax, &mut scopes, at, word)?
+                            let new = &outcome.new;
+                            self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
                         }
                         _ => Verdict::Plain,
                     }
@@ -440,7 +463,7 @@ impl<'r> Context<'r> {
                     word,
                     line,
                     column,
-                    outcome,
+                    mapped,
                     verdict,
                     tie,
                 });
@@ -448,33 +471,35 @@ impl<'r> Context<'r> {
         }
         let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
         let mut scanned = Scanned::default();
-        let unsound = match plans.iter().any(|p| p.outcome.changed()) {
-            true => {
-                let tree = syntax.tree()?;
+        let renames = plans.iter().any(|p| p.mapped.outcome.changed());
+        let unsound = match renames.then(|| syntax.tree_for_soundness()).transpose()? {
+            Some(Some(tree)) => {
                 scanned.syntax_errors = tree.root_node().has_error();
                 Unsound::find(lang, tree, &plans)
             }
-            false => Unsound::default(),
+            _ => Unsound::default(),
         };
         let mut edits = Vec::new();
         for plan in plans {
-            let o = &plan.outcome;
-            let occurrence = |new: &str, rules: &[usize], reason: Option<Reason>| Occurrence {
+            let m = &plan.mapped;
+            let o = &m.outcome;
+            let occurrence = |new: &Arc<str>, rule: &Arc<str>, reason: Option<Reason>| Occurrence {
                 line: plan.line,
                 column: plan.column,
                 class: plan.class,
-                old: plan.word.to_string(),
-                new: new.to_string(),
-                rule: self.rules.label(rules.iter().copied()),
+                old: Arc::clone(&m.old),
+                new: Arc::clone(new),
+                rule: Arc::clone(rule),
                 reason,
                 in_sql_string: plan.in_sql_string,
                 follows: None,
             };
             let blocked = match (&plan.verdict, &plan.tie) {
                 (Verdict::Kept(reason), _) => {
+                    let reason = Some(reason.clone());
                     scanned
                         .kept
-                        .push(occurrence(&o.would_be, &o.rules, Some(reason.clone())));
+                        .push(occurrence(&m.would_be, &m.all_rules, reason));
                     continue;
                 }
                 _ if unsound.holds(&plan) => Some(Reason::SyntaxError),
@@ -488,11 +513,11 @@ impl<'r> Context<'r> {
             if let (Some(reason), true) = (&blocked, o.changed()) {
                 scanned
                     .findings
-                    .push(occurrence(&o.would_be, &o.renamed, Some(reason.clone())));
+                    .push(occurrence(&m.would_be, &m.renamed, Some(reason.clone())));
             } else if o.changed() {
                 edits.push(Edit {
                     range: plan.at..plan.at + plan.word.len(),
-                    replacement: o.new.clone(),
+                    replacement: Arc::clone(&m.new),
                 });
                 let follows = match (&plan.verdict, &plan.tie) {
                     (Verdict::Follows(old), _) | (_, Tie::Follows(old)) => Some(old.clone()),
@@ -500,14 +525,14 @@ impl<'r> Context<'r> {
                 };
                 scanned.changes.push(Occurrence {
                     follows,
-                    ..occurrence(&o.new, &o.renamed, None)
+                    ..occurrence(&m.new, &m.renamed, None)
                 });
             }
-            for r in &o.reports {
-                let reason = Some(r.reason.clone());
+            for (label, reason) in &m.reports {
+                let reason = Some(reason.clone());
                 scanned
                     .findings
-                    .push(occurrence(&o.would_be, &[r.rule], reason));
+                    .push(occurrence(&m.would_be, label, reason));
             }
         }
         Ok((edits, scanned))
@@ -527,9 +552,13 @@ impl<'r> Context<'r> {
         scopes: &mut Option<Scopes<'t>>,
         at: usize,
         word: &str,
+        new: &str,
     ) -> Result<Verdict> {
         if let Some(module) = self.imported_from_theirs(entry, syntax, at) {
             return Ok(Verdict::Kept(Reason::ThirdParty(module.to_string())));
+        }
+        if self.needs_no_scopes(entry, syntax, new) {
+            return Ok(Verdict::Plain);
         }
         let scopes = match scopes {
             Some(scopes) => scopes,
@@ -551,6 +580,37 @@ impl<'r> Context<'r> {
             },
             _ => Verdict::Plain,
         })
+    }
+
+    /// TypeScript/JavaScript read by the lexer: a name needs no scopes (and
+    /// no tree) when the file imports nothing third-party (every `import`
+    /// and `export … from` source is the project's, and there is no
+    /// `require` or `import(`), so that no name in it is theirs, and its
+    /// new spelling `new` appears nowhere in the file, so that it cannot
+    /// collide with anything.
+    fn needs_no_scopes(&self, entry: &Entry, syntax: &Syntax, new: &str) -> bool {
+        let Some(lexed) = syntax
+            .lexed
+            .as_ref()
+            .filter(|_| syntax.lang != Lang::Python)
+        else {
+            return false;
+        };
+        let text = syntax.text;
+        let ours = *syntax.imports_only_ours.get_or_init(|| {
+            let calls = ["require", "import("]
+                .iter()
+                .any(|c| memchr::memmem::find(text.as_bytes(), c.as_bytes()).is_some());
+            !calls
+                && lexed
+                    .module_paths()
+                    .all(|p| !self.project.js_third_party(&text[p], &entry.abs))
+        });
+        let mut spelled = syntax.spelled.borrow_mut();
+        let unspelled = !*spelled
+            .entry(new.to_string())
+            .or_insert_with(|| memchr::memmem::find(text.as_bytes(), new.as_bytes()).is_some());
+        ours && unspelled
     }
 
     /// TypeScript/JavaScript: the third-party module of the `import` or
@@ -733,14 +793,14 @@ impl<'r> Context<'r> {
             }
         }
         let mut sql_names = None;
-        for plan in plans.iter().filter(|p| p.outcome.changed()) {
+        for plan in plans.iter().filter(|p| p.mapped.outcome.changed()) {
             let Verdict::Scoped { scope, inner } = plan.verdict else {
                 continue;
             };
             if out.contains_key(&(scope, plan.word)) {
                 continue;
             }
-            let new = plan.outcome.new.as_str();
+            let new = plan.mapped.outcome.new.as_str();
             let found = match (lang, scopes) {
                 (Lang::Sql, _) => {
                     if sql_names.is_none() {
@@ -810,9 +870,29 @@ struct Syntax<'t> {
     text: &'t str,
     lexed: Option<Lexed>,
     tree: OnceCell<Tree>,
+    /// TypeScript/JavaScript: the file imports nothing third-party.
+    imports_only_ours: OnceCell<bool>,
+    /// Whether each new name asked about is spelled in the file.
+    spelled: std::cell::RefCell<HashMap<String, bool>>,
 }
 
+/// Files up to this size are parsed to learn whether the syntax is sound
+/// where they rename (`Unsound`) even when no decision needs their tree.
+/// Bigger ones (generated or minified code, where tree-sitter takes
+/// seconds) are parsed only when a decision needs it.
+const SOUNDNESS_PARSE_LIMIT: usize = 1024 * 1024;
+
 impl Syntax<'_> {
+    /// The tree, where it is cheap enough to learn whether the file has
+    /// syntax errors: parsed already, or the file is not large.
+    fn tree_for_soundness(&self) -> Result<Option<&Tree>> {
+        match self.tree.get() {
+            Some(tree) => Ok(Some(tree)),
+            None if self.text.len() <= SOUNDNESS_PARSE_LIMIT => self.tree().map(Some),
+            None => Ok(None),
+        }
+    }
+
     fn tree(&self) -> Result<&Tree> {
         if let Some(tree) = self.tree.get() {
             return Ok(tree);
@@ -839,7 +919,7 @@ impl<'t> Unsound<'t> {
         if lang == Lang::Sql || !tree.root_node().has_error() {
             return out;
         }
-        for plan in plans.iter().filter(|p| p.outcome.changed()) {
+        for plan in plans.iter().filter(|p| p.mapped.outcome.changed()) {
             let node = tree
                 .root_node()
                 .descendant_for_byte_range(plan.at, plan.at + plan.word.len());
@@ -905,9 +985,43 @@ struct Plan<'t> {
     word: &'t str,
     line: usize,
     column: usize,
-    outcome: crate::decide::Outcome,
+    mapped: Rc<Mapped>,
     verdict: Verdict,
     tie: Tie,
+}
+
+/// What the rules make of one token of one class, worked out once per
+/// file and shared by all its occurrences (a file may spell one name
+/// thousands of times), with the strings its occurrences show.
+struct Mapped {
+    outcome: crate::decide::Outcome,
+    old: Arc<str>,
+    new: Arc<str>,
+    would_be: Arc<str>,
+    /// The labels of the rules that matched, and of those that renamed.
+    all_rules: Arc<str>,
+    renamed: Arc<str>,
+    /// Each report's rule label and reason.
+    reports: Vec<(Arc<str>, Reason)>,
+}
+
+impl Mapped {
+    fn new(rules: &Rules, word: &str, outcome: crate::decide::Outcome) -> Mapped {
+        let label = |indices: &[usize]| Arc::from(rules.label(indices.iter().copied()));
+        Mapped {
+            old: Arc::from(word),
+            new: Arc::from(outcome.new.as_str()),
+            would_be: Arc::from(outcome.would_be.as_str()),
+            all_rules: label(&outcome.rules),
+            renamed: label(&outcome.renamed),
+            reports: outcome
+                .reports
+                .iter()
+                .map(|r| (label(&[r.rule]), r.reason.clone()))
+                .collect(),
+            outcome,
+        }
+    }
 }
 
 enum Verdict {
@@ -1130,6 +1244,17 @@ mod tests {
         let kept = kept_lines(text);
         assert!(kept.contains(&1) && kept.contains(&2) && kept.contains(&3));
         assert!(!kept.contains(&4));
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message_and_the_thread_goes_on() {
+        let caught = catch_panic(|| -> usize { panic!("boom {}", 1) });
+        let message = caught.unwrap_err();
+        assert!(
+            message.contains("boom 1") && message.contains("engine.rs"),
+            "{message}"
+        );
+        assert_eq!(catch_panic(|| 2), Ok(2));
     }
 
     #[test]

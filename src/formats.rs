@@ -2,6 +2,7 @@
 //! rendered as human lines, JSON Lines, GitHub workflow commands or SARIF.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
@@ -42,9 +43,9 @@ pub struct Record {
     pub column: usize,
     /// code, comment, string, collision, move or dropped.
     pub class: &'static str,
-    pub old: String,
-    pub new: String,
-    pub rule: String,
+    pub old: Arc<str>,
+    pub new: Arc<str>,
+    pub rule: Arc<str>,
     pub reason: Option<String>,
 }
 
@@ -74,9 +75,9 @@ impl Record {
             line: 1,
             column: 1,
             class,
-            old: path.display().to_string(),
-            new: new.display().to_string(),
-            rule: String::new(),
+            old: Arc::from(path.display().to_string()),
+            new: Arc::from(new.display().to_string()),
+            rule: Arc::from(""),
             reason,
         }
     }
@@ -180,9 +181,9 @@ pub fn json_line(path: &str, r: &Record) -> Value {
         "line": r.line,
         "column": r.column,
         "class": r.class,
-        "old": r.old,
-        "new": r.new,
-        "rule": r.rule,
+        "old": &*r.old,
+        "new": &*r.new,
+        "rule": &*r.rule,
         "reason": r.reason,
     })
 }
@@ -239,7 +240,7 @@ pub fn sarif_result(path: &str, r: &Record) -> Value {
                 "artifactLocation": { "uri": uri },
                 "replacements": [{
                     "deletedRegion": region,
-                    "insertedContent": { "text": r.new },
+                    "insertedContent": { "text": &*r.new },
                 }],
             }],
         }]);

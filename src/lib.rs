@@ -120,12 +120,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         eprintln!("retrace: {e}");
     }
     summary.errors += walked.errors.len();
-    if walked.excluded > 0 {
-        summary.skipped.insert("excluded", walked.excluded);
-    }
     summary
         .skipped
-        .extend(walked.special.iter().map(|(k, n)| (*k, *n)));
+        .extend(walked.skipped.iter().map(|(k, n)| (*k, *n)));
     let project = Project::new(&walked.files, &rules);
     // Every move is known before any content changes, so imports can follow.
     let mut moves = Moves::plan(&walked.files, &rules);

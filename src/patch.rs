@@ -171,7 +171,7 @@ mod tests {
         text.match_indices(word)
             .map(|(at, _)| Edit {
                 range: at..at + word.len(),
-                replacement: to.to_string(),
+                replacement: to.into(),
             })
             .collect()
     }

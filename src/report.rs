@@ -112,7 +112,7 @@ impl Summary {
             }
         }
         for f in &s.findings {
-            *self.reported_names.entry(f.old.clone()).or_default() += 1;
+            *self.reported_names.entry(f.old.to_string()).or_default() += 1;
             *self.findings.entry(f.kind()).or_default() += 1;
             if let Some(r) = &f.reason {
                 *self.reasons.entry(r.key()).or_default() += 1;
@@ -212,7 +212,12 @@ impl Printer {
         }
         let shown_path = shown.as_str();
         let reported = |r: &Record| r.kind != Kind::Kept;
-        let mut all = formats::records(path, movement, scanned);
+        // A human diff or apply shows no records: none are made.
+        let shows_records = self.format != Format::Human || self.mode == Mode::Check;
+        let mut all = match shows_records || self.collected.is_some() || self.baseline.is_some() {
+            true => formats::records(path, movement, scanned),
+            false => Vec::new(),
+        };
         if let Some(collected) = &mut self.collected {
             collected.extend(
                 all.iter()

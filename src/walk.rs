@@ -9,7 +9,13 @@
 //! still spell depends on all of it. Files under the PATHs are the named
 //! ones, which are reported and changed; the rest is only read.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ignore::gitignore::Gitignore;
+use ignore::Match;
 
 use crate::lang::Lang;
 use crate::read::{self, Seen};
@@ -40,10 +46,10 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct Walked {
     pub files: Vec<Entry>,
-    pub excluded: usize,
-    /// Paths skipped for what they are, by kind: symbolic links (never
-    /// followed) and other files that are not regular (FIFOs, sockets).
-    pub special: std::collections::BTreeMap<&'static str, usize>,
+    /// Paths skipped, by why: `excluded` (source files `[files] exclude`
+    /// names), `gitignored` (an ignored directory counts once), `symlink`
+    /// (never followed), `not a regular file` (FIFOs, sockets).
+    pub skipped: BTreeMap<&'static str, usize>,
     pub errors: Vec<String>,
 }
 
@@ -153,11 +159,19 @@ pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: 
             cwd,
         };
         let mut builder = ignore::WalkBuilder::new(walk_root);
-        // .gitignore applies even outside a git repository, as users expect.
+        // .gitignore files are read here (`GitIgnore`), to count what they skip.
+        let gitignore = Arc::new(GitIgnore::new(walk_root));
+        let filter = Arc::clone(&gitignore);
         builder
-            .require_git(false)
+            .git_ignore(false)
+            .git_exclude(false)
+            .git_global(false)
             .follow_links(false)
-            .threads(threads);
+            .threads(threads)
+            .filter_entry(move |dent| {
+                let dir = dent.file_type().is_some_and(|t| t.is_dir());
+                !filter.ignored(dent.path(), dir)
+            });
         // Walked (and read) on every thread; sorted below.
         let shared = std::sync::Mutex::new((&mut walked, &mut found));
         builder.build_parallel().run(|| {
@@ -172,14 +186,15 @@ pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: 
                 let (walked, found) = &mut *shared;
                 match visit {
                     Ok(file) => found.push(file),
-                    Err(Visit::Excluded(source)) => walked.excluded += usize::from(source),
-                    Err(Visit::Special(kind)) => *walked.special.entry(kind).or_default() += 1,
+                    Err(Visit::Excluded(true)) => walked.skip("excluded", 1),
+                    Err(Visit::Special(kind)) => walked.skip(kind, 1),
                     Err(Visit::Error(e)) => walked.errors.push(e),
-                    Err(Visit::File(_) | Visit::Other) => {}
+                    Err(Visit::File(_) | Visit::Excluded(false) | Visit::Other) => {}
                 }
                 ignore::WalkState::Continue
             })
         });
+        walked.skip("gitignored", gitignore.count.load(Ordering::Relaxed));
     }
     // In `Path` order (by components): the keys compare as paths do. Stable:
     // of a file found under two PATH arguments, the first one's entry stays.
@@ -191,6 +206,88 @@ pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: 
         .dedup_by(|a, b| a.abs.as_os_str() == b.abs.as_os_str());
     walked.errors.sort();
     walked
+}
+
+impl Walked {
+    fn skip(&mut self, why: &'static str, n: usize) {
+        if n > 0 {
+            *self.skipped.entry(why).or_default() += n;
+        }
+    }
+}
+
+/// `.gitignore` matching, done here rather than by the walker so that what
+/// it skips is counted: nested `.gitignore` files (the deepest one that
+/// matches decides), then the repository's `.git/info/exclude` and git's
+/// global excludes file, as git reads them; outside a repository too, as
+/// users expect. An ignored directory is skipped whole and counted once.
+struct GitIgnore {
+    /// Per directory: the `.gitignore` files that apply to its entries,
+    /// deepest first.
+    chains: Mutex<HashMap<PathBuf, Chain>>,
+    /// Consulted after them: `.git/info/exclude`, the global excludes.
+    last: Vec<Gitignore>,
+    count: AtomicUsize,
+}
+
+type Chain = Arc<Vec<Arc<Gitignore>>>;
+
+impl GitIgnore {
+    fn new(root: &Path) -> GitIgnore {
+        let mut last = Vec::new();
+        let top = root.ancestors().find(|d| d.join(".git").is_dir());
+        if let Some(exclude) = top.map(|t| t.join(".git/info/exclude")) {
+            if exclude.is_file() {
+                last.push(Gitignore::new(exclude).0);
+            }
+        }
+        last.push(Gitignore::global().0);
+        GitIgnore {
+            chains: Mutex::new(HashMap::new()),
+            last,
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    /// Is the entry at `path` ignored? Counted when it is.
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let chain = path.parent().map(|dir| self.chain(dir)).unwrap_or_default();
+        let decided = chain
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(&self.last)
+            .map(|g| g.matched(path, is_dir))
+            .find(|m| !m.is_none());
+        let ignored = matches!(decided, Some(Match::Ignore(_)));
+        if ignored {
+            self.count.fetch_add(1, Ordering::Relaxed);
+        }
+        ignored
+    }
+
+    /// The `.gitignore` files that apply in `dir`: its own, then those of
+    /// its parents up to the repository's top (or the file system's root).
+    fn chain(&self, dir: &Path) -> Chain {
+        let lock = || self.chains.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(chain) = lock().get(dir) {
+            return Arc::clone(chain);
+        }
+        let parent = match dir.join(".git").exists() {
+            true => None,
+            false => dir.parent(),
+        };
+        let mut chain: Vec<Arc<Gitignore>> = Vec::new();
+        let own = dir.join(".gitignore");
+        if own.is_file() {
+            chain.push(Arc::new(Gitignore::new(own).0));
+        }
+        if let Some(parent) = parent {
+            chain.extend(self.chain(parent).iter().cloned());
+        }
+        let chain = Arc::new(chain);
+        lock().insert(dir.to_path_buf(), Arc::clone(&chain));
+        chain
+    }
 }
 
 /// A key whose bytes sort as `Path::cmp` sorts paths: component by

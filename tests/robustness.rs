@@ -386,8 +386,16 @@ fn files_with_syntax_errors_are_renamed_only_where_the_tree_is_sound() {
 }
 
 #[test]
-fn special_files_are_counted() {
-    let dir = project(&[("a.py", "x = 1\n")]);
+fn skipped_paths_are_counted_by_why() {
+    let dir = project(&[
+        ("a.py", "x = 1\n"),
+        (".gitignore", "build/\n*.gen.py\n"),
+        ("build/out.py", "session = 1\n"),
+        ("src/x.gen.py", "session = 1\n"),
+        ("src/.gitignore", "!keep.gen.py\nlocal.py\n"),
+        ("src/keep.gen.py", "session = 1\n"),
+        ("src/local.py", "session = 1\n"),
+    ]);
     let fifo = dir.path().join("pipe.py");
     assert!(Command::new("mkfifo")
         .arg(&fifo)
@@ -396,12 +404,18 @@ fn special_files_are_counted() {
         .success());
     std::os::unix::fs::symlink("a.py", dir.path().join("link.py")).unwrap();
     let out = retrace(dir.path(), &["check"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stdout(&out);
     assert!(
-        stdout(&out).contains("2 skipped (not a regular file 1, symlink 1)"),
-        "{}",
-        stdout(&out)
+        shown.contains("5 skipped (gitignored 3, not a regular file 1, symlink 1)"),
+        "{shown}"
     );
+    // The nested whitelist wins over the pattern above it.
+    assert!(
+        shown.contains("src/keep.gen.py:1:1: code session"),
+        "{shown}"
+    );
+    assert_eq!(shown.matches(": code session").count(), 1, "{shown}");
 }
 
 /// A PATH outside the current directory: the diff names files from the

@@ -402,6 +402,56 @@ pub fn looks_like_sql(text: &str) -> bool {
     }
 }
 
+/// Does replacing `text[range]` with `new` keep the file's tokens, so that
+/// only the spelling of one name changes? Both must be whole words
+/// (letters, digits and `_`, no digit first), neither a keyword of the
+/// grammar (ignoring case), with no quote right after (a word before a
+/// quote may be a string prefix: `r"…"`, `E'…'`). The parser then meets
+/// the same tokens in the same places, and the file parses exactly as
+/// before: no re-parse is needed to show it.
+pub fn keeps_tokens(lang: Lang, text: &str, range: Range<usize>, new: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |s: &str| {
+        s.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && s.chars().next().is_some_and(|c| !c.is_numeric())
+    };
+    let joins = |at: Option<&u8>| at.is_some_and(|&b| lex::is_word(lang, b) || b == b'$');
+    let before = range.start.checked_sub(1).and_then(|i| bytes.get(i));
+    let after = bytes.get(range.end);
+    let old = &text[range];
+    word(old)
+        && word(new)
+        && !joins(before)
+        && !joins(after)
+        && !matches!(after, Some(b'\'' | b'"' | b'`'))
+        && !is_keyword(lang, old)
+        && !is_keyword(lang, new)
+}
+
+/// Is `word` (in any case) one of the grammar's keywords: a word the
+/// grammar spells out (`def`, `match`, `type`), or SQL's `keyword_*`?
+fn is_keyword(lang: Lang, word: &str) -> bool {
+    static KEYWORDS: [std::sync::OnceLock<std::collections::HashSet<String>>; 5] =
+        [const { std::sync::OnceLock::new() }; 5];
+    let keywords = KEYWORDS[lang.index()].get_or_init(|| {
+        let grammar = lang.grammar();
+        (0..grammar.node_kind_count() as u16)
+            .filter_map(|id| {
+                let kind = grammar.node_kind_for_id(id)?;
+                let word = match kind.strip_prefix("keyword_") {
+                    Some(sql) => sql,
+                    None if !grammar.node_kind_is_named(id) => kind,
+                    None => return None,
+                };
+                let is_word =
+                    !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                is_word.then(|| word.to_ascii_lowercase())
+            })
+            .collect()
+    });
+    keywords.contains(&word.to_lowercase())
+}
+
 /// Is a call to `name` one whose string arguments `string_use` may call
 /// code: one of the language's `calls`, or a query method?
 pub(crate) fn special_call(calls: &[&str], name: &str) -> bool {
@@ -469,6 +519,54 @@ mod tests {
         assert!(!looks_like_sql("Delete the session?"));
         assert!(!looks_like_sql("Update session settings"));
         assert!(!looks_like_sql("select a session"));
+    }
+
+    #[test]
+    fn a_name_for_a_name_keeps_the_tokens() {
+        let keeps = |lang, text: &str, word: &str, new: &str| {
+            let at = text.find(word).unwrap();
+            keeps_tokens(lang, text, at..at + word.len(), new)
+        };
+        assert!(keeps(
+            Lang::Python,
+            "session_id = 1\n",
+            "session_id",
+            "trace_id"
+        ));
+        assert!(keeps(
+            Lang::Sql,
+            "select s from sessions;",
+            "sessions",
+            "traces"
+        ));
+        // Keywords (in any case), digits first, parts of words, prefixes.
+        assert!(!keeps(Lang::Python, "session = 1\n", "session", "match"));
+        assert!(!keeps(
+            Lang::TypeScript,
+            "let session = 1;",
+            "session",
+            "Type"
+        ));
+        assert!(!keeps(
+            Lang::Sql,
+            "select session from t;",
+            "session",
+            "FROM"
+        ));
+        assert!(!keeps(Lang::Python, "session = 1\n", "session", "1st"));
+        assert!(!keeps(
+            Lang::TypeScript,
+            "let $session = 1;",
+            "session",
+            "trace"
+        ));
+        assert!(!keeps(Lang::Python, "x = session'a'\n", "session", "trace"));
+        assert!(!keeps(
+            Lang::Python,
+            "x = a.session\n",
+            "a.session",
+            "trace"
+        ));
     }
 
     #[test]

@@ -168,6 +168,12 @@ impl Lexed {
         statement.contains(&at).then(|| path.clone())
     }
 
+    /// TypeScript/JavaScript: the module paths of the file's `import` and
+    /// `export … from` statements.
+    pub fn module_paths(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.modules.iter().map(|(_, path)| path.clone())
+    }
+
     /// Is `at` inside the text of a comment or string? A rule replaces
     /// letters with letters (a word rule) or a name with a name, so an
     /// edit there cannot move a token's boundary: the file parses as it
