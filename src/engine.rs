@@ -471,16 +471,33 @@ impl<'r> Context<'r> {
         }
         let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
         let mut scanned = Scanned::default();
-        let renames = plans.iter().any(|p| p.mapped.outcome.changed());
+        // Why each plan is not renamed as its policies say, if it is not.
+        let blocked: Vec<Option<Reason>> = plans
+            .iter()
+            .map(|plan| match (&plan.verdict, &plan.tie) {
+                (Verdict::Kept(reason), _) => Some(reason.clone()),
+                _ if plan.class != Class::Comment && self.held(plan.word).is_some() => {
+                    self.held(plan.word).map(|h| Reason::Needs(h.to_string()))
+                }
+                (_, Tie::Blocked(reason)) | (Verdict::Blocked(reason), _) => Some(reason.clone()),
+                (Verdict::Scoped { scope, .. }, _) => collisions.get(&(*scope, plan.word)).cloned(),
+                (Verdict::Plain | Verdict::Follows(_), _) => None,
+            })
+            .collect();
+        let renames = plans
+            .iter()
+            .zip(&blocked)
+            .any(|(p, b)| b.is_none() && p.mapped.outcome.changed());
         let unsound = match renames.then(|| syntax.tree_for_soundness()).transpose()? {
+            // SQL's ERROR regions are read by its fallback lexer (`Unsound`).
             Some(Some(tree)) => {
-                scanned.syntax_errors = tree.root_node().has_error();
+                scanned.syntax_errors = lang != Lang::Sql && tree.root_node().has_error();
                 Unsound::find(lang, tree, &plans)
             }
             _ => Unsound::default(),
         };
         let mut edits = Vec::new();
-        for plan in plans {
+        for (plan, blocked) in plans.into_iter().zip(blocked) {
             let m = &plan.mapped;
             let o = &m.outcome;
             let occurrence = |new: &Arc<str>, rule: &Arc<str>, reason: Option<Reason>| Occurrence {
@@ -494,21 +511,13 @@ impl<'r> Context<'r> {
                 in_sql_string: plan.in_sql_string,
                 follows: None,
             };
-            let blocked = match (&plan.verdict, &plan.tie) {
-                (Verdict::Kept(reason), _) => {
-                    let reason = Some(reason.clone());
-                    scanned
-                        .kept
-                        .push(occurrence(&m.would_be, &m.all_rules, reason));
-                    continue;
-                }
-                _ if unsound.holds(&plan) => Some(Reason::SyntaxError),
-                _ if plan.class != Class::Comment && self.held(plan.word).is_some() => {
-                    self.held(plan.word).map(|h| Reason::Needs(h.to_string()))
-                }
-                (_, Tie::Blocked(reason)) | (Verdict::Blocked(reason), _) => Some(reason.clone()),
-                (Verdict::Scoped { scope, .. }, _) => collisions.get(&(*scope, plan.word)).cloned(),
-                (Verdict::Plain | Verdict::Follows(_), _) => None,
+            if let Verdict::Kept(_) = plan.verdict {
+                scanned.kept.push(occurrence(&m.would_be, &m.all_rules, blocked));
+                continue;
+            }
+            let blocked = match unsound.holds(&plan) {
+                true => Some(Reason::SyntaxError),
+                false => blocked,
             };
             if let (Some(reason), true) = (&blocked, o.changed()) {
                 scanned
