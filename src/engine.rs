@@ -512,7 +512,9 @@ impl<'r> Context<'r> {
                 follows: None,
             };
             if let Verdict::Kept(_) = plan.verdict {
-                scanned.kept.push(occurrence(&m.would_be, &m.all_rules, blocked));
+                scanned
+                    .kept
+                    .push(occurrence(&m.would_be, &m.all_rules, blocked));
                 continue;
             }
             let blocked = match unsound.holds(&plan) {

@@ -161,7 +161,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             .context("cannot start the worker threads")?;
         let files: Vec<Entry> = shown.into_iter().cloned().collect();
         let journal = lock.as_ref().map(lock::Lock::journal).unwrap_or_default();
-        review::run(&files, &rules, &project, moves, options.color, &journal)?;
+        review::run(
+            &files,
+            &rules,
+            &project,
+            &frozen,
+            moves,
+            options.color,
+            &journal,
+        )?;
         return Ok(exit_code(walked.errors.len(), false));
     }
     let (baseline, write_baseline) = match &options.command {

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::edit::{self, Edit};
 use crate::engine::{Context, Mode, Outcome, Rewrite};
+use crate::frozen::Frozen;
 use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;
@@ -42,6 +43,7 @@ pub fn run(
     files: &[Entry],
     rules: &Rules,
     project: &Project,
+    frozen: &Frozen,
     mut moves: Moves,
     color: bool,
     journal: &Path,
@@ -68,7 +70,7 @@ pub fn run(
     }
     // Files decided with the moves as answered: imports of a declined move
     // are not renamed at all.
-    let context = Context::new(rules, project, &moves, Mode::Review);
+    let context = Context::new(rules, project, &moves, Mode::Review).with_frozen(frozen);
     let mut quit = false;
     for chunk in files.chunks(64) {
         let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
