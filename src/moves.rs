@@ -26,6 +26,8 @@ pub struct Moves {
     pub to: HashMap<PathBuf, PathBuf>,
     /// Old path → (new path, why not), for moves that will not.
     pub collisions: BTreeMap<PathBuf, (PathBuf, String)>,
+    /// Old path → what moves with it (`unit`): blocked together.
+    units: HashMap<PathBuf, PathBuf>,
 }
 
 impl Moves {
@@ -73,7 +75,9 @@ impl Moves {
         }
         let mut moves = Moves::default();
         for (old, new) in wanted {
-            match why_not.get(&unit(&old, &new)) {
+            let unit = unit(&old, &new);
+            moves.units.insert(old.clone(), unit.clone());
+            match why_not.get(&unit) {
                 Some(why) => {
                     moves.collisions.insert(old, (new, why.clone()));
                 }
@@ -104,10 +108,22 @@ impl Moves {
             .map(PathBuf::as_path)
     }
 
-    /// Do not make the move of `old` (nor its imports' renames), for `why`.
+    /// Do not make the move of `old`, nor of what moves with it (its
+    /// directory's other files), nor their imports' renames, for `why`.
     pub fn block(&mut self, old: &Path, why: String) {
-        if let Some(new) = self.to.remove(old) {
-            self.collisions.insert(old.to_path_buf(), (new, why));
+        let Some(unit) = self.units.get(old).cloned() else {
+            return;
+        };
+        let together: Vec<PathBuf> = self
+            .to
+            .keys()
+            .filter(|o| self.units.get(*o) == Some(&unit))
+            .cloned()
+            .collect();
+        for o in together {
+            if let Some(new) = self.to.remove(&o) {
+                self.collisions.insert(o, (new, why.clone()));
+            }
         }
     }
 

@@ -468,3 +468,27 @@ fn a_closed_pipe_ends_the_run_quietly() {
         );
     }
 }
+
+#[test]
+fn a_directory_moves_whole_or_not_at_all() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[
+        ("sessions/__init__.py", ""),
+        ("sessions/a.py", "x = 1\n"),
+        ("sessions/b.py", "session = 1\n"),
+    ]);
+    let b = dir.path().join("sessions/b.py");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = retrace(dir.path(), &["apply"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!dir.path().join("traces").exists(), "{}", stdout(&out));
+    for f in ["sessions/__init__.py", "sessions/a.py", "sessions/b.py"] {
+        assert!(dir.path().join(f).exists(), "{f} stays with its directory");
+    }
+    assert!(
+        stdout(&out)
+            .contains("sessions/a.py: not moved to traces/a.py: sessions/b.py is read-only"),
+        "{}",
+        stdout(&out)
+    );
+}
