@@ -266,11 +266,18 @@ impl Rules {
 /// regex crate's SIMD literal search is about six times faster over source
 /// code, where the automaton stops at every `s` to look for `session`.
 /// Every file the walk finds goes through it.
+///
+/// Without needles (a rule file with no `[[rename]]`) there is no regex:
+/// an empty alternation would match the empty string at every offset.
 #[derive(Debug)]
-pub struct Prefilter(regex::bytes::Regex);
+pub struct Prefilter(Option<regex::bytes::Regex>);
 
 impl Prefilter {
     fn new(renames: &[Rename]) -> Result<Prefilter> {
+        let needles = needles(renames);
+        if needles.is_empty() {
+            return Ok(Prefilter(None));
+        }
         // Raw bytes outside ASCII: with Unicode off they match themselves.
         let escape = |needle: &str| -> String {
             needle
@@ -281,22 +288,24 @@ impl Prefilter {
                 })
                 .collect()
         };
-        let alternatives: Vec<String> = needles(renames).iter().map(|n| escape(n)).collect();
+        let alternatives: Vec<String> = needles.iter().map(|n| escape(n)).collect();
         let pattern = format!("(?i-u:{})", alternatives.join("|"));
-        regex::bytes::RegexBuilder::new(&pattern)
+        let regex = regex::bytes::RegexBuilder::new(&pattern)
             .unicode(false)
             .build()
-            .map(Prefilter)
-            .context("cannot build the prefilter")
+            .context("cannot build the prefilter")?;
+        Ok(Prefilter(Some(regex)))
     }
 
     pub fn is_match(&self, text: &[u8]) -> bool {
-        self.0.is_match(text)
+        self.0.as_ref().is_some_and(|r| r.is_match(text))
     }
 
     /// Where each needle is found, without overlaps.
     pub fn find_iter<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Range<usize>> + 't {
-        self.0.find_iter(text).map(|m| m.range())
+        self.0
+            .iter()
+            .flat_map(move |r| r.find_iter(text).map(|m| m.range()))
     }
 }
 
@@ -305,7 +314,10 @@ fn needles(renames: &[Rename]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in renames {
         for (from, _) in r.forms() {
-            out.push(from.to_ascii_lowercase());
+            // Validation leaves no empty word; an empty needle would match everywhere.
+            if !from.is_empty() {
+                out.push(from.to_ascii_lowercase());
+            }
         }
     }
     out.sort();
@@ -779,5 +791,22 @@ mod tests {
             "[[rename]]\nfrom = \"a\"\nto = \"b\"\n[[rename]]\nfrom = \"b\"\nto = \"c\"\n"
         )
         .contains("rules chain"));
+    }
+
+    #[test]
+    fn a_prefilter_without_needles_matches_nothing() {
+        for text in [
+            "",
+            "[policy]\ncode = \"keep\"\n",
+            "[keep]\nnames = [\"x\"]\n",
+        ] {
+            let rules = load_str(text).unwrap();
+            assert!(rules.renames.is_empty());
+            for haystack in ["", "x = 1\n", "session"] {
+                let prefilter = rules.prefilter();
+                assert!(!prefilter.is_match(haystack.as_bytes()), "{text:?}");
+                assert_eq!(prefilter.find_iter(haystack.as_bytes()).count(), 0);
+            }
+        }
     }
 }

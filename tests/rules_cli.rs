@@ -1,0 +1,66 @@
+//! End-to-end tests of rule files: odd but valid rule files, rule errors
+//! and their positions, and rule files of many thousands of rules.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn retrace(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retrace"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("retrace runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temporary directory holding `files`.
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn rule_files_without_renames_find_nothing_and_do_not_panic() {
+    let rule_files = [
+        ("empty", ""),
+        ("policy only", "[policy]\nstrings = \"rename\"\n"),
+        ("keep only", "[keep]\nnames = [\"session*\"]\n"),
+    ];
+    let sources: [(&str, &[u8]); 2] = [
+        ("a.py", b"x = 1\nsession = 2\n"),
+        ("b.sql", b"SELECT 1 FROM sessions;\n"),
+    ];
+    for (what, rules) in rule_files {
+        for (name, text) in sources {
+            let dir = project(&[("retrace.toml", rules.as_bytes()), (name, text)]);
+            for command in ["check", "diff"] {
+                let out = retrace(dir.path(), &[command]);
+                let err = stderr(&out);
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{what}, {name}, {command}: {err}"
+                );
+                assert!(!err.contains("panicked"), "{what}, {name}: {err}");
+                assert!(
+                    !stdout(&out).contains('→') && !stdout(&out).contains("+++"),
+                    "{what}, {name}, {command}: nothing is found: {}",
+                    stdout(&out)
+                );
+            }
+        }
+    }
+}
