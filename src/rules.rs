@@ -134,9 +134,20 @@ pub struct PathGlobs {
 }
 
 impl PathGlobs {
-    fn new(base: &Path, patterns: &[String]) -> Result<PathGlobs> {
+    /// The globs of one list (`what`, for messages) of a rule file; an
+    /// invalid glob is a rule error at that glob.
+    fn new(
+        base: &Path,
+        patterns: &[Spanned<String>],
+        place: &Place,
+        what: &str,
+    ) -> Result<PathGlobs> {
         let mut builder = GlobSetBuilder::new();
-        for p in patterns {
+        for spanned in patterns {
+            let p = spanned.get_ref();
+            let invalid = |e: globset::Error| {
+                place.error(spanned, format!("{what}: invalid glob `{p}`: {e}"))
+            };
             // A pattern without a slash matches at any depth, as in .gitignore.
             let full = if p.contains('/') {
                 p.trim_start_matches('/').to_string()
@@ -146,17 +157,21 @@ impl PathGlobs {
             let glob = globset::GlobBuilder::new(&full)
                 .literal_separator(true)
                 .build()
-                .with_context(|| format!("invalid glob `{p}`"))?;
+                .map_err(invalid)?;
             builder.add(glob);
             // `dir/**` should also match `dir` itself, so excluded directories are pruned.
             if let Some(dir) = full.strip_suffix("/**") {
-                builder.add(Glob::new(dir)?);
+                builder.add(Glob::new(dir).map_err(invalid)?);
             }
         }
+        let set = builder.build().map_err(|e| match patterns.first() {
+            Some(first) => place.error(first, format!("{what}: cannot compile the globs: {e}")),
+            None => anyhow!("{what}: cannot compile the globs: {e}"),
+        })?;
         Ok(PathGlobs {
             base: base.to_path_buf(),
-            patterns: patterns.to_vec(),
-            set: builder.build()?,
+            patterns: patterns.iter().map(|p| p.get_ref().clone()).collect(),
+            set,
         })
     }
 
@@ -426,7 +441,7 @@ struct RawRename {
     kind: MatchKind,
     from_plural: Option<Spanned<String>>,
     to_plural: Option<Spanned<String>>,
-    paths: Option<Vec<String>>,
+    paths: Option<Spanned<Vec<Spanned<String>>>>,
     code: Option<Action>,
     comments: Option<Action>,
     strings: Option<Action>,
@@ -437,14 +452,14 @@ struct RawRename {
 #[serde(deny_unknown_fields)]
 struct RawFiles {
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawKeep {
     #[serde(default)]
-    names: Vec<String>,
+    names: Vec<Spanned<String>>,
     #[serde(default)]
     modules: Vec<String>,
 }
@@ -471,15 +486,60 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
-fn origin_at(file: &str, text: &str, offset: usize) -> Origin {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    Origin {
-        file: file.to_string(),
-        line,
-        col,
+/// Positions in one rule file. Line starts are found once, so that placing
+/// each of many thousands of rules does not rescan the file from its start.
+struct Place<'t> {
+    file: &'t str,
+    text: &'t str,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> Place<'t> {
+    fn new(file: &'t str, text: &'t str) -> Place<'t> {
+        let after_newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        Place {
+            file,
+            text,
+            line_starts: std::iter::once(0).chain(after_newlines).collect(),
+        }
     }
+
+    /// The line and column (in characters, from 1) of byte `offset`.
+    fn at(&self, offset: usize) -> Origin {
+        let offset = offset.min(self.text.len());
+        // At least 1: the first line starts at 0.
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .map_or(0, |&s| s);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |before| before.chars().count());
+        Origin {
+            file: self.file.to_string(),
+            line,
+            col: col + 1,
+        }
+    }
+
+    /// A rule error at the start of `value`.
+    fn error<T>(&self, value: &Spanned<T>, message: impl Into<String>) -> anyhow::Error {
+        rule_error(self.at(value.span().start), message)
+    }
+}
+
+/// A rule file's text; invalid UTF-8 is a rule error at the first invalid byte.
+fn utf8(bytes: Vec<u8>, file: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(e.as_bytes().get(..valid).unwrap_or_default());
+        rule_error(
+            Place::new(file, &before).at(valid),
+            "invalid UTF-8: a rule file must be UTF-8 text",
+        )
+    })
 }
 
 fn rule_error(origin: Origin, message: impl Into<String>) -> anyhow::Error {
@@ -502,23 +562,25 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut keep_modules = Vec::new();
     let mut first_party = Vec::new();
     let mut baseline = None;
+    let mut keep = GlobSetBuilder::new();
     for source in sources {
+        let name = source.name();
         let (text, base) = match source {
-            Source::File { path, base } => (
-                std::fs::read_to_string(path)
-                    .with_context(|| format!("{}: cannot read rule file", path.display()))?,
-                base,
-            ),
+            Source::File { path, base } => {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("{}: cannot read rule file", path.display()))?;
+                (utf8(bytes, &name)?, base)
+            }
             Source::Bundled { base } => (BUNDLED.to_string(), base),
             Source::Platform => (PLATFORM.to_string(), &PathBuf::new()),
         };
-        let name = source.name();
+        let place = Place::new(&name, &text);
         let raw: RawFile = toml::from_str(&text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            rule_error(origin_at(&name, &text, at), e.message().trim().to_string())
+            rule_error(place.at(at), e.message().trim().to_string())
         })?;
         for r in raw.rename {
-            renames.push(validate_rename(r, &name, &text, base)?);
+            renames.push(validate_rename(r, &place, base)?);
         }
         if let Some(p) = raw.policy {
             // Single values: the later file wins, key by key.
@@ -530,12 +592,23 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
             };
         }
         if !raw.files.exclude.is_empty() {
-            exclude.push(
-                PathGlobs::new(base, &raw.files.exclude)
-                    .map_err(|e| rule_error(origin_at(&name, &text, 0), format!("{e:#}")))?,
-            );
+            exclude.push(PathGlobs::new(
+                base,
+                &raw.files.exclude,
+                &place,
+                "[files] exclude",
+            )?);
         }
-        keep_names.extend(raw.keep.names);
+        for n in raw.keep.names {
+            let glob = Glob::new(n.get_ref()).map_err(|e| {
+                place.error(
+                    &n,
+                    format!("[keep] names: invalid glob `{}`: {e}", n.get_ref()),
+                )
+            })?;
+            keep.add(glob);
+            keep_names.push(n.into_inner());
+        }
         keep_modules.extend(raw.keep.modules);
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
@@ -546,16 +619,12 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     for r in &mut renames {
         r.policy = policy.overlay(&r.overrides);
     }
-    let mut keep = GlobSetBuilder::new();
-    for n in &keep_names {
-        keep.add(Glob::new(n).with_context(|| format!("[keep] names: invalid glob `{n}`"))?);
-    }
     let prefilter = Prefilter::new(&renames)?;
     let rules = Rules {
         renames,
         policy,
         exclude,
-        keep_set: keep.build()?,
+        keep_set: keep.build().context("cannot compile the [keep] names")?,
         keep_names,
         keep_modules,
         first_party,
@@ -568,15 +637,14 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     Ok(rules)
 }
 
-fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<Rename> {
-    let at = |s: &Spanned<String>| origin_at(file, text, s.span().start);
+fn validate_rename(r: RawRename, place: &Place, base: &Path) -> Result<Rename> {
     for s in [&r.from, &r.to] {
         if s.get_ref().trim().is_empty() {
-            return Err(rule_error(at(s), "empty word"));
+            return Err(place.error(s, "empty word"));
         }
     }
     if r.from.get_ref() == r.to.get_ref() {
-        return Err(rule_error(at(&r.to), "`from` and `to` are the same"));
+        return Err(place.error(&r.to, "`from` and `to` are the same"));
     }
     let form = match r.kind {
         MatchKind::Word => {
@@ -587,8 +655,8 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
             {
                 let w = s.get_ref();
                 if !covers_whole(&case::segments(w), w) {
-                    return Err(rule_error(
-                        at(s),
+                    return Err(place.error(
+                        s,
                         format!("`{w}` is not one word; a word rule takes letters only (use match = \"exact\" for a whole name)"),
                     ));
                 }
@@ -607,13 +675,13 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
         }
         MatchKind::Exact => {
             if let Some(p) = r.from_plural.as_ref().or(r.to_plural.as_ref()) {
-                return Err(rule_error(at(p), "plurals apply to word rules only"));
+                return Err(place.error(p, "plurals apply to word rules only"));
             }
             for s in [&r.from, &r.to] {
                 let w = s.get_ref();
                 if !covers_whole(&case::tokens(w), w) {
-                    return Err(rule_error(
-                        at(s),
+                    return Err(place.error(
+                        s,
                         format!("`{w}` is not a name (letters, digits and `_` only)"),
                     ));
                 }
@@ -629,10 +697,8 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
         Form::Exact => (r.from.get_ref().clone(), r.to.get_ref().clone()),
     };
     let paths = match &r.paths {
-        Some(p) if p.is_empty() => return Err(rule_error(at(&r.from), "`paths` is empty")),
-        Some(p) => {
-            Some(PathGlobs::new(base, p).map_err(|e| rule_error(at(&r.from), format!("{e:#}")))?)
-        }
+        Some(p) if p.get_ref().is_empty() => return Err(place.error(p, "`paths` is empty")),
+        Some(p) => Some(PathGlobs::new(base, p.get_ref(), place, "`paths`")?),
         None => None,
     };
     Ok(Rename {
@@ -641,7 +707,7 @@ fn validate_rename(r: RawRename, file: &str, text: &str, base: &Path) -> Result<
         form,
         paths,
         policy: Policy::default(),
-        origin: at(&r.from),
+        origin: place.at(r.from.span().start),
         overrides: RawPolicy {
             code: r.code,
             comments: r.comments,
@@ -808,5 +874,47 @@ mod tests {
                 assert_eq!(prefilter.find_iter(haystack.as_bytes()).count(), 0);
             }
         }
+    }
+
+    /// The error of a rule file given as bytes, as `LINE:COL: message`.
+    fn error_of_bytes(bytes: &[u8]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("retrace.toml");
+        std::fs::write(&path, bytes).unwrap();
+        let e = load(&[Source::File {
+            path,
+            base: dir.path().to_path_buf(),
+        }])
+        .unwrap_err();
+        let rule = e.downcast_ref::<RuleError>().expect("a rule error");
+        format!("{}:{}: {}", rule.origin.line, rule.origin.col, rule.message)
+    }
+
+    #[test]
+    fn invalid_utf8_is_placed_at_its_first_invalid_byte() {
+        let got = error_of_bytes(b"[[rename]]\nfrom = \"s\xc3\xa9ss\xffion\"\nto = \"trace\"\n");
+        // `from = "s\u{e9}ss` is 12 characters: the bad byte is the 13th.
+        assert!(got.starts_with("2:13: "), "{got}");
+        assert!(error_of_bytes(b"\xfe").starts_with("1:1: "));
+    }
+
+    #[test]
+    fn bad_globs_point_at_the_glob() {
+        let got = error_of("[keep]\nnames = [\"ok\", \"a[b\"]\n");
+        assert!(
+            got.starts_with("2:16: [keep] names: invalid glob `a[b`"),
+            "{got}"
+        );
+        let got = error_of("[files]\nexclude = [\n  \"ok/**\",\n  \"{x\",\n]\n");
+        assert!(
+            got.starts_with("4:3: [files] exclude: invalid glob `{x`"),
+            "{got}"
+        );
+        let got = error_of(
+            "[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = [\"a/**\", \"b[\"]\n",
+        );
+        assert!(got.starts_with("4:18: `paths`: invalid glob `b[`"), "{got}");
+        let got = error_of("[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = []\n");
+        assert_eq!(got, "4:9: `paths` is empty");
     }
 }

@@ -64,3 +64,34 @@ fn rule_files_without_renames_find_nothing_and_do_not_panic() {
         }
     }
 }
+
+/// `check` over `a.py` with this `retrace.toml`: exit 2, and stderr starts
+/// with `want`.
+fn assert_rule_error(rules: &[u8], want: &str) {
+    let dir = project(&[("retrace.toml", rules), ("a.py", b"session = 1\n")]);
+    let out = retrace(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{want}: {err}");
+    assert!(err.starts_with(want), "want {want:?}, stderr was {err:?}");
+    assert!(out.stdout.is_empty(), "{want}: nothing is scanned");
+}
+
+#[test]
+fn every_rule_error_names_file_line_and_column() {
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"sess\xffion\"\nto = \"trace\"\n",
+        "retrace.toml:2:13: ",
+    );
+    assert_rule_error(
+        b"[keep]\nnames = [\"ok\", \"a[b\"]\n",
+        "retrace.toml:2:16: [keep] names: invalid glob `a[b`",
+    );
+    assert_rule_error(
+        b"[files]\nexclude = [\n  \"ok/**\",\n  \"{x\",\n]\n",
+        "retrace.toml:4:3: [files] exclude: invalid glob `{x`",
+    );
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = [\"a/**\", \"b[\"]\n",
+        "retrace.toml:4:18: `paths`: invalid glob `b[`",
+    );
+}
