@@ -661,6 +661,13 @@ fn validate_rename(r: RawRename, place: &Place, base: &Path) -> Result<Rename> {
                     ));
                 }
             }
+            let (from, to) = (r.from.get_ref(), r.to.get_ref());
+            if from.to_lowercase() == to.to_lowercase() {
+                return Err(place.error(
+                    &r.to,
+                    format!("`{from}` and `{to}` differ only in case: a word rule keeps each name's case style, so this rule would change nothing (match = \"exact\" renames one name as written)"),
+                ));
+            }
             let lower = |s: &Spanned<String>| s.get_ref().to_lowercase();
             Form::Word {
                 from_plural: r
@@ -916,5 +923,18 @@ mod tests {
         assert!(got.starts_with("4:18: `paths`: invalid glob `b[`"), "{got}");
         let got = error_of("[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = []\n");
         assert_eq!(got, "4:9: `paths` is empty");
+    }
+
+    #[test]
+    fn a_word_rule_that_changes_only_case_is_an_error() {
+        let got = error_of("[[rename]]\nfrom = \"session\"\nto = \"Session\"\n");
+        assert!(
+            got.starts_with("3:6: `session` and `Session` differ only in case"),
+            "{got}"
+        );
+        assert!(got.contains("keeps each name's case style"), "{got}");
+        assert!(got.contains("would change nothing"), "{got}");
+        // An exact rule may change the case of one name.
+        load_str("[[rename]]\nfrom = \"session\"\nto = \"Session\"\nmatch = \"exact\"\n").unwrap();
     }
 }

@@ -94,4 +94,8 @@ fn every_rule_error_names_file_line_and_column() {
         b"[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = [\"a/**\", \"b[\"]\n",
         "retrace.toml:4:18: `paths`: invalid glob `b[`",
     );
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"session\"\nto = \"Session\"\n",
+        "retrace.toml:3:6: `session` and `Session` differ only in case",
+    );
 }
