@@ -32,6 +32,16 @@ fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// `n` as four lowercase letters: a word rule takes letters only.
+fn letters(mut n: usize) -> String {
+    let mut out = [b'a'; 4];
+    for b in out.iter_mut().rev() {
+        *b = b'a' + (n % 26) as u8;
+        n /= 26;
+    }
+    String::from_utf8(out.to_vec()).unwrap()
+}
+
 #[test]
 fn rule_files_without_renames_find_nothing_and_do_not_panic() {
     let rule_files = [
@@ -98,4 +108,39 @@ fn every_rule_error_names_file_line_and_column() {
         b"[[rename]]\nfrom = \"session\"\nto = \"Session\"\n",
         "retrace.toml:3:6: `session` and `Session` differ only in case",
     );
+}
+
+/// A rule file of `n` word rules (`wordaaaa` → `termaaaa`, …) and `n`
+/// exact rules (`exact_word00000` → `exact_term00000`, …).
+fn many_rules(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let w = letters(i);
+        out.push_str(&format!(
+            "[[rename]]\nfrom = \"word{w}\"\nto = \"term{w}\"\n\n"
+        ));
+        out.push_str(&format!(
+            "[[rename]]\nfrom = \"exact_word{i:05}\"\nto = \"exact_term{i:05}\"\nmatch = \"exact\"\n\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_rule_file_of_thousands_of_rules_works() {
+    let rules = many_rules(10_000);
+    let middle = letters(5_000);
+    let source = format!("word{middle}_id = exact_word05000\nwordzzzz = 1\n");
+    let dir = project(&[
+        ("retrace.toml", rules.as_bytes()),
+        ("a.py", source.as_bytes()),
+    ]);
+    let out = retrace(dir.path(), &["diff"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("+term{middle}_id = exact_term05000\n")),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains(" wordzzzz = 1\n"), "{}", stdout(&out));
 }
