@@ -2,12 +2,16 @@
 //! class. A token is an identifier, or a word of prose in a comment or
 //! string. Exact rules see the whole token; word rules see its segments.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
+use anyhow::{Context, Result};
+
 use crate::case::{self, Style};
-use crate::rules::{Action, Class, Form, Rename, Rules};
+use crate::rules::{Action, Class, Form, PathGlobs, Rename, Rules};
 
 /// Why an occurrence was reported instead of renamed.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,54 +108,185 @@ impl Outcome {
     }
 }
 
+/// What some rules match, each key mapped to the rule that decides it.
+/// Rules are added in rule order, so the last one added wins.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    /// Exact rules: name → rule.
+    exact: HashMap<String, usize>,
+    /// Word rules: each word form (`session`, `sessions`) → (rule, is plural).
+    words: HashMap<String, (usize, bool)>,
+    /// Word rules: word → the rule that finds it inside longer segments.
+    compounds: HashMap<String, usize>,
+}
+
+impl Table {
+    /// The table of these rules (indices into `renames`, in order).
+    fn of(renames: &[Rename], rules: impl IntoIterator<Item = usize>) -> Table {
+        let mut table = Table::default();
+        for i in rules {
+            let Some(rule) = renames.get(i) else { continue };
+            match &rule.form {
+                Form::Exact => {
+                    table.exact.insert(rule.from.clone(), i);
+                }
+                Form::Word { from_plural, .. } => {
+                    table.words.insert(rule.from.clone(), (i, false));
+                    table.words.insert(from_plural.clone(), (i, true));
+                    table.compounds.insert(rule.from.clone(), i);
+                }
+            }
+        }
+        table
+    }
+}
+
+/// Rules with the same `paths` (base and patterns): in a given file they
+/// all apply or none does.
+#[derive(Debug)]
+struct Scope {
+    globs: PathGlobs,
+    /// The rules, in order.
+    rules: Vec<usize>,
+    table: Table,
+}
+
+/// The rules indexed by what they match, built once per rule set: all that
+/// a file's matcher needs and that does not depend on the file.
+#[derive(Debug)]
+pub struct Index {
+    /// Rules without `paths`, which apply everywhere.
+    everywhere: Table,
+    /// Rules with `paths`, by scope, in the order each scope first appears.
+    scopes: Vec<Scope>,
+    /// Finds each word of a word rule (lowercase, singular) inside a
+    /// lowercase segment, overlaps included: compounds without a scan of
+    /// every rule. None without word rules.
+    within: Option<AhoCorasick>,
+}
+
+impl Index {
+    pub fn new(renames: &[Rename]) -> Result<Index> {
+        let mut everywhere = Vec::new();
+        let mut scopes: Vec<Scope> = Vec::new();
+        let mut scope_of: HashMap<(&Path, &[String]), usize> = HashMap::new();
+        for (i, rule) in renames.iter().enumerate() {
+            let Some(globs) = &rule.paths else {
+                everywhere.push(i);
+                continue;
+            };
+            let next = scopes.len();
+            let at = *scope_of.entry(globs.scope()).or_insert(next);
+            match scopes.get_mut(at) {
+                Some(scope) => scope.rules.push(i),
+                None => scopes.push(Scope {
+                    globs: globs.clone(),
+                    rules: vec![i],
+                    table: Table::default(),
+                }),
+            }
+        }
+        for scope in &mut scopes {
+            scope.table = Table::of(renames, scope.rules.iter().copied());
+        }
+        let mut words: Vec<&str> = renames
+            .iter()
+            .filter(|r| !r.is_exact())
+            .map(|r| r.from.as_str())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let within = match words.is_empty() {
+            true => None,
+            false => Some(AhoCorasick::new(&words).context("cannot index the rule words")?),
+        };
+        Ok(Index {
+            everywhere: Table::of(renames, everywhere),
+            scopes,
+            within,
+        })
+    }
+}
+
 /// The rules that apply in one file, indexed by what they match.
+///
+/// A rule with `paths` wins over one without; of two with `paths`, the
+/// later wins. Each scope's table already holds its own later rule, so the
+/// winner among scopes is the one with the highest rule index.
 pub struct Matcher<'r> {
     rules: &'r Rules,
-    exact: HashMap<&'r str, usize>,
-    /// Every word form (`session`, `sessions`) → (rule, is plural).
-    words: HashMap<&'r str, (usize, bool)>,
-    /// Word rules in priority order, for finding compounds.
-    word_rules: Vec<usize>,
+    /// The tables of the rules with `paths` that apply here: whole scopes,
+    /// indexed once, or (for `new`) the part of a scope that `active` picked.
+    scoped: Vec<Cow<'r, Table>>,
 }
 
 impl<'r> Matcher<'r> {
-    /// The matcher for the file at `abs_path`.
+    /// The matcher for the file at `abs_path`: the same as `new` with
+    /// `applies_to`, but its cost is one glob match per scope.
     pub fn for_file(rules: &'r Rules, abs_path: &Path) -> Matcher<'r> {
-        Matcher::new(rules, |r| r.applies_to(abs_path))
+        let scopes = rules.index().scopes.iter();
+        let scoped = scopes
+            .filter(|scope| scope.globs.matches(abs_path))
+            .map(|scope| Cow::Borrowed(&scope.table))
+            .collect();
+        Matcher { rules, scoped }
     }
 
     /// The matcher where rules without `paths` apply, and of the rules with
     /// `paths`, those for which `active` says yes.
     pub fn new(rules: &'r Rules, active: impl Fn(&Rename) -> bool) -> Matcher<'r> {
-        let mut m = Matcher {
-            rules,
-            exact: HashMap::new(),
-            words: HashMap::new(),
-            word_rules: Vec::new(),
-        };
-        let active =
-            |with_paths: bool| {
-                let active = &active;
-                rules.renames.iter().enumerate().filter(move |(_, r)| {
-                    r.paths.is_some() == with_paths && (!with_paths || active(r))
-                })
-            };
-        // Rules without paths first, so a rule with paths overrides them.
-        for with_paths in [false, true] {
-            for (i, r) in active(with_paths) {
-                match &r.form {
-                    Form::Exact => {
-                        m.exact.insert(&r.from, i);
-                    }
-                    Form::Word { from_plural, .. } => {
-                        m.words.insert(&r.from, (i, false));
-                        m.words.insert(from_plural, (i, true));
-                        m.word_rules.insert(0, i);
-                    }
-                }
+        let mut scoped = Vec::new();
+        for scope in &rules.index().scopes {
+            let picked = |&&i: &&usize| rules.renames.get(i).is_some_and(&active);
+            let picked: Vec<usize> = scope.rules.iter().filter(picked).copied().collect();
+            if picked.len() == scope.rules.len() {
+                scoped.push(Cow::Borrowed(&scope.table));
+            } else if !picked.is_empty() {
+                scoped.push(Cow::Owned(Table::of(&rules.renames, picked)));
             }
         }
-        m
+        Matcher { rules, scoped }
+    }
+
+    /// The exact rule for `token`, if any.
+    fn exact(&self, token: &str) -> Option<usize> {
+        let scoped = self.scoped.iter().filter_map(|t| t.exact.get(token)).max();
+        let everywhere = &self.rules.index().everywhere;
+        scoped.or_else(|| everywhere.exact.get(token)).copied()
+    }
+
+    /// The word rule that `lower` (a lowercase segment) is a form of, and
+    /// whether it is the plural.
+    fn word(&self, lower: &str) -> Option<(usize, bool)> {
+        let scoped = self.scoped.iter().filter_map(|t| t.words.get(lower));
+        let everywhere = &self.rules.index().everywhere;
+        let scoped = scoped.max_by_key(|(i, _)| *i);
+        scoped.or_else(|| everywhere.words.get(lower)).copied()
+    }
+
+    /// The word rule whose word `lower` (a lowercase segment that is no
+    /// rule's word form) contains. Of several, as for whole words: a rule
+    /// with `paths` wins over one without, then the later one.
+    fn compound(&self, lower: &str) -> Option<usize> {
+        let everywhere = &self.rules.index().everywhere;
+        let within = self.rules.index().within.as_ref()?;
+        let rule_of = |word: &str| {
+            let scoped = self
+                .scoped
+                .iter()
+                .filter_map(|t| t.compounds.get(word))
+                .max();
+            match scoped {
+                Some(&i) => Some((true, i)),
+                None => everywhere.compounds.get(word).map(|&i| (false, i)),
+            }
+        };
+        within
+            .find_overlapping_iter(lower)
+            .filter_map(|m| lower.get(m.range()))
+            .filter_map(rule_of)
+            .max()
+            .map(|(_, i)| i)
     }
 
     /// What the rules do to `token`, an occurrence of class `class`.
@@ -173,7 +308,7 @@ impl<'r> Matcher<'r> {
     }
 
     fn map_parts(&self, token: &str, class: Class, out: &mut Outcome) {
-        if let Some(&i) = self.exact.get(token) {
+        if let Some(i) = self.exact(token) {
             let rule = &self.rules.renames[i];
             out.would_be = rule.to.clone();
             if out.note(i, rule.policy.for_class(class), Reason::Policy(class)) {
@@ -205,7 +340,7 @@ impl<'r> Matcher<'r> {
     /// A segment that a word rule matches, whole or as a compound.
     fn map_segment(&self, segment: &str, class: Class) -> Option<(Change, String)> {
         let lower = segment.to_lowercase();
-        if let Some(&(i, plural)) = self.words.get(lower.as_str()) {
+        if let Some((i, plural)) = self.word(&lower) {
             let rule = &self.rules.renames[i];
             let to = match (&rule.form, plural) {
                 (Form::Word { to_plural, .. }, true) => to_plural,
@@ -218,10 +353,7 @@ impl<'r> Matcher<'r> {
             };
             return Some((change, Style::of(segment).apply(to)));
         }
-        let &i = self
-            .word_rules
-            .iter()
-            .find(|&&i| lower.contains(&self.rules.renames[i].from))?;
+        let i = self.compound(&lower)?;
         let rule = &self.rules.renames[i];
         let change = Change {
             rule: i,
@@ -320,6 +452,128 @@ mod tests {
             m.map("ISessionAndStatsList", Class::Code).new,
             "ITraceAndStatsList"
         );
+    }
+
+    /// Which rule decides `token` (one lowercase segment, or an exact name)
+    /// and what it would become, as the matcher decided before it had an
+    /// index: every rule that applies put into one map in priority order
+    /// (without `paths`, then with), the last one winning; for compounds, a
+    /// scan of the word rules from the highest priority down.
+    fn reference(
+        rules: &Rules,
+        active: impl Fn(&Rename) -> bool,
+        token: &str,
+    ) -> Option<(usize, String)> {
+        let applies = |i: &usize| {
+            let r = &rules.renames[*i];
+            r.paths.is_none() || active(r)
+        };
+        let all = 0..rules.renames.len();
+        let unscoped = all.clone().filter(|&i| rules.renames[i].paths.is_none());
+        let scoped = all.filter(|&i| rules.renames[i].paths.is_some());
+        let order: Vec<usize> = unscoped.chain(scoped).filter(applies).collect();
+        let mut exact = HashMap::new();
+        let mut words = HashMap::new();
+        for &i in &order {
+            let r = &rules.renames[i];
+            match &r.form {
+                Form::Exact => {
+                    exact.insert(r.from.clone(), i);
+                }
+                Form::Word { from_plural, .. } => {
+                    words.insert(r.from.clone(), (i, false));
+                    words.insert(from_plural.clone(), (i, true));
+                }
+            }
+        }
+        if let Some(&i) = exact.get(token) {
+            return Some((i, rules.renames[i].to.clone()));
+        }
+        if let Some(&(i, plural)) = words.get(token) {
+            let r = &rules.renames[i];
+            return match (&r.form, plural) {
+                (Form::Word { to_plural, .. }, true) => Some((i, to_plural.clone())),
+                _ => Some((i, r.to.clone())),
+            };
+        }
+        let r = order
+            .iter()
+            .rev()
+            .map(|&i| (i, &rules.renames[i]))
+            .find(|(_, r)| !r.is_exact() && token.contains(&r.from));
+        r.map(|(i, r)| (i, case::replace_within(token, &r.from, &r.to)))
+    }
+
+    /// Rules from TOML text, with globs relative to `base`.
+    fn rules_at(text: &str, base: &Path) -> anyhow::Result<Rules> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("retrace.toml");
+        std::fs::write(&path, text)?;
+        crate::rules::load(&[crate::rules::Source::File {
+            path,
+            base: base.to_path_buf(),
+        }])
+    }
+
+    /// A rule file: each rule's kind, `from` (letters a, b, c, s) and scope
+    /// (none, `one/**`, `two/**`, `*.py`: a file may be in two). `to` is
+    /// `from` with other letters, so that rules never chain, and any two
+    /// rules of one `from` agree.
+    fn rule_file(specs: &[(bool, String, usize)]) -> String {
+        let mut out = String::new();
+        for (exact, from, scope) in specs {
+            let to: String = from
+                .chars()
+                .map(|c| match c {
+                    'a' => 'x',
+                    'b' => 'y',
+                    'c' => 'z',
+                    _ => 'w',
+                })
+                .collect();
+            out.push_str(&format!("[[rename]]\nfrom = \"{from}\"\n"));
+            match exact {
+                true => out.push_str(&format!("to = \"{to}_e\"\nmatch = \"exact\"\n")),
+                false => out.push_str(&format!("to = \"{to}\"\n")),
+            }
+            match scope {
+                1 => out.push_str("paths = [\"one/**\"]\n"),
+                2 => out.push_str("paths = [\"two/**\"]\n"),
+                3 => out.push_str("paths = [\"*.py\"]\n"),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest! {
+        // The index decides as the one map and the scan did: a rule with
+        // `paths` wins over one without, exact over word, the later rule
+        // with `paths` over the earlier, and compounds alike.
+        #[test]
+        fn the_index_keeps_every_priority(
+            specs in proptest::collection::vec((any::<bool>(), "[abcs]{1,3}", 0usize..4), 1..12),
+            tokens in proptest::collection::vec("[abcs]{1,6}", 1..20),
+            scope in prop_oneof![Just("one/**"), Just("two/**"), Just("")],
+        ) {
+            // Two rules of one scope may still map a plural and a word of
+            // one spelling apart: such files are rule errors, not cases.
+            let Ok(rules) = rules_at(&rule_file(&specs), Path::new("/project")) else {
+                return Ok(());
+            };
+            let file = Path::new("/project").join(scope.trim_end_matches("**")).join("a.py");
+            let active = |r: &Rename| r.applies_to(&file);
+            let matchers = [Matcher::new(&rules, active), Matcher::for_file(&rules, &file)];
+            let froms = rules.renames.iter().map(|r| r.from.clone());
+            for token in tokens.into_iter().chain(froms) {
+                let want = reference(&rules, active, &token);
+                for matcher in &matchers {
+                    let out = matcher.map(&token, Class::Code);
+                    let got = out.rules.first().map(|&i| (i, out.would_be.clone()));
+                    prop_assert_eq!(&got, &want, "{} in {}", token, file.display());
+                }
+            }
+        }
     }
 
     #[test]

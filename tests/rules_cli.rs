@@ -1,0 +1,146 @@
+//! End-to-end tests of rule files: odd but valid rule files, rule errors
+//! and their positions, and rule files of many thousands of rules.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn retrace(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retrace"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("retrace runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temporary directory holding `files`.
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+/// `n` as four lowercase letters: a word rule takes letters only.
+fn letters(mut n: usize) -> String {
+    let mut out = [b'a'; 4];
+    for b in out.iter_mut().rev() {
+        *b = b'a' + (n % 26) as u8;
+        n /= 26;
+    }
+    String::from_utf8(out.to_vec()).unwrap()
+}
+
+#[test]
+fn rule_files_without_renames_find_nothing_and_do_not_panic() {
+    let rule_files = [
+        ("empty", ""),
+        ("policy only", "[policy]\nstrings = \"rename\"\n"),
+        ("keep only", "[keep]\nnames = [\"session*\"]\n"),
+    ];
+    let sources: [(&str, &[u8]); 2] = [
+        ("a.py", b"x = 1\nsession = 2\n"),
+        ("b.sql", b"SELECT 1 FROM sessions;\n"),
+    ];
+    for (what, rules) in rule_files {
+        for (name, text) in sources {
+            let dir = project(&[("retrace.toml", rules.as_bytes()), (name, text)]);
+            for command in ["check", "diff"] {
+                let out = retrace(dir.path(), &[command]);
+                let err = stderr(&out);
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{what}, {name}, {command}: {err}"
+                );
+                assert!(!err.contains("panicked"), "{what}, {name}: {err}");
+                assert!(
+                    !stdout(&out).contains('→') && !stdout(&out).contains("+++"),
+                    "{what}, {name}, {command}: nothing is found: {}",
+                    stdout(&out)
+                );
+            }
+        }
+    }
+}
+
+/// `check` over `a.py` with this `retrace.toml`: exit 2, and stderr starts
+/// with `want`.
+fn assert_rule_error(rules: &[u8], want: &str) {
+    let dir = project(&[("retrace.toml", rules), ("a.py", b"session = 1\n")]);
+    let out = retrace(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{want}: {err}");
+    assert!(err.starts_with(want), "want {want:?}, stderr was {err:?}");
+    assert!(out.stdout.is_empty(), "{want}: nothing is scanned");
+}
+
+#[test]
+fn every_rule_error_names_file_line_and_column() {
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"sess\xffion\"\nto = \"trace\"\n",
+        "retrace.toml:2:13: ",
+    );
+    assert_rule_error(
+        b"[keep]\nnames = [\"ok\", \"a[b\"]\n",
+        "retrace.toml:2:16: [keep] names: invalid glob `a[b`",
+    );
+    assert_rule_error(
+        b"[files]\nexclude = [\n  \"ok/**\",\n  \"{x\",\n]\n",
+        "retrace.toml:4:3: [files] exclude: invalid glob `{x`",
+    );
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"session\"\nto = \"trace\"\npaths = [\"a/**\", \"b[\"]\n",
+        "retrace.toml:4:18: `paths`: invalid glob `b[`",
+    );
+    assert_rule_error(
+        b"[[rename]]\nfrom = \"session\"\nto = \"Session\"\n",
+        "retrace.toml:3:6: `session` and `Session` differ only in case",
+    );
+}
+
+/// A rule file of `n` word rules (`wordaaaa` → `termaaaa`, …) and `n`
+/// exact rules (`exact_word00000` → `exact_term00000`, …).
+fn many_rules(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let w = letters(i);
+        out.push_str(&format!(
+            "[[rename]]\nfrom = \"word{w}\"\nto = \"term{w}\"\n\n"
+        ));
+        out.push_str(&format!(
+            "[[rename]]\nfrom = \"exact_word{i:05}\"\nto = \"exact_term{i:05}\"\nmatch = \"exact\"\n\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_rule_file_of_thousands_of_rules_works() {
+    let rules = many_rules(10_000);
+    let middle = letters(5_000);
+    let source = format!("word{middle}_id = exact_word05000\nwordzzzz = 1\n");
+    let dir = project(&[
+        ("retrace.toml", rules.as_bytes()),
+        ("a.py", source.as_bytes()),
+    ]);
+    let out = retrace(dir.path(), &["diff"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("+term{middle}_id = exact_term05000\n")),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains(" wordzzzz = 1\n"), "{}", stdout(&out));
+}
