@@ -80,8 +80,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if rules.renames.is_empty() {
         eprintln!(
             "retrace: the rules ({}) hold no [[rename]], so nothing is renamed; \
-             a retrace.toml replaces the bundled rules: start it from `retrace rules` \
-             or rules/session-to-trace.toml",
+             a retrace.toml replaces the bundled rules: start it from a copy of \
+             rules/session-to-trace.toml",
             rules.sources[1..].join(", ")
         );
     }
