@@ -492,3 +492,18 @@ fn a_directory_moves_whole_or_not_at_all() {
         stdout(&out)
     );
 }
+
+#[test]
+fn rules_without_renames_say_so() {
+    let dir = project(&[
+        ("retrace.toml", "[keep]\nnames = [\"x\"]\n"),
+        ("a.py", "session = 1\n"),
+    ]);
+    let out = retrace(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("hold no [[rename]], so nothing is renamed"),
+        "{}",
+        stderr(&out)
+    );
+}
