@@ -28,15 +28,12 @@ use crate::read::{self, comment_text, keeps_file, Seen, Skip, COMMENT_MARKERS};
 use crate::rules::{Class, Rules};
 use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
-use crate::write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Diff,
     Apply,
     Check,
-    /// `apply --interactive`: the new text is kept for review, not written.
-    Review,
 }
 
 /// One renamed or reported token.
@@ -97,10 +94,9 @@ pub struct Scanned {
     pub dropped: Option<Dropped>,
     /// The unified diff's hunks, in diff mode, when something changed.
     pub diff: Option<String>,
-    /// In review mode: the whole file and its edits (offsets past the BOM).
+    /// In apply and review modes: the whole file and its edits (offsets
+    /// past the BOM).
     pub rewrite: Option<Rewrite>,
-    /// In apply mode: the new content, written beside the file.
-    pub staged: Option<write::Staged>,
     /// The file had syntax errors before any rename (renames are made
     /// only where its tree is sound).
     pub syntax_errors: bool,
@@ -123,7 +119,6 @@ impl Scanned {
             && self.dropped.is_none()
             && self.diff.is_none()
             && self.rewrite.is_none()
-            && self.staged.is_none()
     }
 }
 
@@ -132,9 +127,6 @@ pub enum Outcome {
     Scanned(Scanned),
     Skipped(Skip),
     Failed(String),
-    /// Processed, but its new content could not be written beside it
-    /// (a full disk): `apply` then writes nothing at all.
-    Unwritten(String),
     /// Not a file of the five languages: never read, it can only move.
     Other,
 }
@@ -186,7 +178,6 @@ impl<'r> Context<'r> {
     pub fn process(&self, entry: &Entry) -> Outcome {
         let path = entry.path.display();
         match catch_panic(|| self.try_process(entry)) {
-            Ok(Ok(Outcome::Unwritten(e))) => Outcome::Unwritten(format!("{path}: {e}")),
             Ok(Ok(o)) => o,
             Ok(Err(e)) => Outcome::Failed(format!("{path}: {e:#}")),
             Err(panic) => Outcome::Failed(format!(
@@ -309,13 +300,6 @@ impl<'r> Context<'r> {
         match self.mode {
             Mode::Diff => scanned.diff = Some(patch::unified(full, &edits)),
             Mode::Apply => {
-                let new_full = format!("{bom}{new_text}");
-                match write::stage(&entry.path, new_full.as_bytes()) {
-                    Ok(staged) => scanned.staged = Some(staged),
-                    Err(e) => return Ok(Outcome::Unwritten(format!("{e:#}"))),
-                }
-            }
-            Mode::Review => {
                 let text = full.to_string();
                 scanned.rewrite = Some(Rewrite { text, edits });
             }
@@ -1229,7 +1213,7 @@ pub fn rewrite(rules: &Rules, lang: Lang, text: &str) -> Result<Option<String>> 
     };
     let project = Project::new(std::slice::from_ref(&entry), rules);
     let moves = Moves::default();
-    let context = Context::new(rules, &project, &moves, Mode::Review);
+    let context = Context::new(rules, &project, &moves, Mode::Apply);
     match context.process_text(&entry, lang, text)? {
         Outcome::Scanned(Scanned {
             rewrite: Some(r), ..

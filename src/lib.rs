@@ -392,6 +392,14 @@ impl Pass<'_> {
     }
 }
 
+/// Make none of the planned moves, for `why`.
+fn block_all(moves: &mut Moves, why: &str) {
+    let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
+    for old in planned {
+        moves.block(&old, why.to_string());
+    }
+}
+
 /// What happens to a file's path.
 fn movement<'m>(moves: &'m Moves, entry: &Entry) -> Movement<'m> {
     match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
@@ -412,41 +420,48 @@ struct Apply<'a> {
     journal: PathBuf,
 }
 
+/// One file in `apply`: what the engine made of it, and its new content
+/// written beside it (or why that failed).
+struct Prepared {
+    outcome: Outcome,
+    staged: Option<Result<write::Staged, String>>,
+}
+
+impl Prepared {
+    fn follows_a_move(&self) -> bool {
+        matches!(&self.outcome, Outcome::Scanned(s) if s.changes.iter().any(|c| c.follows.is_some()))
+    }
+}
+
 impl Apply<'_> {
     fn run(mut self, mut moves: Moves, printer: &mut Printer, summary: &mut Summary) -> Result<()> {
         self.remove_stale();
-        let mut outcomes = self.stage(&moves, |_| true)?;
+        let mut prepared = self.stage(&moves, |_| true)?;
         // A file that could not be read (or hit a bug) may import a module
         // that moves: no move is made, and the imports that followed one
         // are decided again.
-        let failed = outcomes.iter().find_map(|o| match o {
-            Some(Outcome::Failed(message)) => Some(message.clone()),
+        let failed = prepared.iter().flatten().find_map(|p| match &p.outcome {
+            Outcome::Failed(message) => Some(message.clone()),
             _ => None,
         });
         if let (Some(message), false) = (failed, moves.to.is_empty()) {
-            let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
             let why = format!("a file could not be processed ({message}), and may import it");
-            for old in planned {
-                moves.block(&old, why.clone());
-            }
-            let follows = |o: &Option<Outcome>| match o {
-                Some(Outcome::Scanned(s)) => s.changes.iter().any(|c| c.follows.is_some()),
-                _ => false,
-            };
-            let again: Vec<bool> = outcomes.iter().map(follows).collect();
+            block_all(&mut moves, &why);
+            let again: Vec<bool> = prepared
+                .iter()
+                .map(|p| p.as_ref().is_some_and(Prepared::follows_a_move))
+                .collect();
             let redone = self.stage(&moves, |i| again[i])?;
-            for (slot, new) in outcomes.iter_mut().zip(redone) {
+            for (slot, new) in prepared.iter_mut().zip(redone) {
                 if new.is_some() {
                     *slot = new;
                 }
             }
         }
-        let unwritten: Vec<&str> = outcomes
+        let unwritten: Vec<&String> = prepared
             .iter()
-            .filter_map(|o| match o {
-                Some(Outcome::Unwritten(message)) => Some(message.as_str()),
-                _ => None,
-            })
+            .flatten()
+            .filter_map(|p| p.staged.as_ref()?.as_ref().err())
             .collect();
         if !unwritten.is_empty() {
             for message in &unwritten {
@@ -461,30 +476,29 @@ impl Apply<'_> {
                 }
             );
         }
-        for outcome in outcomes.iter_mut().flatten() {
-            if let Outcome::Scanned(s) = outcome {
-                if let Some(staged) = s.staged.take() {
-                    if let Err(e) = staged.commit() {
-                        *outcome = Outcome::Failed(format!("{e:#}"));
+        let mut outcomes = Vec::with_capacity(prepared.len());
+        let mut committed = true;
+        for p in prepared {
+            let outcome = match p {
+                Some(Prepared {
+                    outcome,
+                    staged: Some(Ok(staged)),
+                }) => match staged.commit() {
+                    Ok(()) => Some(outcome),
+                    Err(e) => {
+                        committed = false;
+                        Some(Outcome::Failed(format!("{e:#}")))
                     }
-                }
-            }
+                },
+                other => other.map(|p| p.outcome),
+            };
+            outcomes.push(outcome);
         }
-        let committed = !outcomes
-            .iter()
-            .flatten()
-            .any(|o| matches!(o, Outcome::Failed(_)));
         if committed {
             moves.apply(&self.journal)?;
         } else if !moves.to.is_empty() {
             eprintln!("retrace: no file was moved, as some could not be written");
-            let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
-            for old in planned {
-                moves.block(
-                    &old,
-                    "not moved: some files could not be written".to_string(),
-                );
-            }
+            block_all(&mut moves, "not moved: some files could not be written");
         }
         for (entry, outcome) in self.shown.iter().zip(outcomes) {
             let outcome = outcome.or_else(|| self.read_only.remove(&entry.path));
@@ -497,8 +511,9 @@ impl Apply<'_> {
     }
 
     /// Process the shown files that `redo` picks (by index) and are not
-    /// read-only, staging their new contents: their outcomes, by index.
-    fn stage(&self, moves: &Moves, redo: impl Fn(usize) -> bool) -> Result<Vec<Option<Outcome>>> {
+    /// read-only, each new content staged by the worker that made it (so
+    /// no text waits in memory): by index.
+    fn stage(&self, moves: &Moves, redo: impl Fn(usize) -> bool) -> Result<Vec<Option<Prepared>>> {
         let context = Context::new(self.pass.rules, self.pass.project, moves, Mode::Apply)
             .with_frozen(self.frozen);
         let list: Vec<(usize, &Entry)> = self
@@ -508,16 +523,24 @@ impl Apply<'_> {
             .filter(|&(i, e)| redo(i) && !self.read_only.contains_key(&e.path))
             .map(|(i, e)| (i, *e))
             .collect();
-        let mut out: Vec<Option<Outcome>> = (0..self.shown.len()).map(|_| None).collect();
+        let mut out: Vec<Option<Prepared>> = (0..self.shown.len()).map(|_| None).collect();
         let progress = report::Progress::new(list.len());
         let size = |(_, e): &(usize, &Entry)| size(e);
         let work = |(_, e): &(usize, &Entry)| {
-            let outcome = context.process(e);
+            let mut outcome = context.process(e);
+            let staged = match &mut outcome {
+                Outcome::Scanned(s) => s.rewrite.take().map(|r| {
+                    edit::apply(&r.text, &r.edits)
+                        .and_then(|text| write::stage(&e.path, text.as_bytes()))
+                        .map_err(|err| format!("{}: {err:#}", e.path.display()))
+                }),
+                _ => None,
+            };
             progress.tick();
-            outcome
+            Prepared { outcome, staged }
         };
-        parallel::ordered(&list, self.pass.threads, size, work, |&(i, _), outcome| {
-            out[i] = Some(outcome);
+        parallel::ordered(&list, self.pass.threads, size, work, |&(i, _), prepared| {
+            out[i] = Some(prepared);
             Ok(())
         })?;
         progress.finish();

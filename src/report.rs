@@ -182,7 +182,7 @@ impl Printer {
         let shown = path.display().to_string();
         let empty = Scanned::default();
         let scanned = match outcome {
-            Outcome::Failed(message) | Outcome::Unwritten(message) => {
+            Outcome::Failed(message) => {
                 summary.errors += 1;
                 self.out.flush()?;
                 eprintln!("retrace: {message}");
@@ -264,7 +264,7 @@ impl Printer {
                 }
                 Ok(())
             }
-            (Format::Human, Mode::Apply | Mode::Review) => {
+            (Format::Human, Mode::Apply) => {
                 if !scanned.changes.is_empty() {
                     let names = plural(scanned.changes.len(), "name");
                     writeln!(self.out, "{shown}: {names} renamed")?;
@@ -432,7 +432,7 @@ fn breakdown<K: std::fmt::Display>(map: impl Iterator<Item = (K, usize)>) -> Str
 
 pub fn summary_text(s: &Summary, mode: Mode) -> String {
     let verb = match mode {
-        Mode::Apply | Mode::Review => "changed",
+        Mode::Apply => "changed",
         Mode::Diff | Mode::Check => "to change",
     };
     let skipped: usize = s.skipped.values().sum();

@@ -70,7 +70,7 @@ pub fn run(
     }
     // Files decided with the moves as answered: imports of a declined move
     // are not renamed at all.
-    let context = Context::new(rules, project, &moves, Mode::Review).with_frozen(frozen);
+    let context = Context::new(rules, project, &moves, Mode::Apply).with_frozen(frozen);
     let mut quit = false;
     for chunk in files.chunks(64) {
         let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
@@ -81,7 +81,7 @@ pub fn run(
                         s.changes.iter().map(|c| c.follows.is_some()).collect();
                     (s.rewrite, follows)
                 }
-                Outcome::Failed(message) | Outcome::Unwritten(message) => {
+                Outcome::Failed(message) => {
                     eprintln!("retrace: {message}");
                     continue;
                 }
