@@ -4,80 +4,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 
 use crate::case::{self, Style};
-use crate::rules::{Action, Class, Form, PathGlobs, Rename, Rules};
-
-/// Why an occurrence was reported instead of renamed.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Reason {
-    /// The policy of its class (or of the rule) says `report`.
-    Policy(Class),
-    /// The word sits inside a longer segment (`sessionmaker`).
-    Compound,
-    /// An import whose target's move collided.
-    MoveBlocked(String),
-    /// The new name is already bound where this one is (`with` at `at`).
-    Collision { with: String, at: String },
-    /// Kept: bound by, or reached through, an import of this module.
-    ThirdParty(String),
-    /// Kept: matches this `[keep] names` pattern.
-    KeepName(String),
-    /// Kept: a `retrace: keep` comment.
-    KeepComment,
-    /// In or named with a part of the file that does not parse: not
-    /// renamed, since the tree cannot say what it is there.
-    SyntaxError,
-    /// The same name is renamed in a file this run does not change (one
-    /// outside the PATHs given, or read-only): `app/x.py, which is …`.
-    Needs(String),
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reason::Policy(c) => write!(f, "{} policy: report", c.name()),
-            Reason::Compound => f.write_str("compound"),
-            Reason::MoveBlocked(why) => write!(f, "collision: its module cannot move ({why})"),
-            Reason::Collision { with, at } => write!(f, "collision with {with} at {at}"),
-            Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
-            Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
-            Reason::KeepComment => f.write_str("keep: comment"),
-            Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
-            Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
-        }
-    }
-}
-
-impl Reason {
-    /// A short stable key for summaries and JSON.
-    pub fn key(&self) -> &'static str {
-        match self {
-            Reason::Policy(_) => "policy",
-            Reason::Compound => "compound",
-            Reason::MoveBlocked(_) => "collision",
-            Reason::Collision { .. } => "collision",
-            Reason::ThirdParty(_) => "third-party",
-            Reason::KeepName(_) => "keep-names",
-            Reason::KeepComment => "keep-comment",
-            Reason::SyntaxError => "syntax-error",
-            Reason::Needs(_) => "linked",
-        }
-    }
-
-    /// Kept occurrences are never findings: they are explained, not reported.
-    pub fn is_kept(&self) -> bool {
-        matches!(
-            self,
-            Reason::ThirdParty(_) | Reason::KeepName(_) | Reason::KeepComment
-        )
-    }
-}
+use crate::model::{Class, Reason};
+use crate::rules::{Action, Form, PathGlobs, Rename, Rules};
 
 /// One reported occurrence inside a token.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,120 +16,19 @@ use std::sync::Arc;
 use anyhow::Result;
 use tree_sitter::Tree;
 
-use crate::decide::{Matcher, Reason};
+use crate::decide::Matcher;
 use crate::edit::{self, Edit};
 use crate::frozen::Frozen;
 use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
+use crate::model::{Class, Dropped, Mode, Occurrence, Outcome, Reason, Rewrite, Scanned, Skip};
 use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;
-use crate::read::{self, comment_text, keeps_file, Seen, Skip, COMMENT_MARKERS};
-use crate::rules::{Class, Rules};
+use crate::read::{self, comment_text, keeps_file, Seen, COMMENT_MARKERS};
+use crate::rules::Rules;
 use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Diff,
-    Apply,
-    Check,
-}
-
-/// One renamed or reported token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Occurrence {
-    pub line: usize,
-    pub column: usize,
-    pub class: Class,
-    pub old: Arc<str>,
-    pub new: Arc<str>,
-    pub rule: Arc<str>,
-    /// None for a rename; why it was not renamed otherwise.
-    pub reason: Option<Reason>,
-    /// Inside a SQL statement in a host-language string.
-    pub in_sql_string: bool,
-    /// A rename that follows a file's move (an import of the moved
-    /// module): the old path of that file. Both happen or neither.
-    pub follows: Option<PathBuf>,
-}
-
-impl Occurrence {
-    /// The class shown in output: collisions are their own class.
-    pub fn kind(&self) -> &'static str {
-        match self.reason {
-            Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
-            _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
-            _ => self.class.name(),
-        }
-    }
-}
-
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the rewrite would not parse ({} syntax errors before, {} after)",
-            self.errors_before, self.errors_after
-        )
-    }
-}
-
-/// A rewrite thrown away because it would have added syntax errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dropped {
-    pub errors_before: usize,
-    pub errors_after: usize,
-}
-
-#[derive(Debug, Default)]
-pub struct Scanned {
-    /// Renames made (or, in diff and check, pending).
-    pub changes: Vec<Occurrence>,
-    /// Occurrences reported and left alone.
-    pub findings: Vec<Occurrence>,
-    /// Occurrences kept on purpose (third-party, keep lists): explained,
-    /// never findings.
-    pub kept: Vec<Occurrence>,
-    pub dropped: Option<Dropped>,
-    /// The unified diff's hunks, in diff mode, when something changed.
-    pub diff: Option<String>,
-    /// In apply and review modes: the whole file and its edits (offsets
-    /// past the BOM).
-    pub rewrite: Option<Rewrite>,
-    /// The file had syntax errors before any rename (renames are made
-    /// only where its tree is sound).
-    pub syntax_errors: bool,
-}
-
-/// A file's text and the edits that rewrite it.
-#[derive(Debug)]
-pub struct Rewrite {
-    pub text: String,
-    pub edits: Vec<Edit>,
-}
-
-impl Scanned {
-    /// Nothing to show or write: no change, finding, kept name, dropped
-    /// rewrite or diff.
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-            && self.findings.is_empty()
-            && self.kept.is_empty()
-            && self.dropped.is_none()
-            && self.diff.is_none()
-            && self.rewrite.is_none()
-    }
-}
-
-#[derive(Debug)]
-pub enum Outcome {
-    Scanned(Scanned),
-    Skipped(Skip),
-    Failed(String),
-    /// Not a file of the five languages: never read, it can only move.
-    Other,
-}
 
 /// What every file's run shares: the rules, the prefilter and the mode.
 pub struct Context<'r> {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::engine::{Occurrence, Scanned};
-use crate::report::Movement;
+use crate::model::{Movement, Occurrence, Scanned};
 
 /// The JSON Lines format's version: bumped on any incompatible change.
 pub const JSON_VERSION: u32 = 1;

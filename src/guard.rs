@@ -9,7 +9,8 @@ use std::process::Command;
 
 use anyhow::{bail, Result};
 
-use crate::engine::{Context, Outcome};
+use crate::engine::Context;
+use crate::model::Outcome;
 use crate::moves::Moves;
 use crate::walk::{absolute, Entry};
 

@@ -17,6 +17,7 @@ pub mod frozen;
 mod guard;
 pub mod lang;
 mod lock;
+pub mod model;
 pub mod moves;
 mod parallel;
 pub mod patch;
@@ -37,12 +38,13 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command, Options};
-use crate::engine::{Context, Mode, Outcome};
+use crate::engine::Context;
 use crate::frozen::{Frozen, Held, Why};
+use crate::model::{Class, Mode, Movement, Outcome};
 use crate::moves::Moves;
 use crate::project::Project;
-use crate::report::{Movement, Printer, Summary};
-use crate::rules::{Class, Rules};
+use crate::report::{Printer, Summary};
+use crate::rules::Rules;
 use crate::walk::Entry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {

@@ -8,31 +8,12 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
+use crate::model::Skip;
 use crate::rules::Prefilter;
 
 /// Files larger than this are skipped, not read.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 const BOM: &str = "\u{feff}";
-
-/// Why a file was not processed. Not an error: counted in the summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Skip {
-    Binary,
-    InvalidUtf8,
-    TooLarge,
-    KeepFile,
-}
-
-impl Skip {
-    pub fn name(self) -> &'static str {
-        match self {
-            Skip::Binary => "binary",
-            Skip::InvalidUtf8 => "invalid UTF-8",
-            Skip::TooLarge => "over 10 MiB",
-            Skip::KeepFile => "retrace: keep-file",
-        }
-    }
-}
 
 /// How far a read goes.
 #[derive(Clone, Copy, PartialEq, Eq)]

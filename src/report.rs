@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
-use crate::engine::{Dropped, Mode, Outcome, Scanned};
 use crate::formats::{self, Kind, Record};
+use crate::model::{Dropped, Mode, Movement, Outcome, Scanned};
 use crate::walk;
 
 /// A progress bar on stderr for long runs: only on a terminal, never in
@@ -57,15 +57,6 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-/// What happens to a file's path.
-#[derive(Clone, Copy, Debug)]
-pub enum Movement<'a> {
-    Stays,
-    To(&'a Path),
-    /// The move collided: not done, for this reason.
-    Blocked(&'a Path, &'a str),
 }
 
 /// Counts for the closing summary.

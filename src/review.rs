@@ -13,8 +13,9 @@ use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
 
 use crate::edit::{self, Edit};
-use crate::engine::{Context, Mode, Outcome, Rewrite};
+use crate::engine::Context;
 use crate::frozen::Frozen;
+use crate::model::{Mode, Outcome, Rewrite};
 use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;

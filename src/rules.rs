@@ -18,6 +18,8 @@ use toml::Spanned;
 
 use crate::case;
 use crate::decide::Index;
+/// Where the lexers and classifiers still look for it.
+pub use crate::model::Class;
 
 /// The bundled default rules, compiled into the binary.
 pub const BUNDLED: &str = include_str!("../rules/session-to-trace.toml");
@@ -43,24 +45,6 @@ impl fmt::Display for Action {
             Action::Report => "report",
             Action::Rename => "rename",
         })
-    }
-}
-
-/// The syntactic class of an occurrence, which picks its policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Class {
-    Code,
-    Comment,
-    String,
-}
-
-impl Class {
-    pub fn name(self) -> &'static str {
-        match self {
-            Class::Code => "code",
-            Class::Comment => "comment",
-            Class::String => "string",
-        }
     }
 }
 

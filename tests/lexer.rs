@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use retrace::engine::{Context, Mode};
+use retrace::engine::Context;
+use retrace::model::Mode;
 use retrace::{moves, project, rules, walk};
 
 /// Process every file under `root` with and without the lexer; return the

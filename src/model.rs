@@ -1,0 +1,224 @@
+//! The data every stage may use: what an occurrence is, why it was not
+//! renamed, what came of a file. Defined here, below every stage, so that
+//! the engine never imports printing and printing never imports the engine.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::edit::Edit;
+
+/// The syntactic class of an occurrence, which picks its policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    Code,
+    Comment,
+    String,
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Code => "code",
+            Class::Comment => "comment",
+            Class::String => "string",
+        }
+    }
+}
+
+/// Why an occurrence was reported instead of renamed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// The policy of its class (or of the rule) says `report`.
+    Policy(Class),
+    /// The word sits inside a longer segment (`sessionmaker`).
+    Compound,
+    /// An import whose target's move collided.
+    MoveBlocked(String),
+    /// The new name is already bound where this one is (`with` at `at`).
+    Collision { with: String, at: String },
+    /// Kept: bound by, or reached through, an import of this module.
+    ThirdParty(String),
+    /// Kept: matches this `[keep] names` pattern.
+    KeepName(String),
+    /// Kept: a `retrace: keep` comment.
+    KeepComment,
+    /// In or named with a part of the file that does not parse: not
+    /// renamed, since the tree cannot say what it is there.
+    SyntaxError,
+    /// The same name is renamed in a file this run does not change (one
+    /// outside the PATHs given, or read-only): `app/x.py, which is …`.
+    Needs(String),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Policy(c) => write!(f, "{} policy: report", c.name()),
+            Reason::Compound => f.write_str("compound"),
+            Reason::MoveBlocked(why) => write!(f, "collision: its module cannot move ({why})"),
+            Reason::Collision { with, at } => write!(f, "collision with {with} at {at}"),
+            Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
+            Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
+            Reason::KeepComment => f.write_str("keep: comment"),
+            Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
+            Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
+        }
+    }
+}
+
+impl Reason {
+    /// A short stable key for summaries and JSON.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Reason::Policy(_) => "policy",
+            Reason::Compound => "compound",
+            Reason::MoveBlocked(_) => "collision",
+            Reason::Collision { .. } => "collision",
+            Reason::ThirdParty(_) => "third-party",
+            Reason::KeepName(_) => "keep-names",
+            Reason::KeepComment => "keep-comment",
+            Reason::SyntaxError => "syntax-error",
+            Reason::Needs(_) => "linked",
+        }
+    }
+
+    /// Kept occurrences are never findings: they are explained, not reported.
+    pub fn is_kept(&self) -> bool {
+        matches!(
+            self,
+            Reason::ThirdParty(_) | Reason::KeepName(_) | Reason::KeepComment
+        )
+    }
+}
+
+/// Why a file was not processed. Not an error: counted in the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skip {
+    Binary,
+    InvalidUtf8,
+    TooLarge,
+    KeepFile,
+}
+
+impl Skip {
+    pub fn name(self) -> &'static str {
+        match self {
+            Skip::Binary => "binary",
+            Skip::InvalidUtf8 => "invalid UTF-8",
+            Skip::TooLarge => "over 10 MiB",
+            Skip::KeepFile => "retrace: keep-file",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Diff,
+    Apply,
+    Check,
+}
+
+/// One renamed or reported token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub line: usize,
+    pub column: usize,
+    pub class: Class,
+    pub old: Arc<str>,
+    pub new: Arc<str>,
+    pub rule: Arc<str>,
+    /// None for a rename; why it was not renamed otherwise.
+    pub reason: Option<Reason>,
+    /// Inside a SQL statement in a host-language string.
+    pub in_sql_string: bool,
+    /// A rename that follows a file's move (an import of the moved
+    /// module): the old path of that file. Both happen or neither.
+    pub follows: Option<PathBuf>,
+}
+
+impl Occurrence {
+    /// The class shown in output: collisions are their own class.
+    pub fn kind(&self) -> &'static str {
+        match self.reason {
+            Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
+            _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
+            _ => self.class.name(),
+        }
+    }
+}
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the rewrite would not parse ({} syntax errors before, {} after)",
+            self.errors_before, self.errors_after
+        )
+    }
+}
+
+/// A rewrite thrown away because it would have added syntax errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    pub errors_before: usize,
+    pub errors_after: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Renames made (or, in diff and check, pending).
+    pub changes: Vec<Occurrence>,
+    /// Occurrences reported and left alone.
+    pub findings: Vec<Occurrence>,
+    /// Occurrences kept on purpose (third-party, keep lists): explained,
+    /// never findings.
+    pub kept: Vec<Occurrence>,
+    pub dropped: Option<Dropped>,
+    /// The unified diff's hunks, in diff mode, when something changed.
+    pub diff: Option<String>,
+    /// In apply and review modes: the whole file and its edits (offsets
+    /// past the BOM).
+    pub rewrite: Option<Rewrite>,
+    /// The file had syntax errors before any rename (renames are made
+    /// only where its tree is sound).
+    pub syntax_errors: bool,
+}
+
+/// A file's text and the edits that rewrite it.
+#[derive(Debug)]
+pub struct Rewrite {
+    pub text: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Scanned {
+    /// Nothing to show or write: no change, finding, kept name, dropped
+    /// rewrite or diff.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+            && self.findings.is_empty()
+            && self.kept.is_empty()
+            && self.dropped.is_none()
+            && self.diff.is_none()
+            && self.rewrite.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Scanned(Scanned),
+    Skipped(Skip),
+    Failed(String),
+    /// Not a file of the five languages: never read, it can only move.
+    Other,
+}
+
+/// What happens to a file's path.
+#[derive(Clone, Copy, Debug)]
+pub enum Movement<'a> {
+    Stays,
+    To(&'a Path),
+    /// The move collided: not done, for this reason.
+    Blocked(&'a Path, &'a str),
+}
