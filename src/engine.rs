@@ -16,7 +16,8 @@ use std::sync::Arc;
 use anyhow::Result;
 use tree_sitter::Tree;
 
-use crate::decide::Matcher;
+use crate::config::matcher::Matcher;
+use crate::config::Rules;
 use crate::edit::{self, Edit};
 use crate::frozen::Frozen;
 use crate::lang::lex::{self, Lexed, Place};
@@ -26,7 +27,6 @@ use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;
 use crate::read::{self, comment_text, keeps_file, Seen, COMMENT_MARKERS};
-use crate::rules::Rules;
 use crate::scope::{self, Role, Scopes};
 use crate::walk::Entry;
 
@@ -260,7 +260,7 @@ impl<'r> Context<'r> {
         let mut next_hit = 0;
         for unit in units {
             let unit_text = &text[unit.range.clone()];
-            for token in crate::case::tokens(unit_text) {
+            for token in crate::config::case::tokens(unit_text) {
                 // A token no hit overlaps holds no rule word: a word with
                 // one either starts a hit, or a hit before covers its start.
                 let start = unit.range.start + token.start;
@@ -888,7 +888,7 @@ struct Plan<'t> {
 /// file and shared by all its occurrences (a file may spell one name
 /// thousands of times), with the strings its occurrences show.
 struct Mapped {
-    outcome: crate::decide::Outcome,
+    outcome: crate::config::matcher::Outcome,
     old: Arc<str>,
     new: Arc<str>,
     would_be: Arc<str>,
@@ -900,7 +900,7 @@ struct Mapped {
 }
 
 impl Mapped {
-    fn new(rules: &Rules, word: &str, outcome: crate::decide::Outcome) -> Mapped {
+    fn new(rules: &Rules, word: &str, outcome: crate::config::matcher::Outcome) -> Mapped {
         let label = |indices: &[usize]| Arc::from(rules.label(indices.iter().copied()));
         Mapped {
             old: Arc::from(word),

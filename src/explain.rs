@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use std::path::Path;
 
-use crate::decide::{Matcher, Outcome};
+use crate::config::matcher::{Matcher, Outcome};
+use crate::config::{Class, Form, Policy, Rules};
 use crate::lang::Lang;
 use crate::moves;
-use crate::rules::{Class, Form, Policy, Rules};
 
 /// How the rules treat each name, in each class, and why.
 pub fn names(rules: &Rules, names: &[String]) -> String {

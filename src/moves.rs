@@ -13,9 +13,9 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::case;
-use crate::decide::Matcher;
-use crate::rules::{Class, Rules};
+use crate::config::case;
+use crate::config::matcher::Matcher;
+use crate::config::{Class, Rules};
 use crate::walk::Entry;
 use crate::write;
 

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use crate::config::Rules;
 use crate::lang::Lang;
-use crate::rules::Rules;
 use crate::walk::Entry;
 
 pub struct Project {
@@ -325,7 +325,7 @@ mod tests {
 
     #[test]
     fn python_modules_are_ours_when_walked() {
-        let rules = crate::rules::load(&[]).unwrap();
+        let rules = crate::config::load(&[]).unwrap();
         let entry = |path: &str| Entry {
             path: PathBuf::from(path),
             abs: PathBuf::from(path),

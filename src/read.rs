@@ -8,8 +8,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
+use crate::config::Prefilter;
 use crate::model::Skip;
-use crate::rules::Prefilter;
 
 /// Files larger than this are skipped, not read.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;

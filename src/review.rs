@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
 
+use crate::config::Rules;
 use crate::edit::{self, Edit};
 use crate::engine::Context;
 use crate::frozen::Frozen;
@@ -19,7 +20,6 @@ use crate::model::{Mode, Outcome, Rewrite};
 use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;
-use crate::rules::Rules;
 use crate::walk::Entry;
 use crate::write;
 

@@ -17,9 +17,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use ignore::gitignore::Gitignore;
 use ignore::Match;
 
+use crate::config::Rules;
 use crate::lang::Lang;
 use crate::read::{self, Seen};
-use crate::rules::Rules;
 
 /// A file to process, with its absolute normalized path for glob matching.
 #[derive(Debug, Clone)]

@@ -1,0 +1,214 @@
+//! Rule files: TOML in, validated `Rules` out, and what the rules make of
+//! one word (`Matcher`).
+//!
+//! Raw serde structs mirror the file format (unknown keys are errors); they
+//! are turned into `Rules` (`load`), where every rename is known to be well
+//! formed and free of conflicts and chains. Every error names
+//! `FILE:LINE:COL`.
+
+pub mod case;
+mod globs;
+mod load;
+pub mod matcher;
+mod prefilter;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use serde::Deserialize;
+
+pub use globs::PathGlobs;
+#[cfg(test)]
+pub(crate) use load::load_str;
+pub use load::{discover, load, RuleError, Source};
+pub use prefilter::Prefilter;
+
+/// Where the lexers and classifiers still look for it.
+pub use crate::model::Class;
+use load::RawPolicy;
+use matcher::Index;
+
+/// The bundled default rules, compiled into the binary.
+pub const BUNDLED: &str = include_str!("../../rules/session-to-trace.toml");
+pub const BUNDLED_NAME: &str = "rules/session-to-trace.toml (built-in)";
+/// Platform names that are never a project's, loaded under every rule set.
+pub const PLATFORM: &str = include_str!("../../rules/platform.toml");
+pub const PLATFORM_NAME: &str = "rules/platform.toml (built-in)";
+
+/// What a policy does with an occurrence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    // Ordered from strictest to loosest: combining two policies takes the min.
+    Keep,
+    Report,
+    Rename,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Keep => "keep",
+            Action::Report => "report",
+            Action::Rename => "rename",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub code: Action,
+    pub comments: Action,
+    pub strings: Action,
+    pub compounds: Action,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            code: Action::Rename,
+            comments: Action::Rename,
+            strings: Action::Report,
+            compounds: Action::Report,
+        }
+    }
+}
+
+impl Policy {
+    pub fn for_class(&self, class: Class) -> Action {
+        match class {
+            Class::Code => self.code,
+            Class::Comment => self.comments,
+            Class::String => self.strings,
+        }
+    }
+
+    fn overlay(mut self, raw: &RawPolicy) -> Policy {
+        self.code = raw.code.unwrap_or(self.code);
+        self.comments = raw.comments.unwrap_or(self.comments);
+        self.strings = raw.strings.unwrap_or(self.strings);
+        self.compounds = raw.compounds.unwrap_or(self.compounds);
+        self
+    }
+}
+
+/// Where a rule was written, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// How a rule matches names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// A word, matched as a whole segment (or its plural) in any case style.
+    Word {
+        from_plural: String,
+        to_plural: String,
+    },
+    /// One name, matched whole and case-sensitively.
+    Exact,
+}
+
+/// One validated rename rule.
+#[derive(Clone, Debug)]
+pub struct Rename {
+    /// A lowercase word (`Form::Word`) or an exact name.
+    pub from: String,
+    pub to: String,
+    pub form: Form,
+    pub paths: Option<PathGlobs>,
+    pub policy: Policy,
+    pub origin: Origin,
+    overrides: RawPolicy,
+}
+
+impl Rename {
+    /// `session→trace`, as rules are named in output.
+    pub fn label(&self) -> String {
+        format!("{}→{}", self.from, self.to)
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.form == Form::Exact
+    }
+
+    /// The word forms this rule matches, with what each becomes.
+    pub fn forms(&self) -> Vec<(&str, &str)> {
+        match &self.form {
+            Form::Word {
+                from_plural,
+                to_plural,
+            } => vec![(&self.from, &self.to), (from_plural, to_plural)],
+            Form::Exact => vec![(&self.from, &self.to)],
+        }
+    }
+
+    pub fn applies_to(&self, abs_path: &Path) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.matches(abs_path))
+    }
+}
+
+/// All active rules, merged from every rule file.
+#[derive(Debug)]
+pub struct Rules {
+    pub renames: Vec<Rename>,
+    pub policy: Policy,
+    pub exclude: Vec<PathGlobs>,
+    pub keep_names: Vec<String>,
+    keep_set: GlobSet,
+    pub keep_modules: Vec<String>,
+    pub first_party: Vec<String>,
+    pub sources: Vec<String>,
+    /// `[check] baseline = true`: the baseline file `check` uses by default.
+    pub baseline: Option<PathBuf>,
+    /// Finds every needle, ignoring ASCII case, in one pass; built once.
+    prefilter: Prefilter,
+    /// The rules indexed by what they match; built once.
+    index: Index,
+}
+
+impl Rules {
+    /// The `[keep] names` pattern that `name` matches, if any.
+    pub fn kept(&self, name: &str) -> Option<&str> {
+        self.keep_set
+            .matches(name)
+            .first()
+            .map(|&i| self.keep_names[i].as_str())
+    }
+
+    pub fn excluded(&self, abs_path: &Path) -> bool {
+        self.exclude.iter().any(|g| g.matches(abs_path))
+    }
+
+    /// The rules at these indices, named as in output (`session→trace`).
+    pub fn label(&self, indices: impl IntoIterator<Item = usize>) -> String {
+        let names: Vec<String> = indices
+            .into_iter()
+            .map(|i| self.renames[i].label())
+            .collect();
+        names.join(", ")
+    }
+
+    /// The prefilter: finds every needle, ignoring ASCII case, in one pass.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// The rules indexed by what they match, for `decide::Matcher`.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+#[cfg(test)]
+mod tests;
