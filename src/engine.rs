@@ -26,8 +26,8 @@ use crate::model::{Class, Dropped, Mode, Occurrence, Outcome, Reason, Rewrite, S
 use crate::moves::Moves;
 use crate::patch;
 use crate::project::Project;
-use crate::read::{self, comment_text, keeps_file, Seen, COMMENT_MARKERS};
 use crate::scope::{self, Role, Scopes};
+use crate::walk::read::{self, comment_text, keeps_file, Seen, COMMENT_MARKERS};
 use crate::walk::Entry;
 
 /// What every file's run shares: the rules, the prefilter and the mode.

@@ -21,7 +21,6 @@ pub mod moves;
 mod parallel;
 pub mod patch;
 pub mod project;
-pub mod read;
 pub mod report;
 mod review;
 /// The rules' old home, where the lexers and classifiers still look.
@@ -250,7 +249,7 @@ fn print(bytes: &[u8]) -> Result<ExitCode> {
 fn held_files(files: &[Entry], mode: Mode, force_readonly: bool) -> BTreeMap<usize, Why> {
     let mut held = BTreeMap::new();
     for (i, e) in files.iter().enumerate() {
-        if !matches!(e.seen, Some(read::Seen::Hits(_))) {
+        if !matches!(e.seen, Some(walk::read::Seen::Hits(_))) {
             continue;
         }
         let read_only = || std::fs::metadata(&e.path).is_ok_and(|m| m.permissions().readonly());
@@ -306,7 +305,7 @@ struct Pass<'r> {
 /// Files with hits are the ones that take time: the biggest start first.
 fn size(e: &&Entry) -> u64 {
     match e.seen {
-        Some(read::Seen::Hits(bytes)) => bytes,
+        Some(walk::read::Seen::Hits(bytes)) => bytes,
         _ => 0,
     }
 }
@@ -555,7 +554,7 @@ impl Apply<'_> {
         let mut dirs: Vec<&Path> = self
             .shown
             .iter()
-            .filter(|e| matches!(e.seen, Some(read::Seen::Hits(_))))
+            .filter(|e| matches!(e.seen, Some(walk::read::Seen::Hits(_))))
             .map(|e| {
                 e.path
                     .parent()

@@ -367,5 +367,5 @@ fn keeps_file(path: &Path) -> bool {
         .take(5)
         .map_while(|l| l.ok())
         .collect();
-    crate::read::keeps_file(&head.join("\n"))
+    crate::walk::read::keeps_file(&head.join("\n"))
 }

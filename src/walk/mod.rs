@@ -9,17 +9,19 @@
 //! still spell depends on all of it. Files under the PATHs are the named
 //! ones, which are reported and changed; the rest is only read.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+mod gitignore;
+pub mod read;
 
-use ignore::gitignore::Gitignore;
-use ignore::Match;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use gitignore::GitIgnore;
 
 use crate::config::Rules;
 use crate::lang::Lang;
-use crate::read::{self, Seen};
+use read::Seen;
 
 /// A file to process, with its absolute normalized path for glob matching.
 #[derive(Debug, Clone)]
@@ -213,80 +215,6 @@ impl Walked {
         if n > 0 {
             *self.skipped.entry(why).or_default() += n;
         }
-    }
-}
-
-/// `.gitignore` matching, done here rather than by the walker so that what
-/// it skips is counted: nested `.gitignore` files (the deepest one that
-/// matches decides), then the repository's `.git/info/exclude` and git's
-/// global excludes file, as git reads them; outside a repository too, as
-/// users expect. An ignored directory is skipped whole and counted once.
-struct GitIgnore {
-    /// Per directory: the `.gitignore` files that apply to its entries,
-    /// deepest first.
-    chains: Mutex<HashMap<PathBuf, Chain>>,
-    /// Consulted after them: `.git/info/exclude`, the global excludes.
-    last: Vec<Gitignore>,
-    count: AtomicUsize,
-}
-
-type Chain = Arc<Vec<Arc<Gitignore>>>;
-
-impl GitIgnore {
-    fn new(root: &Path) -> GitIgnore {
-        let mut last = Vec::new();
-        let top = root.ancestors().find(|d| d.join(".git").is_dir());
-        if let Some(exclude) = top.map(|t| t.join(".git/info/exclude")) {
-            if exclude.is_file() {
-                last.push(Gitignore::new(exclude).0);
-            }
-        }
-        last.push(Gitignore::global().0);
-        GitIgnore {
-            chains: Mutex::new(HashMap::new()),
-            last,
-            count: AtomicUsize::new(0),
-        }
-    }
-
-    /// Is the entry at `path` ignored? Counted when it is.
-    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let chain = path.parent().map(|dir| self.chain(dir)).unwrap_or_default();
-        let decided = chain
-            .iter()
-            .map(AsRef::as_ref)
-            .chain(&self.last)
-            .map(|g| g.matched(path, is_dir))
-            .find(|m| !m.is_none());
-        let ignored = matches!(decided, Some(Match::Ignore(_)));
-        if ignored {
-            self.count.fetch_add(1, Ordering::Relaxed);
-        }
-        ignored
-    }
-
-    /// The `.gitignore` files that apply in `dir`: its own, then those of
-    /// its parents up to the repository's top (or the file system's root).
-    fn chain(&self, dir: &Path) -> Chain {
-        let lock = || self.chains.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(chain) = lock().get(dir) {
-            return Arc::clone(chain);
-        }
-        let parent = match dir.join(".git").exists() {
-            true => None,
-            false => dir.parent(),
-        };
-        let mut chain: Vec<Arc<Gitignore>> = Vec::new();
-        let own = dir.join(".gitignore");
-        if own.is_file() {
-            chain.push(Arc::new(Gitignore::new(own).0));
-        }
-        if let Some(parent) = parent {
-            chain.extend(self.chain(parent).iter().cloned());
-        }
-        let chain = Arc::new(chain);
-        lock().insert(dir.to_path_buf(), Arc::clone(&chain));
-        chain
     }
 }
 
