@@ -19,13 +19,13 @@ use tree_sitter::Tree;
 use crate::config::matcher::Matcher;
 use crate::config::Rules;
 use crate::edit::{self, Edit};
-use crate::frozen::Frozen;
+use crate::index::frozen::Frozen;
+use crate::index::moves::Moves;
+use crate::index::project::Project;
 use crate::lang::lex::{self, Lexed, Place};
 use crate::lang::{self, Classifier, Lang, Shape, Unit};
 use crate::model::{Class, Dropped, Mode, Occurrence, Outcome, Reason, Rewrite, Scanned, Skip};
-use crate::moves::Moves;
 use crate::patch;
-use crate::project::Project;
 use crate::scope::{self, Role, Scopes};
 use crate::walk::read::{self, comment_text, keeps_file, Seen, COMMENT_MARKERS};
 use crate::walk::Entry;
@@ -433,7 +433,7 @@ impl<'r> Context<'r> {
     }
 
     /// The file this run does not change that still spells `name`.
-    fn held(&self, name: &str) -> Option<&crate::frozen::Held> {
+    fn held(&self, name: &str) -> Option<&crate::index::frozen::Held> {
         self.frozen.and_then(|f| f.holding(name))
     }
 

@@ -5,26 +5,20 @@
 //! every write beside its file first, and puts them in place, then moves
 //! files, only when all were staged.
 
-pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod edit;
 pub mod engine;
-mod explain;
-pub mod formats;
-pub mod frozen;
-mod guard;
+pub mod index;
 pub mod lang;
-mod lock;
 pub mod model;
-pub mod moves;
+pub mod output;
 mod parallel;
 pub mod patch;
-pub mod project;
-pub mod report;
-mod review;
 /// The rules' old home, where the lexers and classifiers still look.
 pub use config as rules;
+/// The module tree's old home, where the classifiers and scopes still look.
+pub use index::project;
 pub mod scope;
 pub mod walk;
 pub mod write;
@@ -39,11 +33,11 @@ use anyhow::{Context as _, Result};
 use crate::cli::{Cli, Command, Options};
 use crate::config::Rules;
 use crate::engine::Context;
-use crate::frozen::{Frozen, Held, Why};
+use crate::index::frozen::{Frozen, Held, Why};
+use crate::index::moves::Moves;
+use crate::index::project::Project;
 use crate::model::{Class, Mode, Movement, Outcome};
-use crate::moves::Moves;
-use crate::project::Project;
-use crate::report::{Printer, Summary};
+use crate::output::{Printer, Summary};
 use crate::walk::Entry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -90,8 +84,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff { .. } => Mode::Diff,
         Command::Apply { .. } => Mode::Apply,
         Command::Check { .. } => Mode::Check,
-        Command::Explain { names } => return print(explain::names(&rules, names).as_bytes()),
-        Command::Rules => return print(explain::rules(&rules).as_bytes()),
+        Command::Explain { names } => {
+            return print(output::explain::names(&rules, names).as_bytes())
+        }
+        Command::Rules => return print(output::explain::rules(&rules).as_bytes()),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
 
@@ -104,11 +100,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = walk::project_root(&absolute, rules_dir);
     // One apply at a time, from before the walk reads anything.
     let lock = match mode {
-        Mode::Apply => Some(lock::Lock::acquire(&root)?),
+        Mode::Apply => Some(write::lock::Lock::acquire(&root)?),
         _ => None,
     };
     if let Some(lock) = &lock {
-        for dir in moves::finish_interrupted(&lock.journal()) {
+        for dir in write::moves::finish_interrupted(&lock.journal()) {
             eprintln!(
                 "retrace: removed {}, left empty by an interrupted apply",
                 dir.display()
@@ -148,7 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     } = options.command
     {
         let preview = Context::new(&rules, &project, &moves, Mode::Check).with_frozen(&frozen);
-        guard::check(&cwd, &shown, &moves, &preview)?;
+        write::guard::check(&cwd, &shown, &moves, &preview)?;
     }
     let mut printer = Printer::new(options.format, options.color, options.verbose, mode);
     printer.diff_root = Some((root.clone(), cwd.clone()));
@@ -161,8 +157,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             .build_global()
             .context("cannot start the worker threads")?;
         let files: Vec<Entry> = shown.into_iter().cloned().collect();
-        let journal = lock.as_ref().map(lock::Lock::journal).unwrap_or_default();
-        review::run(
+        let journal = lock
+            .as_ref()
+            .map(write::lock::Lock::journal)
+            .unwrap_or_default();
+        output::review::run(
             &files,
             &rules,
             &project,
@@ -187,7 +186,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => (None, None),
     };
     if let (Some(file), None) = (&baseline, &write_baseline) {
-        printer.baseline = Some(baseline::Baseline::read(file)?);
+        printer.baseline = Some(output::baseline::Baseline::read(file)?);
     }
     if write_baseline.is_some() {
         printer.collected = Some(Vec::new());
@@ -208,7 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     printer.finish(&summary).context("cannot write output")?;
     if let (Some(file), Some(entries)) = (&write_baseline, printer.collected.take()) {
         let count = entries.len();
-        baseline::write(file, entries)?;
+        output::baseline::write(file, entries)?;
         eprintln!("retrace: recorded {count} findings in {}", file.display());
         return Ok(exit_code(summary.errors, false));
     }
@@ -377,7 +376,7 @@ impl Pass<'_> {
     ) -> Result<()> {
         let mode = printer.mode();
         let context = Context::new(self.rules, self.project, moves, mode).with_frozen(frozen);
-        let progress = report::Progress::new(shown.len());
+        let progress = output::Progress::new(shown.len());
         let work = |e: &&Entry| {
             let outcome = context.process(e);
             progress.tick();
@@ -496,7 +495,7 @@ impl Apply<'_> {
             outcomes.push(outcome);
         }
         if committed {
-            moves.apply(&self.journal)?;
+            write::moves::apply(&moves, &self.journal)?;
         } else if !moves.to.is_empty() {
             eprintln!("retrace: no file was moved, as some could not be written");
             block_all(&mut moves, "not moved: some files could not be written");
@@ -525,7 +524,7 @@ impl Apply<'_> {
             .map(|(i, e)| (i, *e))
             .collect();
         let mut out: Vec<Option<Prepared>> = (0..self.shown.len()).map(|_| None).collect();
-        let progress = report::Progress::new(list.len());
+        let progress = output::Progress::new(list.len());
         let size = |(_, e): &(usize, &Entry)| size(e);
         let work = |(_, e): &(usize, &Entry)| {
             let mut outcome = context.process(e);

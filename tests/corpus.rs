@@ -163,10 +163,11 @@ fn apply_on_the_corpus_breaks_nothing() {
     // Each side is judged by its own tree: the before text by the original
     // tree (where `agentops/session.py` exists), the after text by the result.
     let project_of = |root: &PathBuf| {
-        let rules = retrace::rules::load(&[retrace::rules::Source::Bundled { base: root.clone() }]);
+        let rules =
+            retrace::config::load(&[retrace::config::Source::Bundled { base: root.clone() }]);
         let rules = rules.unwrap();
         let walked = retrace::walk::walk(root, std::slice::from_ref(root), &rules, root, 2);
-        retrace::project::Project::new(&walked.files, &rules)
+        retrace::index::project::Project::new(&walked.files, &rules)
     };
     let (project_before, project_after) = (project_of(&original), project_of(&work));
     let mut checked = (0, 0);

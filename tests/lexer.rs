@@ -6,9 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use retrace::config as rules;
 use retrace::engine::Context;
+use retrace::index::{moves, project};
 use retrace::model::Mode;
-use retrace::{moves, project, rules, walk};
+use retrace::walk;
 
 /// Process every file under `root` with and without the lexer; return the
 /// files whose outcomes differ, and how many files were compared.

@@ -291,7 +291,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_modules.extend(raw.keep.modules);
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
-            baseline = Some(base.join(crate::baseline::DEFAULT_FILE));
+            baseline = Some(base.join(crate::output::baseline::DEFAULT_FILE));
         }
     }
     let policy = Policy::default().overlay(&policy);

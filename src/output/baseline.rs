@@ -13,7 +13,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::formats::Record;
+use crate::output::formats::Record;
 
 pub const DEFAULT_FILE: &str = ".retrace-baseline.json";
 const VERSION: u32 = 1;

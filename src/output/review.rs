@@ -15,11 +15,11 @@ use rayon::prelude::*;
 use crate::config::Rules;
 use crate::edit::{self, Edit};
 use crate::engine::Context;
-use crate::frozen::Frozen;
+use crate::index::frozen::Frozen;
+use crate::index::moves::Moves;
+use crate::index::project::Project;
 use crate::model::{Mode, Outcome, Rewrite};
-use crate::moves::Moves;
 use crate::patch;
-use crate::project::Project;
 use crate::walk::Entry;
 use crate::write;
 
@@ -120,7 +120,7 @@ pub fn run(
             tally.files += 1;
         }
     }
-    moves.apply(journal)?;
+    write::moves::apply(&moves, journal)?;
     println!(
         "applied {} of {} hunks in {} files; moved {} files",
         tally.accepted, tally.hunks, tally.files, tally.moves

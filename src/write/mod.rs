@@ -7,6 +7,10 @@
 //! one rename. So a failed write leaves every file as it was, never half
 //! of a rename.
 
+pub mod guard;
+pub mod lock;
+pub mod moves;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::config::matcher::{Matcher, Outcome};
 use crate::config::{Class, Form, Policy, Rules};
+use crate::index::moves;
 use crate::lang::Lang;
-use crate::moves;
 
 /// How the rules treat each name, in each class, and why.
 pub fn names(rules: &Rules, names: &[String]) -> String {

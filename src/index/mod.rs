@@ -1,0 +1,8 @@
+//! Phase 1, the project index: what decisions in one file need to know
+//! about the others. Which modules are first-party (`project`), where
+//! every file moves (`moves`), and what the files a run does not change
+//! still spell (`frozen`).
+
+pub mod frozen;
+pub mod moves;
+pub mod project;
