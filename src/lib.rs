@@ -5,16 +5,15 @@
 //! every write beside its file first, and puts them in place, then moves
 //! files, only when all were staged.
 
+pub mod analyze;
 pub mod cli;
 pub mod config;
-pub mod edit;
-pub mod engine;
 pub mod index;
 pub mod lang;
 pub mod model;
 pub mod output;
 mod parallel;
-pub mod patch;
+pub mod rewrite;
 /// The rules' old home, where the lexers and classifiers still look.
 pub use config as rules;
 /// The module tree's old home, where the classifiers and scopes still look.
@@ -32,12 +31,12 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command, Options};
 use crate::config::Rules;
-use crate::engine::Context;
 use crate::index::frozen::{Frozen, Held, Why};
 use crate::index::moves::Moves;
 use crate::index::project::Project;
 use crate::model::{Class, Mode, Movement, Outcome};
 use crate::output::{Printer, Summary};
+use crate::rewrite::Context;
 use crate::walk::Entry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -530,7 +529,7 @@ impl Apply<'_> {
             let mut outcome = context.process(e);
             let staged = match &mut outcome {
                 Outcome::Scanned(s) => s.rewrite.take().map(|r| {
-                    edit::apply(&r.text, &r.edits)
+                    rewrite::edit::apply(&r.text, &r.edits)
                         .and_then(|text| write::stage(&e.path, text.as_bytes()))
                         .map_err(|err| format!("{}: {err:#}", e.path.display()))
                 }),

@@ -3,10 +3,9 @@
 //! the engine never imports printing and printing never imports the engine.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use crate::edit::Edit;
 
 /// The syntactic class of an occurrence, which picks its policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -221,4 +220,12 @@ pub enum Movement<'a> {
     To(&'a Path),
     /// The move collided: not done, for this reason.
     Blocked(&'a Path, &'a str),
+}
+
+/// One replacement: a byte range of a file and what replaces it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    /// Shared: one file may make the same replacement many times.
+    pub replacement: Arc<str>,
 }

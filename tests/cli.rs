@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use retrace::engine::syntax_errors;
 use retrace::lang::Lang;
+use retrace::rewrite::syntax_errors;
 
 fn retrace(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_retrace"))

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use retrace::config as rules;
-use retrace::engine::Context;
 use retrace::index::{moves, project};
 use retrace::model::Mode;
+use retrace::rewrite::Context;
 use retrace::walk;
 
 /// Process every file under `root` with and without the lexer; return the

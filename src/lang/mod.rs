@@ -7,6 +7,7 @@
 
 mod js;
 pub mod lex;
+pub mod lines;
 pub(crate) mod python;
 mod sql;
 

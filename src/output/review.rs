@@ -13,13 +13,14 @@ use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
 
 use crate::config::Rules;
-use crate::edit::{self, Edit};
-use crate::engine::Context;
 use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
+use crate::model::Edit;
 use crate::model::{Mode, Outcome, Rewrite};
-use crate::patch;
+use crate::rewrite::edit;
+use crate::rewrite::patch;
+use crate::rewrite::Context;
 use crate::walk::Entry;
 use crate::write;
 

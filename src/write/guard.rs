@@ -9,9 +9,9 @@ use std::process::Command;
 
 use anyhow::{bail, Result};
 
-use crate::engine::Context;
 use crate::index::moves::Moves;
 use crate::model::Outcome;
+use crate::rewrite::Context;
 use crate::walk::{absolute, Entry};
 
 /// Files with uncommitted changes (staged, unstaged or untracked), as

@@ -1,16 +1,10 @@
 //! Edits: byte ranges and their replacements, applied in one pass.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use anyhow::{ensure, Result};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    /// Shared: one file may make the same replacement many times.
-    pub replacement: Arc<str>,
-}
+use crate::model::Edit;
 
 /// Apply edits sorted by position; overlapping edits are a bug upstream
 /// and refused rather than guessed at.

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use crate::edit::Edit;
+use crate::model::Edit;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -114,7 +114,7 @@ fn hunk(text: &str, edits: &[Edit], lines: &[Changed]) -> Hunk {
         }
         for line in &lines[i..run] {
             let new =
-                crate::edit::apply_within(text, line.range.clone(), &edits[line.edits.clone()]);
+                super::edit::apply_within(text, line.range.clone(), &edits[line.edits.clone()]);
             push_line(&mut body, '+', &new);
         }
         count += run - i;
@@ -178,7 +178,7 @@ mod tests {
 
     /// What the general text diff prints for the same change.
     fn reference(old: &str, edits: &[Edit]) -> String {
-        let new = crate::edit::apply(old, edits).unwrap();
+        let new = crate::rewrite::edit::apply(old, edits).unwrap();
         similar::TextDiff::from_lines(old, &new)
             .unified_diff()
             .context_radius(3)

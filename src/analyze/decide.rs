@@ -1,0 +1,340 @@
+//! Every token of every unit through the rules: first each token gets a
+//! plan (what the rules make of it, and its verdict: kept, scoped, tied to
+//! a move); then collisions are decided per binding, so all occurrences of
+//! a name in a scope stay together; then edits and occurrences are made.
+
+use std::collections::hash_map;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::collisions::Unsound;
+use super::verdict::names_other_file;
+use super::{Analyzer, Syntax};
+use crate::config::matcher::{self, Matcher};
+use crate::config::Rules;
+use crate::lang::lines::Lines;
+use crate::lang::{Lang, Shape, Unit};
+use crate::model::{Class, Edit, Occurrence, Reason, Scanned};
+use crate::scope::Scopes;
+use crate::walk::read::{comment_text, COMMENT_MARKERS};
+use crate::walk::Entry;
+
+impl Analyzer<'_> {
+    /// Run every token of every unit through the rules. First every token
+    /// gets a plan; then collisions are decided per binding (so all
+    /// occurrences of a name in a scope stay together); then edits and
+    /// occurrences are emitted.
+    pub(super) fn decide<'s, 'u>(
+        &self,
+        entry: &Entry,
+        syntax: &'s Syntax<'s>,
+        units: impl Iterator<Item = &'u Unit>,
+        hits: &[Range<usize>],
+    ) -> Result<(Vec<Edit>, Scanned)> {
+        let (lang, text) = (syntax.lang, syntax.text);
+        let matcher = Matcher::for_file(self.rules, &entry.abs);
+        let lines = Lines::new(text);
+        let kept_lines = kept_lines(text);
+        let mut scopes: Option<Scopes> = None;
+        let mut plans = Vec::new();
+        let mut mapped: HashMap<(&str, Class), Rc<Mapped>> = HashMap::new();
+        // Units and their tokens come in order: so do the hits.
+        let mut next_hit = 0;
+        for unit in units {
+            let unit_text = &text[unit.range.clone()];
+            for token in crate::config::case::tokens(unit_text) {
+                // A token no hit overlaps holds no rule word: a word with
+                // one either starts a hit, or a hit before covers its start.
+                let start = unit.range.start + token.start;
+                while hits.get(next_hit).is_some_and(|h| h.end <= start) {
+                    next_hit += 1;
+                }
+                let end = unit.range.start + token.end;
+                if hits.get(next_hit).is_none_or(|h| h.start >= end) {
+                    continue;
+                }
+                let word = &unit_text[token.clone()];
+                if !self.rules.prefilter().is_match(word.as_bytes()) {
+                    continue;
+                }
+                let mapped = match mapped.entry((word, unit.class)) {
+                    hash_map::Entry::Occupied(e) => Rc::clone(e.get()),
+                    hash_map::Entry::Vacant(e) => {
+                        let outcome = matcher.map(word, unit.class);
+                        Rc::clone(e.insert(Rc::new(Mapped::new(self.rules, word, outcome))))
+                    }
+                };
+                let outcome = &mapped.outcome;
+                if outcome.rules.is_empty() {
+                    continue;
+                }
+                // `'./session.css'`: files of other languages do not move by
+                // name, so the file name in such a specifier stays.
+                if unit.shape == Shape::ModulePath
+                    && names_other_file(entry, unit_text)
+                    && unit_text[token.start..].rfind('/').is_none()
+                {
+                    continue;
+                }
+                let at = unit.range.start + token.start;
+                let (line, column) = lines.position(at);
+                let verdict = if kept_lines.contains(&line) {
+                    Verdict::Kept(Reason::KeepComment)
+                } else if let Some(pattern) = &outcome.kept {
+                    Verdict::Kept(Reason::KeepName(pattern.clone()))
+                } else {
+                    match unit.shape {
+                        Shape::ModulePath | Shape::DottedTarget => {
+                            self.module_verdict(entry, syntax, &mut scopes, unit, at)?
+                        }
+                        _ if lang == Lang::Sql => match unit.class {
+                            Class::Code => Verdict::Scoped { scope: 0, inner: 0 },
+                            _ => Verdict::Plain,
+                        },
+                        // Reported, not renamed, and surely not third-party:
+                        // neither its scope nor its owner matters.
+                        Shape::Identifier
+                            if !outcome.changed()
+                                && syntax
+                                    .lexed
+                                    .as_ref()
+                                    .is_some_and(|l| l.unowned(text, at, word, self.project)) =>
+                        {
+                            Verdict::Plain
+                        }
+                        Shape::Identifier => {
+                            let new = &outcome.new;
+                            self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
+                        }
+                        _ => Verdict::Plain,
+                    }
+                };
+                // A name that stands for one of the project's modules
+                // follows that module's move.
+                let tie = match (&verdict, unit.shape, lang) {
+                    (Verdict::Kept(_), ..) => Tie::None,
+                    (_, Shape::Identifier, Lang::Python) if outcome.changed() => {
+                        match self.module_reference(entry, syntax, &mut scopes, at, word)? {
+                            Some(form) => self.tie(&form),
+                            None => Tie::None,
+                        }
+                    }
+                    _ => Tie::None,
+                };
+                plans.push(Plan {
+                    class: unit.class,
+                    in_sql_string: unit.shape == Shape::SqlInString,
+                    at,
+                    word,
+                    line,
+                    column,
+                    mapped,
+                    verdict,
+                    tie,
+                });
+            }
+        }
+        let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
+        let mut scanned = Scanned::default();
+        // Why each plan is not renamed as its policies say, if it is not.
+        let blocked: Vec<Option<Reason>> = plans
+            .iter()
+            .map(|plan| match (&plan.verdict, &plan.tie) {
+                (Verdict::Kept(reason), _) => Some(reason.clone()),
+                _ if plan.class != Class::Comment && self.held(plan.word).is_some() => {
+                    self.held(plan.word).map(|h| Reason::Needs(h.to_string()))
+                }
+                (_, Tie::Blocked(reason)) | (Verdict::Blocked(reason), _) => Some(reason.clone()),
+                (Verdict::Scoped { scope, .. }, _) => collisions.get(&(*scope, plan.word)).cloned(),
+                (Verdict::Plain | Verdict::Follows(_), _) => None,
+            })
+            .collect();
+        let renames = plans
+            .iter()
+            .zip(&blocked)
+            .any(|(p, b)| b.is_none() && p.mapped.outcome.changed());
+        let unsound = match renames.then(|| syntax.tree_for_soundness()).transpose()? {
+            // SQL's ERROR regions are read by its fallback lexer (`Unsound`).
+            Some(Some(tree)) => {
+                scanned.syntax_errors = lang != Lang::Sql && tree.root_node().has_error();
+                Unsound::find(lang, tree, &plans)
+            }
+            _ => Unsound::default(),
+        };
+        let mut edits = Vec::new();
+        for (plan, blocked) in plans.into_iter().zip(blocked) {
+            let m = &plan.mapped;
+            let o = &m.outcome;
+            let occurrence = |new: &Arc<str>, rule: &Arc<str>, reason: Option<Reason>| Occurrence {
+                line: plan.line,
+                column: plan.column,
+                class: plan.class,
+                old: Arc::clone(&m.old),
+                new: Arc::clone(new),
+                rule: Arc::clone(rule),
+                reason,
+                in_sql_string: plan.in_sql_string,
+                follows: None,
+            };
+            if let Verdict::Kept(_) = plan.verdict {
+                scanned
+                    .kept
+                    .push(occurrence(&m.would_be, &m.all_rules, blocked));
+                continue;
+            }
+            let blocked = match unsound.holds(&plan) {
+                true => Some(Reason::SyntaxError),
+                false => blocked,
+            };
+            if let (Some(reason), true) = (&blocked, o.changed()) {
+                scanned
+                    .findings
+                    .push(occurrence(&m.would_be, &m.renamed, Some(reason.clone())));
+            } else if o.changed() {
+                edits.push(Edit {
+                    range: plan.at..plan.at + plan.word.len(),
+                    replacement: Arc::clone(&m.new),
+                });
+                let follows = match (&plan.verdict, &plan.tie) {
+                    (Verdict::Follows(old), _) | (_, Tie::Follows(old)) => Some(old.clone()),
+                    _ => None,
+                };
+                scanned.changes.push(Occurrence {
+                    follows,
+                    ..occurrence(&m.new, &m.renamed, None)
+                });
+            }
+            for (label, reason) in &m.reports {
+                let reason = Some(reason.clone());
+                scanned
+                    .findings
+                    .push(occurrence(&m.would_be, label, reason));
+            }
+        }
+        Ok((edits, scanned))
+    }
+}
+
+/// One token's decision before collisions are known.
+pub(super) struct Plan<'t> {
+    pub(super) class: Class,
+    pub(super) in_sql_string: bool,
+    pub(super) at: usize,
+    pub(super) word: &'t str,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) mapped: Rc<Mapped>,
+    pub(super) verdict: Verdict,
+    pub(super) tie: Tie,
+}
+
+/// What the rules make of one token of one class, worked out once per
+/// file and shared by all its occurrences (a file may spell one name
+/// thousands of times), with the strings its occurrences show.
+pub(super) struct Mapped {
+    pub(super) outcome: matcher::Outcome,
+    pub(super) old: Arc<str>,
+    pub(super) new: Arc<str>,
+    pub(super) would_be: Arc<str>,
+    /// The labels of the rules that matched, and of those that renamed.
+    pub(super) all_rules: Arc<str>,
+    pub(super) renamed: Arc<str>,
+    /// Each report's rule label and reason.
+    pub(super) reports: Vec<(Arc<str>, Reason)>,
+}
+
+impl Mapped {
+    fn new(rules: &Rules, word: &str, outcome: matcher::Outcome) -> Mapped {
+        let label = |indices: &[usize]| Arc::from(rules.label(indices.iter().copied()));
+        Mapped {
+            old: Arc::from(word),
+            new: Arc::from(outcome.new.as_str()),
+            would_be: Arc::from(outcome.would_be.as_str()),
+            all_rules: label(&outcome.rules),
+            renamed: label(&outcome.renamed),
+            reports: outcome
+                .reports
+                .iter()
+                .map(|r| (label(&[r.rule]), r.reason.clone()))
+                .collect(),
+            outcome,
+        }
+    }
+}
+
+pub(super) enum Verdict {
+    /// Renamed or reported as its policies say.
+    Plain,
+    /// A name bound in `scope`, used from `inner`: subject to collisions.
+    Scoped {
+        scope: usize,
+        inner: usize,
+    },
+    /// Not applied, and reported for this reason.
+    Blocked(Reason),
+    Kept(Reason),
+    /// Renamed only together with the move of this file.
+    Follows(PathBuf),
+}
+
+/// How a rename depends on a file's move.
+pub(super) enum Tie {
+    None,
+    /// Made only together with the move of this file.
+    Follows(PathBuf),
+    /// Not made: the move it needs is not made. For a name bound in a
+    /// scope, every occurrence of it there stays too.
+    Blocked(Reason),
+}
+
+/// Lines (1-based) that a `retrace: keep` comment protects: its own line,
+/// and the next one when the comment stands alone on its line.
+fn kept_lines(text: &str) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    // memmem's SIMD search: this runs over every file with a hit.
+    if memchr::memmem::find(text.as_bytes(), b"retrace: keep").is_none() {
+        return out;
+    }
+    for (i, line) in text.lines().enumerate() {
+        let Some(comment) = comment_text(line) else {
+            continue;
+        };
+        let Some(at) = comment.find("retrace: keep") else {
+            continue;
+        };
+        if comment[at..].starts_with("retrace: keep-file") {
+            continue;
+        }
+        out.insert(i + 1);
+        let alone = comment
+            .trim()
+            .trim_end_matches("*/")
+            .trim()
+            .eq("retrace: keep");
+        let only_comment = COMMENT_MARKERS
+            .iter()
+            .any(|m| line.trim_start().starts_with(m));
+        if alone && only_comment {
+            out.insert(i + 2);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_comments_protect_their_line_and_the_next() {
+        let text = "a = 1  # retrace: keep\n# retrace: keep\nb = 2\nc = 3\n";
+        let kept = kept_lines(text);
+        assert!(kept.contains(&1) && kept.contains(&2) && kept.contains(&3));
+        assert!(!kept.contains(&4));
+    }
+}
