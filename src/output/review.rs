@@ -41,101 +41,126 @@ struct Tally {
     moves: usize,
 }
 
-pub fn run(
-    files: &[Entry],
-    rules: &Rules,
-    project: &Project,
-    frozen: &Frozen,
-    mut moves: Moves,
-    color: bool,
-    journal: &Path,
-) -> Result<()> {
-    if !std::io::stdin().is_terminal() {
-        bail!("--interactive asks its questions on a terminal, and standard input is not one; use `retrace diff` to review, or `apply` without --interactive");
-    }
-    let stdin = std::io::stdin();
-    let mut answers = stdin.lock().lines();
-    let mut tally = Tally::default();
-    let mut planned: Vec<(PathBuf, PathBuf)> = moves.to.clone().into_iter().collect();
-    planned.sort();
-    for (old, new) in planned {
-        let question = format!(
-            "Move {} → {} (imports that follow it change with it) [y,n,q,?]? ",
-            old.display(),
-            new.display()
-        );
-        match ask(&question, "ynq", MOVE_HELP, &mut answers)? {
-            'y' => tally.moves += 1,
-            'n' => moves.block(&old, "declined in review".to_string()),
-            _ => return Ok(()),
+/// What the review needs besides the files and the moves.
+pub struct Review<'r> {
+    pub rules: &'r Rules,
+    pub project: &'r Project,
+    pub frozen: &'r Frozen,
+    pub color: bool,
+    /// Where the moves' journal goes (`write::moves::apply`).
+    pub journal: &'r Path,
+}
+
+/// The answers typed, line by line.
+type Answers<'a> = std::io::Lines<std::io::StdinLock<'a>>;
+
+impl Review<'_> {
+    pub fn run(&self, files: &[Entry], mut moves: Moves) -> Result<()> {
+        if !std::io::stdin().is_terminal() {
+            bail!("--interactive asks its questions on a terminal, and standard input is not one; use `retrace diff` to review, or `apply` without --interactive");
         }
+        let stdin = std::io::stdin();
+        let mut answers = stdin.lock().lines();
+        let mut tally = Tally::default();
+        if !self.ask_moves(&mut moves, &mut answers, &mut tally)? {
+            return Ok(());
+        }
+        self.review_files(files, &moves, &mut answers, &mut tally)?;
+        write::moves::apply(&moves, self.journal)?;
+        println!(
+            "applied {} of {} hunks in {} files; moved {} files",
+            tally.accepted, tally.hunks, tally.files, tally.moves
+        );
+        Ok(())
     }
-    // Files decided with the moves as answered: imports of a declined move
-    // are not renamed at all.
-    let context = Context::new(rules, project, &moves, Mode::Apply).with_frozen(frozen);
-    let mut quit = false;
-    for chunk in files.chunks(64) {
-        let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
-        for (entry, outcome) in chunk.iter().zip(outcomes) {
-            let (rewrite, follows) = match outcome {
-                Outcome::Scanned(s) => {
-                    let follows: Vec<bool> =
-                        s.changes.iter().map(|c| c.follows.is_some()).collect();
-                    (s.rewrite, follows)
-                }
-                Outcome::Failed(message) => {
-                    eprintln!("retrace: {message}");
+
+    /// Ask about each move: declined ones are blocked, with the imports
+    /// that follow them. False when the user quits (nothing is written).
+    fn ask_moves(
+        &self,
+        moves: &mut Moves,
+        answers: &mut Answers,
+        tally: &mut Tally,
+    ) -> Result<bool> {
+        let mut planned: Vec<(PathBuf, PathBuf)> = moves.to.clone().into_iter().collect();
+        planned.sort();
+        for (old, new) in planned {
+            let question = format!(
+                "Move {} → {} (imports that follow it change with it) [y,n,q,?]? ",
+                old.display(),
+                new.display()
+            );
+            match ask(&question, "ynq", MOVE_HELP, answers)? {
+                'y' => tally.moves += 1,
+                'n' => moves.block(&old, "declined in review".to_string()),
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Each file's changes, decided with the moves as answered: those that
+    /// follow an accepted move are made unasked, the others hunk by hunk;
+    /// each file is written when its review ends. After a quit, only the
+    /// edits that follow accepted moves are written.
+    fn review_files(
+        &self,
+        files: &[Entry],
+        moves: &Moves,
+        answers: &mut Answers,
+        tally: &mut Tally,
+    ) -> Result<()> {
+        let context =
+            Context::new(self.rules, self.project, moves, Mode::Apply).with_frozen(self.frozen);
+        let mut quit = false;
+        for chunk in files.chunks(64) {
+            let outcomes: Vec<Outcome> = chunk.par_iter().map(|e| context.process(e)).collect();
+            for (entry, outcome) in chunk.iter().zip(outcomes) {
+                let rewrite = match outcome {
+                    Outcome::Scanned(s) => s.rewrite.map(|r| (r, s.changes)),
+                    Outcome::Failed(message) => {
+                        eprintln!("retrace: {message}");
+                        None
+                    }
+                    _ => None,
+                };
+                let Some((rewrite, changes)) = rewrite else {
                     continue;
-                }
-                _ => continue,
-            };
-            let Some(rewrite) = rewrite else { continue };
-            let (forced, free): (Vec<_>, Vec<_>) = rewrite
-                .edits
-                .iter()
-                .zip(&follows)
-                .partition(|(_, follows)| **follows);
-            let forced: Vec<Edit> = forced.into_iter().map(|(e, _)| e.clone()).collect();
-            let free: Vec<Edit> = free.into_iter().map(|(e, _)| e.clone()).collect();
-            let path = entry.path.display().to_string();
-            let accepted = match quit {
-                true => Vec::new(),
-                false => {
-                    match review_file(&path, &rewrite, &free, &mut answers, color, &mut tally)? {
-                        Some(accepted) => accepted,
-                        None => {
-                            quit = true;
-                            Vec::new()
-                        }
+                };
+                let (mut forced, mut free) = (Vec::new(), Vec::new());
+                for (e, change) in rewrite.edits.iter().zip(&changes) {
+                    match change.follows {
+                        Some(_) => forced.push(e.clone()),
+                        None => free.push(e.clone()),
                     }
                 }
-            };
-            let mut chosen: Vec<Edit> = forced.into_iter().chain(accepted).collect();
-            if chosen.is_empty() {
-                continue;
+                let path = entry.path.display().to_string();
+                let accepted = match quit {
+                    true => Vec::new(),
+                    false => review_file(&path, &rewrite, &free, answers, self.color, tally)?
+                        .unwrap_or_else(|| {
+                            quit = true;
+                            Vec::new()
+                        }),
+                };
+                forced.extend(accepted);
+                let mut chosen = forced;
+                if chosen.is_empty() {
+                    continue;
+                }
+                chosen.sort_by_key(|e| e.range.start);
+                let text = edit::apply(&rewrite.text, &chosen)?;
+                write::atomic(&entry.path, text.as_bytes())
+                    .with_context(|| entry.path.display().to_string())?;
+                tally.files += 1;
             }
-            chosen.sort_by_key(|e| e.range.start);
-            let text = edit::apply(&rewrite.text, &chosen)?;
-            write::atomic(&entry.path, text.as_bytes())
-                .with_context(|| entry.path.display().to_string())?;
-            tally.files += 1;
         }
+        Ok(())
     }
-    write::moves::apply(&moves, journal)?;
-    println!(
-        "applied {} of {} hunks in {} files; moved {} files",
-        tally.accepted, tally.hunks, tally.files, tally.moves
-    );
-    Ok(())
 }
 
 /// Ask until the answer is one of `allowed`; end of input counts as quit.
-fn ask(
-    question: &str,
-    allowed: &str,
-    help: &str,
-    answers: &mut impl Iterator<Item = std::io::Result<String>>,
-) -> Result<char> {
+fn ask(question: &str, allowed: &str, help: &str, answers: &mut Answers) -> Result<char> {
     loop {
         print!("{question}");
         std::io::stdout()
@@ -159,7 +184,7 @@ fn review_file(
     path: &str,
     rewrite: &Rewrite,
     edits: &[Edit],
-    answers: &mut impl Iterator<Item = std::io::Result<String>>,
+    answers: &mut Answers,
     color: bool,
     tally: &mut Tally,
 ) -> Result<Option<Vec<Edit>>> {

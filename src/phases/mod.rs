@@ -1,0 +1,191 @@
+//! The two phases over files, once the project is walked. Phase 1 reads
+//! what the files this run does not change would rename (`read_frozen`):
+//! those names stay everywhere, and moves their imports follow are not
+//! made. Phase 2 decides every file under the PATHs: scanned and printed
+//! as each is done (`check`, `diff`), or staged and written all at once
+//! (`apply`).
+
+mod apply;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+pub use apply::Apply;
+
+use crate::config::Rules;
+use crate::index::frozen::{Frozen, Held, Why};
+use crate::index::moves::Moves;
+use crate::index::project::Project;
+use crate::model::{Class, Mode, Movement, Outcome};
+use crate::output::{self, Printer, Summary};
+use crate::parallel;
+use crate::rewrite::Context;
+use crate::walk::{self, Entry};
+
+/// The files with hits this run reads but does not change, by index, and
+/// why: those outside the PATHs given, and in `apply` read-only ones.
+pub fn held_files(files: &[Entry], mode: Mode, force_readonly: bool) -> BTreeMap<usize, Why> {
+    let mut held = BTreeMap::new();
+    for (i, e) in files.iter().enumerate() {
+        if !matches!(e.seen, Some(walk::read::Seen::Hits(_))) {
+            continue;
+        }
+        let read_only = || std::fs::metadata(&e.path).is_ok_and(|m| m.permissions().readonly());
+        if e.named.is_none() {
+            held.insert(i, Why::NotNamed);
+        } else if mode == Mode::Apply && !force_readonly && read_only() {
+            held.insert(i, Why::ReadOnly);
+        }
+    }
+    held
+}
+
+/// Moves this run cannot make: of files outside the PATHs given (and
+/// read-only ones), and of a directory given as a PATH itself.
+pub fn block_fixed_moves(files: &[Entry], held: &BTreeMap<usize, Why>, moves: &mut Moves) {
+    let mut blocked = Vec::new();
+    for (i, e) in files.iter().enumerate() {
+        let Some(new) = moves.to.get(&e.path) else {
+            continue;
+        };
+        let why = match (e.named, held.get(&i)) {
+            (None, _) => Some(format!("{} {}", e.path.display(), Why::NotNamed)),
+            (Some(_), Some(why)) => Some(format!("{} {why}", e.path.display())),
+            (Some(fixed), None) => {
+                let moved = e
+                    .path
+                    .components()
+                    .zip(new.components())
+                    .position(|(a, b)| a != b);
+                moved.filter(|&at| at < fixed).map(|_| {
+                    format!(
+                        "{} would move a PATH given itself; give its parent to move it",
+                        e.path.display()
+                    )
+                })
+            }
+        };
+        blocked.extend(why.map(|why| (e.path.clone(), why)));
+    }
+    for (old, why) in blocked {
+        moves.block(&old, why);
+    }
+}
+
+/// What every pass over files shares.
+#[derive(Clone, Copy)]
+pub struct Pass<'r> {
+    pub rules: &'r Rules,
+    pub project: &'r Project,
+    pub threads: usize,
+}
+
+/// Files with hits are the ones that take time: the biggest start first.
+pub(crate) fn size(e: &&Entry) -> u64 {
+    match e.seen {
+        Some(walk::read::Seen::Hits(bytes)) => bytes,
+        _ => 0,
+    }
+}
+
+impl Pass<'_> {
+    /// Pass 1: what the files this run does not change would rename. The
+    /// names they would rename stay everywhere (`Frozen`), the moves their
+    /// imports follow are not made, and a read-only file that would
+    /// change is reported: its outcome, by index, as a failure.
+    pub fn read_frozen(
+        &self,
+        files: &[Entry],
+        held: &BTreeMap<usize, Why>,
+        moves: &mut Moves,
+    ) -> Result<(Frozen, BTreeMap<PathBuf, Outcome>)> {
+        let mut frozen = Frozen::default();
+        let mut read_only = BTreeMap::new();
+        let mut follows: BTreeMap<PathBuf, Held> = BTreeMap::new();
+        let list: Vec<(usize, &Entry)> = held.keys().map(|&i| (i, &files[i])).collect();
+        {
+            let context = Context::new(self.rules, self.project, moves, Mode::Check);
+            let size = |(_, e): &(usize, &Entry)| size(e);
+            let work = |(_, e): &(usize, &Entry)| context.process(e);
+            parallel::ordered(&list, self.threads, size, work, |&(i, e), outcome| {
+                let why = held[&i];
+                if let Outcome::Scanned(s) = &outcome {
+                    for c in &s.changes {
+                        if c.class != Class::Comment {
+                            frozen.add(&c.old, &e.path, why);
+                        }
+                        if let Some(old) = &c.follows {
+                            let held = Held {
+                                file: e.path.clone(),
+                                why,
+                            };
+                            follows.entry(old.clone()).or_insert(held);
+                        }
+                    }
+                    if why == Why::ReadOnly && !s.changes.is_empty() {
+                        let message = format!(
+                            "{}: read-only, so {} renames are not made (--force-readonly makes them)",
+                            e.path.display(),
+                            s.changes.len()
+                        );
+                        read_only.insert(e.path.clone(), Outcome::Failed(message));
+                    }
+                }
+                if why == Why::ReadOnly && !read_only.contains_key(&e.path) {
+                    read_only.insert(e.path.clone(), outcome);
+                }
+                Ok(())
+            })?;
+        }
+        for (old, held) in follows {
+            moves.block(&old, format!("{held}, imports it"));
+        }
+        Ok((frozen, read_only))
+    }
+
+    /// `check` and `diff`: each file's outcome printed as soon as it and
+    /// every file before it are done.
+    pub fn scan(
+        &self,
+        shown: &[&Entry],
+        moves: &Moves,
+        frozen: &Frozen,
+        printer: &mut Printer,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let mode = printer.mode();
+        let context = Context::new(self.rules, self.project, moves, mode).with_frozen(frozen);
+        let progress = output::Progress::new(shown.len());
+        let work = |e: &&Entry| {
+            let outcome = context.process(e);
+            progress.tick();
+            outcome
+        };
+        parallel::ordered(shown, self.threads, size, work, |entry, outcome| {
+            printer
+                .file(&entry.path, movement(moves, entry), &outcome, summary)
+                .context("cannot write output")
+        })?;
+        progress.finish();
+        Ok(())
+    }
+}
+
+/// Make none of the planned moves, for `why`.
+pub(crate) fn block_all(moves: &mut Moves, why: &str) {
+    let planned: Vec<PathBuf> = moves.to.keys().cloned().collect();
+    for old in planned {
+        moves.block(&old, why.to_string());
+    }
+}
+
+/// What happens to a file's path.
+pub(crate) fn movement<'m>(moves: &'m Moves, entry: &Entry) -> Movement<'m> {
+    match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
+        (Some(new), _) => Movement::To(new),
+        (None, Some((new, why))) => Movement::Blocked(new, why),
+        (None, None) => Movement::Stays,
+    }
+}
