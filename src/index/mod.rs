@@ -3,6 +3,7 @@
 //! every file moves (`moves`), and what the files a run does not change
 //! still spell (`frozen`).
 
+pub mod definitions;
 pub mod frozen;
 pub mod moves;
 pub mod project;

@@ -11,13 +11,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use super::definitions::Definitions;
 use crate::config::Rules;
 use crate::lang::Lang;
 use crate::walk::Entry;
 
 pub struct Project {
-    /// The walked Python files (absolute paths).
-    python_files: Vec<PathBuf>,
+    /// The walked source files (absolute paths), in walk order.
+    sources: Vec<(PathBuf, Lang)>,
+    /// Where each source file is in `sources`, built when first asked.
+    by_path: OnceLock<HashMap<PathBuf, usize>>,
+    /// Each source file's top-level definitions, read when first asked.
+    definitions: Vec<OnceLock<Definitions>>,
     /// The walked Python files' modules. Built when first asked, by that
     /// worker, so that no file waits for it to start.
     python_modules: OnceLock<ModuleTree>,
@@ -40,7 +45,7 @@ struct ModuleTree {
 }
 
 impl ModuleTree {
-    fn new(files: &[PathBuf]) -> ModuleTree {
+    fn new<'p>(files: impl Iterator<Item = &'p Path>) -> ModuleTree {
         let mut tree = ModuleTree {
             children: vec![BTreeMap::new()],
             named: BTreeMap::new(),
@@ -149,18 +154,34 @@ fn within(name: &str, module: &str, sep: char) -> bool {
 
 impl Project {
     pub fn new(files: &[Entry], rules: &Rules) -> Project {
-        let python_files = files
+        let sources: Vec<(PathBuf, Lang)> = files
             .iter()
-            .filter(|f| f.lang == Some(Lang::Python))
-            .map(|f| f.abs.clone())
+            .filter_map(|f| Some((f.abs.clone(), f.lang?)))
             .collect();
         Project {
-            python_files,
+            definitions: sources.iter().map(|_| OnceLock::new()).collect(),
+            sources,
+            by_path: OnceLock::new(),
             python_modules: OnceLock::new(),
             first_party: rules.first_party.clone(),
             third_party: rules.keep_modules.clone(),
             tsconfigs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The top-level definitions of the walked source file at `abs`: read
+    /// (parsed) when first asked, then kept; None for a file not walked.
+    pub fn definitions(&self, abs: &Path) -> Option<&Definitions> {
+        let by_path = self.by_path.get_or_init(|| {
+            let paths = self.sources.iter().enumerate();
+            paths.map(|(i, (path, _))| (path.clone(), i)).collect()
+        });
+        let &i = by_path.get(abs)?;
+        Some(self.definitions[i].get_or_init(|| {
+            let (path, lang) = &self.sources[i];
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            Definitions::read(*lang, &text)
+        }))
     }
 
     /// Is this module (as written in an import of a file at `file`)
@@ -183,9 +204,13 @@ impl Project {
         if self.first_party.iter().any(|m| within(module, m, '.')) {
             return false;
         }
-        let modules = self
-            .python_modules
-            .get_or_init(|| ModuleTree::new(&self.python_files));
+        let modules = self.python_modules.get_or_init(|| {
+            let python = self
+                .sources
+                .iter()
+                .filter(|(_, lang)| *lang == Lang::Python);
+            ModuleTree::new(python.map(|(path, _)| path.as_path()))
+        });
         !modules.contains(module)
     }
 
@@ -368,6 +393,42 @@ mod tests {
         ] {
             assert!(project.python_third_party(theirs), "{theirs}");
         }
+    }
+
+    #[test]
+    fn definitions_are_read_when_first_asked_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("a.py"),
+            "def start_session(session_id):\n    pass\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("b.ts"), "export function f(x: number) {}\n").unwrap();
+        std::fs::write(root.join("c.txt"), "def g(): pass\n").unwrap();
+        let rules = crate::config::load(&[]).unwrap();
+        let files: Vec<Entry> = ["a.py", "b.ts", "c.txt"]
+            .iter()
+            .map(|name| Entry {
+                path: PathBuf::from(name),
+                abs: root.join(name),
+                lang: Lang::from_path(Path::new(name)),
+                root_parts: 0,
+                named: Some(0),
+                seen: None,
+            })
+            .collect();
+        let project = Project::new(&files, &rules);
+        let read = |p: &Project| p.definitions.iter().filter(|d| d.get().is_some()).count();
+        assert_eq!(read(&project), 0, "nothing is read up front");
+        let a = project.definitions(&root.join("a.py")).unwrap();
+        assert_eq!(a.items[0].name, "start_session");
+        assert_eq!(a.items[0].params[0].name, "session_id");
+        assert_eq!(read(&project), 1, "only the file asked about");
+        assert!(project.definitions(&root.join("c.txt")).is_none());
+        let b = project.definitions(&root.join("b.ts")).unwrap();
+        assert_eq!(b.items[0].name, "f");
+        assert_eq!(read(&project), 2);
     }
 
     #[test]

@@ -44,7 +44,28 @@ impl GitIgnore {
 
     /// Is the entry at `path` ignored? Counted when it is.
     pub(super) fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let chain = path.parent().map(|dir| self.chain(dir)).unwrap_or_default();
+        thread_local! {
+            /// The last directory this thread asked about, with its chain:
+            /// the walker hands a directory's entries to one thread in a
+            /// row, and a hash of the whole path for each would cost more
+            /// than all the matching.
+            static LAST: std::cell::RefCell<Option<(usize, PathBuf, Chain)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        let me = self as *const GitIgnore as usize;
+        let chain = LAST.with_borrow_mut(|last| match last {
+            Some((owner, d, chain)) if *owner == me && d.as_os_str() == dir.as_os_str() => {
+                Arc::clone(chain)
+            }
+            _ => {
+                let chain = self.chain(dir);
+                *last = Some((me, dir.to_path_buf(), Arc::clone(&chain)));
+                chain
+            }
+        });
         let decided = chain
             .iter()
             .map(AsRef::as_ref)

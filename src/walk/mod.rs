@@ -113,16 +113,52 @@ pub fn project_root(paths: &[PathBuf], rules_dir: Option<&Path>) -> PathBuf {
     })
 }
 
+/// `path` below `prefix`, compared as bytes: as `Path::strip_prefix`
+/// for the normalized paths the walk makes, at a fraction of its cost
+/// (it runs for every file walked).
+fn below<'p>(path: &'p Path, prefix: &Path) -> Option<&'p Path> {
+    let (bytes, own) = (
+        path.as_os_str().as_encoded_bytes(),
+        prefix.as_os_str().as_encoded_bytes(),
+    );
+    let rest = bytes.strip_prefix(own)?;
+    let rest = match rest.first() {
+        None => rest,
+        Some(b'/') => &rest[1..],
+        Some(_) if own.ends_with(b"/") => rest,
+        Some(_) => return None,
+    };
+    // SAFETY: `rest` is split from a valid `OsStr` right after an ASCII
+    // `/` (or at its start or end), where encoded bytes may be split.
+    Some(Path::new(unsafe {
+        std::ffi::OsStr::from_encoded_bytes_unchecked(rest)
+    }))
+}
+
 /// How a path is shown: as given, without a leading `./`.
 fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
 /// A PATH argument: as given, made absolute, and whether it is a file.
-struct Named<'p> {
-    given: &'p Path,
+struct Named {
+    /// As given, without a leading `./`.
+    given: PathBuf,
     abs: PathBuf,
     file: bool,
+    /// Leading components of the paths shown below it that it is.
+    fixed: usize,
+}
+
+impl Named {
+    /// Is the file at `abs` (as bytes) this PATH, or below it?
+    fn names(&self, abs: &[u8]) -> bool {
+        let own = self.abs.as_os_str().as_encoded_bytes();
+        match self.file {
+            true => abs == own,
+            false => abs.starts_with(own) && abs.get(own.len()).is_none_or(|&b| b == b'/'),
+        }
+    }
 }
 
 /// Walk the project at `root` (absolute) on `threads` threads, marking
@@ -132,11 +168,22 @@ pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: 
     let mut named = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(meta) => named.push(Named {
-                given: p,
-                abs: absolute(cwd, p),
-                file: meta.is_file(),
-            }),
+            Ok(meta) => {
+                let given = display_path(p);
+                // Below a directory every component may move; a file may
+                // move only by its own name.
+                let parts = given.components().count();
+                let fixed = match meta.is_file() {
+                    true => parts.saturating_sub(1),
+                    false => parts,
+                };
+                named.push(Named {
+                    given,
+                    abs: absolute(cwd, p),
+                    file: meta.is_file(),
+                    fixed,
+                })
+            }
             Err(e) => walked.errors.push(format!("{}: {e}", p.display())),
         }
     }
@@ -155,9 +202,20 @@ pub fn walk(root: &Path, paths: &[PathBuf], rules: &Rules, cwd: &Path, threads: 
     // Each file with its sort key, made by the thread that found it.
     let mut found: Vec<(Vec<u8>, Entry)> = Vec::new();
     for walk_root in &roots {
+        let root_parts = named
+            .iter()
+            .map(|n| {
+                let given = n.given.components().count();
+                match n.abs.strip_prefix(walk_root) {
+                    Ok(below) => given.saturating_sub(below.components().count()),
+                    Err(_) => given,
+                }
+            })
+            .collect();
         let scope = Scope {
             root: walk_root,
             named: &named,
+            root_parts,
             cwd,
         };
         let mut builder = ignore::WalkBuilder::new(walk_root);
@@ -254,7 +312,10 @@ enum Visit {
 struct Scope<'r> {
     /// The walk's root, absolute.
     root: &'r Path,
-    named: &'r [Named<'r>],
+    named: &'r [Named],
+    /// For each PATH, how many leading components of the paths shown
+    /// below it are the root or above it (the same for all of them).
+    root_parts: Vec<usize>,
     cwd: &'r Path,
 }
 
@@ -262,37 +323,23 @@ impl Scope<'_> {
     /// How a file at `abs` is shown, how many leading components of that
     /// are the root or above, and how many are the PATH naming it.
     fn place(&self, abs: &Path) -> (PathBuf, usize, Option<usize>) {
-        let below_root = abs
-            .strip_prefix(self.root)
-            .map_or(0, |r| r.components().count());
-        let by = self.named.iter().find(|n| {
-            if n.file {
-                abs == n.abs
-            } else {
-                abs.starts_with(&n.abs)
-            }
-        });
-        let (path, named) = match by {
-            Some(n) => {
-                let given = display_path(n.given);
-                let path = match abs.strip_prefix(&n.abs) {
-                    Ok(rest) if !rest.as_os_str().is_empty() => given.join(rest),
-                    _ => given.clone(),
-                };
-                // Below a directory every component may move; a file
-                // may move only by its own name.
-                let parts = given.components().count();
-                let fixed = if n.file {
-                    parts.saturating_sub(1)
-                } else {
-                    parts
-                };
-                (path, Some(fixed))
-            }
-            None => (relative(abs, self.cwd), None),
+        // Compared as bytes: this runs for every file walked, and the
+        // paths are normalized.
+        let bytes = abs.as_os_str().as_encoded_bytes();
+        let Some(i) = self.named.iter().position(|n| n.names(bytes)) else {
+            let path = relative(abs, self.cwd);
+            let below_root = abs
+                .strip_prefix(self.root)
+                .map_or(0, |r| r.components().count());
+            let root_parts = path.components().count().saturating_sub(below_root);
+            return (path, root_parts, None);
         };
-        let root_parts = path.components().count().saturating_sub(below_root);
-        (path, root_parts, named)
+        let n = &self.named[i];
+        let path = match below(abs, &n.abs) {
+            Some(rest) if !rest.as_os_str().is_empty() => n.given.join(rest),
+            _ => n.given.clone(),
+        };
+        (path, self.root_parts[i], Some(n.fixed))
     }
 }
 
@@ -308,18 +355,11 @@ fn visit(result: Result<ignore::DirEntry, ignore::Error>, rules: &Rules, scope: 
         _ => return Visit::Special("not a regular file"),
     }
     let lang = Lang::from_path(dent.path());
-    // Below the root, the walk joins plain names: made absolute by joining
-    // them to the root's absolute path, not by normalizing every path.
-    let abs = match dent.path().strip_prefix(scope.root) {
-        Ok(below) if below.as_os_str().is_empty() => scope.root.to_path_buf(),
-        Ok(below) => {
-            let mut abs =
-                PathBuf::with_capacity(scope.root.as_os_str().len() + below.as_os_str().len() + 1);
-            abs.push(scope.root);
-            abs.push(below);
-            abs
-        }
-        Err(_) => absolute(scope.cwd, dent.path()),
+    // Below the root (absolute and normalized), the walk joins plain
+    // names: its paths are absolute and normalized already.
+    let abs = match below(dent.path(), scope.root) {
+        Some(_) => dent.path().to_path_buf(),
+        None => absolute(scope.cwd, dent.path()),
     };
     if rules.excluded(&abs) {
         return Visit::Excluded(lang.is_some());
@@ -338,6 +378,25 @@ fn visit(result: Result<ignore::DirEntry, ignore::Error>, rules: &Rules, scope: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn below_is_strip_prefix_for_normalized_paths() {
+        for (path, prefix) in [
+            ("/r/a/b.py", "/r"),
+            ("/r/a/b.py", "/r/a/b.py"),
+            ("/r/ab/c", "/r/a"),
+            ("/r", "/"),
+            ("a/b", "a"),
+            ("/x", "/r"),
+        ] {
+            let (path, prefix) = (Path::new(path), Path::new(prefix));
+            assert_eq!(
+                below(path, prefix),
+                path.strip_prefix(prefix).ok(),
+                "{path:?} {prefix:?}"
+            );
+        }
+    }
 
     #[test]
     fn relative_paths_climb_where_needed() {
