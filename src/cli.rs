@@ -57,7 +57,7 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
         /// Record today's findings in FILE (default .retrace-baseline.json) and exit 0.
-        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = ".retrace-baseline.json")]
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::model::BASELINE_FILE)]
         write_baseline: Option<PathBuf>,
     },
     /// Show how the rules treat each NAME, and why.

@@ -13,6 +13,7 @@ pub mod lang;
 pub mod model;
 pub mod output;
 mod parallel;
+pub mod paths;
 mod phases;
 pub mod rewrite;
 /// The rules' old home, where the lexers and classifiers still look.

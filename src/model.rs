@@ -7,6 +7,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The baseline file `check` records findings in, and reads with
+/// `[check] baseline = true`, beside the rules.
+pub const BASELINE_FILE: &str = ".retrace-baseline.json";
+
 /// The syntactic class of an occurrence, which picks its policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {

@@ -48,7 +48,7 @@ pub fn discover(explicit: &[PathBuf], start: &Path, cwd: &Path) -> Vec<Source> {
             })
             .collect();
     }
-    let start = crate::walk::absolute(cwd, start);
+    let start = crate::paths::absolute(cwd, start);
     let mut dir = if start.is_file() {
         start.parent().map(Path::to_path_buf)
     } else {
@@ -291,7 +291,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_modules.extend(raw.keep.modules);
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
-            baseline = Some(base.join(crate::output::baseline::DEFAULT_FILE));
+            baseline = Some(base.join(crate::model::BASELINE_FILE));
         }
     }
     let policy = Policy::default().overlay(&policy);

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::formats::Record;
 
-pub const DEFAULT_FILE: &str = ".retrace-baseline.json";
 const VERSION: u32 = 1;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -14,6 +14,9 @@ pub mod read;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+
+use crate::paths::below;
+pub use crate::paths::{absolute, relative};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -55,39 +58,6 @@ pub struct Walked {
     pub errors: Vec<String>,
 }
 
-/// `path` made absolute against `cwd` (absolute and normalized, as
-/// `current_dir` gives it) and normalized without touching the file system
-/// (no symlink resolution), so globs see the path the user gave.
-pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    // Room for all of it at once: pushing each component would grow it.
-    let room = cwd.as_os_str().len() + path.as_os_str().len() + 1;
-    let mut out = PathBuf::with_capacity(room);
-    if path.is_relative() {
-        out.push(cwd);
-    }
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// `abs` as seen from the directory `from` (both absolute and normalized):
-/// `a/b` below it, `../x/a` beside it.
-pub fn relative(abs: &Path, from: &Path) -> PathBuf {
-    let (a, f): (Vec<Component>, Vec<Component>) =
-        (abs.components().collect(), from.components().collect());
-    let common = a.iter().zip(&f).take_while(|(x, y)| x == y).count();
-    let mut out: PathBuf = f[common..].iter().map(|_| Component::ParentDir).collect();
-    out.extend(&a[common..]);
-    out
-}
-
 /// The project the PATHs (absolute) belong to: the git work tree holding
 /// the first one, else the directory of the `retrace.toml` in use, else
 /// the PATHs' common directory.
@@ -111,28 +81,6 @@ pub fn project_root(paths: &[PathBuf], rules_dir: Option<&Path>) -> PathBuf {
             .find(|c| p.starts_with(c))
             .map_or(common.clone(), Path::to_path_buf)
     })
-}
-
-/// `path` below `prefix`, compared as bytes: as `Path::strip_prefix`
-/// for the normalized paths the walk makes, at a fraction of its cost
-/// (it runs for every file walked).
-fn below<'p>(path: &'p Path, prefix: &Path) -> Option<&'p Path> {
-    let (bytes, own) = (
-        path.as_os_str().as_encoded_bytes(),
-        prefix.as_os_str().as_encoded_bytes(),
-    );
-    let rest = bytes.strip_prefix(own)?;
-    let rest = match rest.first() {
-        None => rest,
-        Some(b'/') => &rest[1..],
-        Some(_) if own.ends_with(b"/") => rest,
-        Some(_) => return None,
-    };
-    // SAFETY: `rest` is split from a valid `OsStr` right after an ASCII
-    // `/` (or at its start or end), where encoded bytes may be split.
-    Some(Path::new(unsafe {
-        std::ffi::OsStr::from_encoded_bytes_unchecked(rest)
-    }))
 }
 
 /// How a path is shown: as given, without a leading `./`.
@@ -378,33 +326,6 @@ fn visit(result: Result<ignore::DirEntry, ignore::Error>, rules: &Rules, scope: 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn below_is_strip_prefix_for_normalized_paths() {
-        for (path, prefix) in [
-            ("/r/a/b.py", "/r"),
-            ("/r/a/b.py", "/r/a/b.py"),
-            ("/r/ab/c", "/r/a"),
-            ("/r", "/"),
-            ("a/b", "a"),
-            ("/x", "/r"),
-        ] {
-            let (path, prefix) = (Path::new(path), Path::new(prefix));
-            assert_eq!(
-                below(path, prefix),
-                path.strip_prefix(prefix).ok(),
-                "{path:?} {prefix:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn relative_paths_climb_where_needed() {
-        let rel = |a: &str, f: &str| relative(Path::new(a), Path::new(f));
-        assert_eq!(rel("/r/a/b.py", "/r"), Path::new("a/b.py"));
-        assert_eq!(rel("/r/lib/x.py", "/r/app"), Path::new("../lib/x.py"));
-        assert_eq!(rel("/r", "/r"), Path::new(""));
-    }
 
     #[test]
     fn the_project_is_the_git_work_tree_else_the_rules_else_the_paths() {
