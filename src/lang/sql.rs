@@ -63,8 +63,10 @@ struct Token {
 
 /// Lex `text[range]` into names, quoted names, strings and comments.
 fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let end = range.end;
+    // Only the region's bytes: a token that looks past its end (`/*` at the
+    // end, `-` then the next node's `-`) must not read the next node's.
+    let end = range.end.min(text.len());
+    let bytes = &text.as_bytes()[..end];
     let mut out: Vec<Token> = Vec::new();
     let mut i = range.start;
     let push = |out: &mut Vec<Token>, r: Range<usize>, class: Option<Class>| {
@@ -117,7 +119,8 @@ fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
 }
 
 fn find_from(bytes: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
-    bytes[from..end]
+    bytes
+        .get(from..end)?
         .windows(needle.len())
         .position(|w| w == needle)
         .map(|p| p + from)

@@ -32,7 +32,8 @@ pub(super) fn needs_tree(text: &str, word: Range<usize>) -> bool {
     let prefixed = matches!(bytes.get(word.end), Some(b'\'' | b'&' | b'$'));
     let dollar = word.start > 0 && bytes[word.start - 1] == b'$';
     let word = &text[word];
-    let odd = !word.is_ascii() || word.as_bytes()[0].is_ascii_digit() || prefixed || dollar;
+    let digit = word.as_bytes().first().is_none_or(u8::is_ascii_digit);
+    let odd = !word.is_ascii() || digit || prefixed || dollar;
     odd || sql_keywords().contains(word.to_ascii_lowercase().as_str())
 }
 
