@@ -85,6 +85,7 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         imports: Vec::new(),
         import_statements: Vec::new(),
         modules: Vec::new(),
+        templates: 0,
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -200,6 +201,14 @@ pub(crate) fn is_word(lang: Lang, b: u8) -> bool {
     }
 }
 
+/// A control character where code goes on: no grammar has a token for
+/// it, and after the error it makes, the tree may not lex what follows as
+/// the scanner does (`\x03//x` is no comment to tree-sitter-javascript).
+/// The scanners leave such files to the tree.
+fn is_stray(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f
+}
+
 /// The token before the one being scanned, as far as the rules need it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
@@ -254,6 +263,9 @@ struct Scanner<'t> {
     imports: Vec<Range<usize>>,
     import_statements: Vec<Range<usize>>,
     modules: Vec<(Range<usize>, Range<usize>)>,
+    /// TypeScript/JavaScript: templates open around the code being
+    /// scanned, each a level of recursion.
+    templates: usize,
 }
 
 impl Scanner<'_> {

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
+use super::{is_stray, is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
 use crate::lang::python::SPECIAL_CALLS;
 use crate::lang::Lang;
 use crate::project::Project;
@@ -316,6 +316,7 @@ impl Scanner<'_> {
                     prev = if c == b',' { Tok::Comma } else { Tok::Eq };
                     i += 1;
                 }
+                _ if is_stray(c) => return None,
                 _ => {
                     prev = Tok::Op(c);
                     i += 1;
