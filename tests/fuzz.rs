@@ -109,6 +109,15 @@ fn control_character_before_a_comment() {
     assert_ok(Lang::Sql, "select 1 ?-- a session e.a s(");
 }
 
+/// An unterminated quote in a SQL ERROR region: the fallback lexer's
+/// quoted token ran to the region's end, over ERROR nodes inside it that
+/// were units of their own, and the overlapping edits failed the file.
+/// (Nested ERROR regions starting at one byte also shared a lexing.)
+#[test]
+fn unterminated_quote_over_nested_sql_errors() {
+    assert_ok(Lang::Sql, "`(session(e\u{4}create session(Session(");
+}
+
 /// Broken TSX on which tree-sitter's error recovery ran for minutes and
 /// took gigabytes: the parse now has a budget, and the rewrite gives up.
 #[test]
