@@ -118,6 +118,17 @@ fn unterminated_quote_over_nested_sql_errors() {
     assert_ok(Lang::Sql, "`(session(e\u{4}create session(Session(");
 }
 
+/// A NUL byte ends a comment to tree-sitter but not to the lexer: the
+/// lexer's comment unit (`--session…` to the end) overlapped the tree's
+/// (`--session'--session` before the NUL), and the overlapping edits
+/// failed the file. The lexer now leaves files with a NUL to the tree.
+#[test]
+fn nul_byte_in_a_sql_comment() {
+    assert_ok(Lang::Sql, "n'\0--session'--session\0session");
+    assert_ok(Lang::Python, "x = 1 # a session\0 session\n");
+    assert_ok(Lang::TypeScript, "let x = 1; // a session\0 session\n");
+}
+
 /// Broken TSX on which tree-sitter's error recovery ran for minutes and
 /// took gigabytes: the parse now has a budget, and the rewrite gives up.
 #[test]

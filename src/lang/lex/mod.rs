@@ -76,6 +76,12 @@ enum Kind {
 /// Scan `text`, whose hits are `hits` (in order), or None where this
 /// scanner does not follow the language or the file.
 pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
+    // Tree-sitter's lexers end a token at a NUL byte, comments and strings
+    // too (`-- a<NUL>b` is a comment and an error): such files are the
+    // tree's.
+    if memchr::memchr(0, text.as_bytes()).is_some() {
+        return None;
+    }
     let mut scanner = Scanner {
         lang,
         text,
