@@ -4,8 +4,9 @@
 //! cases on every machine and in a few seconds.
 //!
 //! On any UTF-8 text of any language, `rewrite` must not panic, must
-//! return Ok, and when it changes the text, the new text parses with no
-//! more syntax errors and a second rewrite changes nothing.
+//! return Ok (or give up on a runaway parse, on purpose), and when it
+//! changes the text, the new text parses with no more syntax errors and,
+//! where the text parsed without errors, a second rewrite changes nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
