@@ -130,6 +130,16 @@ fn nul_byte_in_a_sql_comment() {
     assert_ok(Lang::TypeScript, "let x = 1; // a session\0 session\n");
 }
 
+/// In a Python file with syntax errors (an unmatched `]` among them), a
+/// rename inside a comment added one: error recovery weighs skipped bytes,
+/// comments' too. The edit skipped the re-parse because the lexer placed
+/// it in comment text; `Lexed::in_text` now says no in a file whose
+/// brackets do not balance.
+#[test]
+fn comment_edit_in_a_file_with_unbalanced_brackets() {
+    assert_ok(Lang::Python, "_acrelsession-idm.sessj impor]t Session\nim-idm.sessj iasync mpor]t Session\nimport fiojr]t Session\nimporti prom]t Session\nimpormpor]tnamesion\nimport #iojronsi__lsession-i_ll__lsession-i`r prom]t Session\nimport oronsi_all__lsession-i`rtoronsi");
+}
+
 /// Broken TSX on which tree-sitter's error recovery ran for minutes and
 /// took gigabytes: the parse now has a budget, and the rewrite gives up.
 #[test]

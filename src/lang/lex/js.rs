@@ -134,6 +134,7 @@ impl Scanner<'_> {
                 b'}' if nested && stack.is_empty() => return Some(i + 1),
                 b')' | b']' | b'}' => {
                     let closed = stack.pop();
+                    self.close(closed.as_ref(), c);
                     prev = match closed {
                         Some(o) if o.control => Tok::Op(b'('),
                         _ => Tok::Close(c),
@@ -203,6 +204,7 @@ impl Scanner<'_> {
         if nested {
             return None;
         }
+        self.unbalanced |= !stack.is_empty();
         Some(n)
     }
 

@@ -282,7 +282,9 @@ impl Scanner<'_> {
                     i += 1;
                 }
                 b')' | b']' | b'}' => {
-                    let codes = stack.pop().and_then(|t| t.all_list);
+                    let closed = stack.pop();
+                    self.close(closed.as_ref(), c);
+                    let codes = closed.and_then(|t| t.all_list);
                     if let Some(codes) = codes.filter(|_| !self.statement_ends(i + 1)) {
                         // `__all__ = [...] + other`: the tree must judge.
                         for k in codes {
@@ -326,6 +328,7 @@ impl Scanner<'_> {
         if let Some(import) = import {
             self.end_import(import, n);
         }
+        self.unbalanced |= !stack.is_empty();
         Some(())
     }
 
