@@ -13,11 +13,12 @@ use tree_sitter::Node;
 use super::{Shape, Unit};
 use crate::rules::Class;
 
-/// Lexed ERROR regions of one file, keyed by their start byte, so each
-/// region is lexed once however many hits it holds.
+/// Lexed ERROR regions of one file, keyed by their range (an ERROR node
+/// may start where the one around it does), so each region is lexed once
+/// however many hits it holds.
 #[derive(Default)]
 pub struct Fallback {
-    regions: HashMap<usize, Vec<Token>>,
+    regions: HashMap<(usize, usize), Vec<Token>>,
 }
 
 impl Fallback {
@@ -31,15 +32,38 @@ impl Fallback {
                 let range = node.byte_range();
                 let tokens = self
                     .regions
-                    .entry(range.start)
+                    .entry((range.start, range.end))
                     .or_insert_with(|| lex(text, range));
                 let i = tokens.partition_point(|t| t.range.end <= at);
                 let t = tokens.get(i).filter(|t| t.range.start <= at)?;
-                Some(Unit::with(t.range.clone(), t.class?, Shape::Text))
+                // A token may run over nodes the tree did parse in the
+                // region (an unterminated quote does): they are units of
+                // their own, so this one keeps to the stretch between them.
+                let gap = gap_at(node, at)?;
+                let unit = t.range.start.max(gap.start)..t.range.end.min(gap.end);
+                Some(Unit::with(unit, t.class?, Shape::Text))
             }
             _ => None,
         }
     }
+}
+
+/// The stretch of `node` around `at` that none of its children covers;
+/// None where one does.
+fn gap_at(node: Node, at: usize) -> Option<Range<usize>> {
+    let mut gap = node.byte_range();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        let r = child.byte_range();
+        if r.end <= at {
+            gap.start = gap.start.max(r.end);
+        } else if r.start > at {
+            gap.end = gap.end.min(r.start);
+        } else {
+            return None;
+        }
+    }
+    Some(gap)
 }
 
 /// Literals hold both quoted identifiers (`"Session Name"`) and strings.
@@ -63,8 +87,10 @@ struct Token {
 
 /// Lex `text[range]` into names, quoted names, strings and comments.
 fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let end = range.end;
+    // Only the region's bytes: a token that looks past its end (`/*` at the
+    // end, `-` then the next node's `-`) must not read the next node's.
+    let end = range.end.min(text.len());
+    let bytes = &text.as_bytes()[..end];
     let mut out: Vec<Token> = Vec::new();
     let mut i = range.start;
     let push = |out: &mut Vec<Token>, r: Range<usize>, class: Option<Class>| {
@@ -117,7 +143,8 @@ fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
 }
 
 fn find_from(bytes: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
-    bytes[from..end]
+    bytes
+        .get(from..end)?
         .windows(needle.len())
         .position(|w| w == needle)
         .map(|p| p + from)

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{is_word, Kind, Opener, Scanner, Tok};
+use super::{is_stray, is_word, Kind, Opener, Scanner, Tok};
 use crate::lang::js::SPECIAL_CALLS;
 use crate::lang::Lang;
 use crate::rules::Class;
@@ -25,6 +25,10 @@ const REGEX_AFTER: [&str; 14] = [
     "yield",
     "await",
 ];
+
+/// Templates nested in each other's substitutions deeper than this are
+/// left to the tree: real code nests two or three.
+const MAX_TEMPLATES: usize = 64;
 
 /// Words that may come before `(` in a TypeScript type or a statement.
 const TYPE_WORDS: [&str; 16] = [
@@ -130,6 +134,7 @@ impl Scanner<'_> {
                 b'}' if nested && stack.is_empty() => return Some(i + 1),
                 b')' | b']' | b'}' => {
                     let closed = stack.pop();
+                    self.close(closed.as_ref(), c);
                     prev = match closed {
                         Some(o) if o.control => Tok::Op(b'('),
                         _ => Tok::Close(c),
@@ -187,6 +192,9 @@ impl Scanner<'_> {
                     i += 1;
                 }
                 b'\\' => return None,
+                // `#` starts a private name, or nothing the tree can lex.
+                b'#' if !is_word(lang, next) => return None,
+                _ if is_stray(c) => return None,
                 _ => {
                     prev = Tok::Op(c);
                     i += 1;
@@ -196,6 +204,7 @@ impl Scanner<'_> {
         if nested {
             return None;
         }
+        self.unbalanced |= !stack.is_empty();
         Some(n)
     }
 
@@ -299,7 +308,7 @@ impl Scanner<'_> {
                     j += 2;
                 }
                 b'$' if self.at(j + 1) == b'{' => {
-                    let end = self.js(j + 2, true)?;
+                    let end = self.substitution(j + 2)?;
                     holes.push(j..end);
                     j = end;
                 }
@@ -322,6 +331,20 @@ impl Scanner<'_> {
         };
         self.push_string(start..j + 1, content, &holes, class);
         Some(j + 1)
+    }
+
+    /// The code of a template substitution from after its `${`, as `js`
+    /// scans it; None inside more than `MAX_TEMPLATES` templates, whose
+    /// recursion would overflow the stack on a crafted file (the tree
+    /// keeps its stack on the heap, so it reads those).
+    fn substitution(&mut self, i: usize) -> Option<usize> {
+        if self.templates >= MAX_TEMPLATES {
+            return None;
+        }
+        self.templates += 1;
+        let end = self.js(i, true);
+        self.templates -= 1;
+        end
     }
 
     /// Is what follows `prev` an argument of a call by name (`f(a, `…`)`),

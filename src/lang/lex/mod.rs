@@ -53,6 +53,9 @@ pub struct Lexed {
     /// end of their source string, and the module path in it.
     modules: Vec<(Range<usize>, Range<usize>)>,
     lang: Lang,
+    /// A bracket closed with none open, or the wrong one, or left open:
+    /// the file has syntax errors.
+    unbalanced: bool,
 }
 
 #[derive(Debug)]
@@ -76,6 +79,12 @@ enum Kind {
 /// Scan `text`, whose hits are `hits` (in order), or None where this
 /// scanner does not follow the language or the file.
 pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
+    // Tree-sitter's lexers end a token at a NUL byte, comments and strings
+    // too (`-- a<NUL>b` is a comment and an error): such files are the
+    // tree's.
+    if memchr::memchr(0, text.as_bytes()).is_some() {
+        return None;
+    }
     let mut scanner = Scanner {
         lang,
         text,
@@ -85,6 +94,8 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         imports: Vec::new(),
         import_statements: Vec::new(),
         modules: Vec::new(),
+        templates: 0,
+        unbalanced: false,
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -103,6 +114,7 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         third_party_imports: OnceCell::new(),
         modules: scanner.modules,
         lang,
+        unbalanced: scanner.unbalanced,
     })
 }
 
@@ -178,7 +190,15 @@ impl Lexed {
     /// letters with letters (a word rule) or a name with a name, so an
     /// edit there cannot move a token's boundary: the file parses as it
     /// did, and needs no re-parse to show it.
+    ///
+    /// Not in a file with unbalanced brackets: where a file has syntax
+    /// errors, tree-sitter's error recovery weighs the bytes it skips,
+    /// comments' too, so an edit of comment text can change how the rest
+    /// parses. (Other syntax errors are invisible here.)
     pub fn in_text(&self, at: usize) -> bool {
+        if self.unbalanced {
+            return false;
+        }
         let i = self.regions.partition_point(|r| r.range.start <= at);
         i.checked_sub(1).is_some_and(|i| {
             matches!(&self.regions[i].kind, Kind::Words(Class::Comment | Class::String, words) if words.contains(&at))
@@ -204,6 +224,14 @@ pub(crate) fn is_word(lang: Lang, b: u8) -> bool {
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => JS[usize::from(b)],
         Lang::Python | Lang::Sql => OTHER[usize::from(b)],
     }
+}
+
+/// A control character where code goes on: no grammar has a token for
+/// it, and after the error it makes, the tree may not lex what follows as
+/// the scanner does (`\x03//x` is no comment to tree-sitter-javascript).
+/// The scanners leave such files to the tree.
+fn is_stray(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f
 }
 
 /// The token before the one being scanned, as far as the rules need it.
@@ -260,6 +288,11 @@ struct Scanner<'t> {
     imports: Vec<Range<usize>>,
     import_statements: Vec<Range<usize>>,
     modules: Vec<(Range<usize>, Range<usize>)>,
+    /// TypeScript/JavaScript: templates open around the code being
+    /// scanned, each a level of recursion.
+    templates: usize,
+    /// See `Lexed::unbalanced`.
+    unbalanced: bool,
 }
 
 impl Scanner<'_> {
@@ -299,6 +332,17 @@ impl Scanner<'_> {
     fn next_of(&self, i: usize, a: u8, b: u8, c: u8) -> usize {
         let rest = self.bytes.get(i..).unwrap_or_default();
         memchr::memchr3(a, b, c, rest).map_or(self.bytes.len(), |p| i + p)
+    }
+
+    /// A closing bracket, `close`, after `opener` (None: none is open).
+    fn close(&mut self, opener: Option<&Opener>, close: u8) {
+        let pair = match opener.map(|o| o.byte) {
+            Some(b'(') => b')',
+            Some(b'[') => b']',
+            Some(_) => b'}',
+            None => 0,
+        };
+        self.unbalanced |= pair != close;
     }
 
     fn push(&mut self, range: Range<usize>, kind: Kind) {

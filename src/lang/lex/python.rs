@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
+use super::{is_stray, is_word, Kind, Level, Lexed, Opener, Scanner, Tok};
 use crate::lang::python::SPECIAL_CALLS;
 use crate::lang::Lang;
 use crate::project::Project;
@@ -299,7 +299,9 @@ impl Scanner<'_> {
                     i += 1;
                 }
                 b')' | b']' | b'}' => {
-                    let codes = stack.pop().and_then(|t| t.all_list);
+                    let closed = stack.pop();
+                    self.close(closed.as_ref(), c);
+                    let codes = closed.and_then(|t| t.all_list);
                     if let Some(codes) = codes.filter(|_| !self.statement_ends(i + 1)) {
                         // `__all__ = [...] + other`: the tree must judge.
                         for k in codes {
@@ -333,6 +335,7 @@ impl Scanner<'_> {
                     prev = if c == b',' { Tok::Comma } else { Tok::Eq };
                     i += 1;
                 }
+                _ if is_stray(c) => return None,
                 _ => {
                     prev = Tok::Op(c);
                     i += 1;
@@ -342,6 +345,7 @@ impl Scanner<'_> {
         if let Some(import) = import {
             self.end_import(import, n);
         }
+        self.unbalanced |= !stack.is_empty();
         Some(())
     }
 

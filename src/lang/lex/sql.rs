@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::{is_word, Kind, Scanner};
+use super::{is_stray, is_word, Kind, Scanner};
 use crate::lang::Lang;
 use crate::rules::Class;
 
@@ -32,7 +32,8 @@ pub(super) fn needs_tree(text: &str, word: Range<usize>) -> bool {
     let prefixed = matches!(bytes.get(word.end), Some(b'\'' | b'&' | b'$'));
     let dollar = word.start > 0 && bytes[word.start - 1] == b'$';
     let word = &text[word];
-    let odd = !word.is_ascii() || word.as_bytes()[0].is_ascii_digit() || prefixed || dollar;
+    let digit = word.as_bytes().first().is_none_or(u8::is_ascii_digit);
+    let odd = !word.is_ascii() || digit || prefixed || dollar;
     odd || sql_keywords().contains(word.to_ascii_lowercase().as_str())
 }
 
@@ -57,6 +58,14 @@ impl Scanner<'_> {
                 after_word = is_word(Lang::Sql, c);
             }
             match c {
+                // `?-`, `#-` and `|` are operators to the grammar, which
+                // then reads the next `-` as a minus, not a comment.
+                b'-' if next == b'-'
+                    && i > 0
+                    && matches!(self.bytes[i - 1], b'?' | b'#' | b'|') =>
+                {
+                    return None
+                }
                 b'-' if next == b'-' => {
                     i = self.line_end(i);
                     self.push(start..i, Kind::Words(Class::Comment, start..i));
@@ -90,6 +99,7 @@ impl Scanner<'_> {
                 }
                 // Words are judged where a hit is (`needs_tree`).
                 _ if is_word(Lang::Sql, c) => i = self.word_end(Lang::Sql, i),
+                _ if is_stray(c) => return None,
                 _ => i += 1,
             }
         }
