@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
-use retrace::engine::{rewrite, syntax_errors};
+use retrace::config::{self as rules, Rules, Source};
 use retrace::lang::Lang;
-use retrace::rules::{self, Rules, Source};
+use retrace::rewrite::{rewrite, syntax_errors};
 
 fn bundled() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
@@ -164,15 +164,17 @@ export function Banner(.user?.namezy = (t}</p>;
 /// putting the string in an ERROR node, so it is plain text and reported,
 /// while `session_id` is renamed; in `.from("session"trace_id)` it puts the
 /// identifier there instead, the string is `from`'s table name (code), and
-/// the second run renames it. The lexer and classifiers read the trees
-/// correctly; the engine would have to run until nothing changes, or leave
-/// statements with syntax errors alone.
+/// a second run renamed it. A statement with a syntax error is now left
+/// alone (`analyze::collisions::Unsound`): renames elsewhere still happen,
+/// and a second run changes nothing.
 #[test]
-#[ignore = "root cause in engine.rs: on text with syntax errors a rename moves tree-sitter's error recovery, so a second run may classify a hit differently"]
-fn second_run_after_error_recovery_moved() {
+fn a_statement_with_a_syntax_error_is_left_alone() {
     let rules = bundled();
-    let text = ".from(\"session\"session_id)";
-    let once = rewrite(rules, Lang::TypeScript, text).unwrap().unwrap();
+    let broken = ".from(\"session\"session_id)";
+    assert_eq!(rewrite(rules, Lang::TypeScript, broken).unwrap(), None);
+    let text = format!("{broken}\nconst session_count = 1;\n");
+    let once = rewrite(rules, Lang::TypeScript, &text).unwrap().unwrap();
+    assert_eq!(once, format!("{broken}\nconst trace_count = 1;\n"));
     assert_eq!(rewrite(rules, Lang::TypeScript, &once).unwrap(), None);
 }
 

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use retrace::engine::{rewrite, syntax_errors};
+use retrace::rewrite::{rewrite, syntax_errors};
 use retrace::lang::Lang;
-use retrace::rules::{self, Rules, Source};
+use retrace::config::{self as rules, Rules, Source};
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let bundled = Source::Bundled {

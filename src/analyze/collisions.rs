@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
-use tree_sitter::Tree;
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
 
 use super::decide::{Plan, Tie, Verdict};
 use super::{Analyzer, Syntax};
@@ -76,11 +78,14 @@ impl Analyzer<'_> {
     }
 }
 
-/// Renames a syntax error holds: tree-sitter's classes inside an ERROR
-/// node are guesses (a broken string reads as code), so nothing there is
-/// renamed, and a name renamed as code elsewhere in the file stays too,
-/// as collisions keep a name's occurrences together. SQL is exempt: its
-/// ERROR regions (policies, plpgsql) are read by its own fallback lexer.
+/// Renames a syntax error holds. Tree-sitter's reading of a statement
+/// with an error in it is a guess all along it (in
+/// `.from("session"session_id)` the string reads as text and the name as
+/// code; once the name is renamed, the other way round), so nothing in
+/// such a statement is renamed, and a name renamed as code elsewhere in
+/// the file stays too, as collisions keep a name's occurrences together.
+/// SQL is exempt: its ERROR regions (policies, plpgsql) are read by its
+/// own fallback lexer.
 #[derive(Default)]
 pub(super) struct Unsound<'t> {
     at: HashSet<usize>,
@@ -93,13 +98,13 @@ impl<'t> Unsound<'t> {
         if lang == Lang::Sql || !tree.root_node().has_error() {
             return out;
         }
+        let broken = broken_statements(tree);
         for plan in plans.iter().filter(|p| p.mapped.outcome.changed()) {
-            let node = tree
-                .root_node()
-                .descendant_for_byte_range(plan.at, plan.at + plan.word.len());
-            let broken =
-                std::iter::successors(node, |n| n.parent()).any(|n| n.is_error() || n.is_missing());
-            if broken {
+            let i = broken.partition_point(|r| r.start <= plan.at);
+            let inside = i
+                .checked_sub(1)
+                .is_some_and(|i| broken[i].contains(&plan.at));
+            if inside {
                 out.at.insert(plan.at);
                 if plan.class == Class::Code {
                     out.words.insert(plan.word);
@@ -112,4 +117,45 @@ impl<'t> Unsound<'t> {
     pub(super) fn holds(&self, plan: &Plan) -> bool {
         self.at.contains(&plan.at) || plan.class == Class::Code && self.words.contains(plan.word)
     }
+}
+
+/// The byte ranges of the statements that hold an ERROR or MISSING node,
+/// sorted and merged.
+fn broken_statements(tree: &Tree) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut todo = vec![tree.root_node()];
+    while let Some(node) = todo.pop() {
+        if node.is_error() || node.is_missing() {
+            ranges.push(statement(node).byte_range());
+            continue;
+        }
+        let mut cursor = node.walk();
+        todo.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The statement around `node`: its ancestor that sits directly in the
+/// file or in a block, class or function body.
+fn statement(node: Node) -> Node {
+    let mut n = node;
+    while let Some(parent) = n.parent() {
+        let block = matches!(
+            parent.kind(),
+            "module" | "program" | "block" | "statement_block" | "class_body" | "switch_body"
+        );
+        if block {
+            return n;
+        }
+        n = parent;
+    }
+    n
 }

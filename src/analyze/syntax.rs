@@ -52,6 +52,11 @@ impl<'t> Syntax<'t> {
         }
     }
 
+    /// The tree, if something parsed it already.
+    pub(crate) fn parsed(&self) -> Option<&Tree> {
+        self.tree.get()
+    }
+
     pub(crate) fn tree(&self) -> Result<&Tree> {
         if let Some(tree) = self.tree.get() {
             return Ok(tree);

@@ -10,21 +10,30 @@ use crate::lang::{self, Lang};
 use crate::model::{Dropped, Edit};
 
 /// Why the rewrite `edits` make of the file is dropped, if it is: it
-/// would parse with more syntax errors than before. Edits inside comments
-/// and strings (`Lexed::in_text`), and names replaced by names
-/// (`lang::keeps_tokens`), cannot change how a file parses; others are
-/// verified by a re-parse.
+/// would parse with more syntax errors than before.
+///
+/// Edits that replace words inside comments and strings
+/// (`Lexed::in_text`), or a whole name by a name (`lang::keeps_tokens`),
+/// leave the parser the same tokens in the same places: a file without
+/// syntax errors parses exactly as before, so it needs no re-parse. In a
+/// file with errors they may not (tree-sitter's error recovery weighs the
+/// bytes it skips), so it is re-parsed. Whether a file has errors is
+/// known from its tree, parsed for every file up to 1 MiB with renames
+/// (`Syntax::tree_for_soundness`); a bigger one, parsed by nothing so far
+/// (generated or minified code, where a parse takes seconds), is taken to
+/// have none when the lexer followed it to the end with every bracket
+/// closed by its own kind.
 pub(super) fn dropped(syntax: &Syntax, edits: &[Edit]) -> Result<Option<Dropped>> {
     let (lang, text) = (syntax.lang, syntax.text);
-    let in_text = |e: &Edit| {
-        syntax
-            .lexed
-            .as_ref()
-            .is_some_and(|l| l.in_text(e.range.start))
-    };
-    let safe =
+    let lexed = syntax.lexed.as_ref();
+    let in_text = |e: &Edit| lexed.is_some_and(|l| l.in_text(e.range.start));
+    let keeps =
         |e: &Edit| in_text(e) || lang::keeps_tokens(lang, text, e.range.clone(), &e.replacement);
-    if edits.iter().all(safe) {
+    let sound = match syntax.parsed() {
+        Some(tree) => !tree.root_node().has_error(),
+        None => lexed.is_some_and(|l| l.balanced()),
+    };
+    if sound && edits.iter().all(keeps) {
         return Ok(None);
     }
     let new_text = edit::apply(text, edits)?;

@@ -182,23 +182,21 @@ impl Lexed {
 
     /// TypeScript/JavaScript: the module paths of the file's `import` and
     /// `export … from` statements.
+    /// Did every bracket close, and with its own kind? Where one did not,
+    /// the file has syntax errors (others may be invisible here).
+    pub fn balanced(&self) -> bool {
+        !self.unbalanced
+    }
+
     pub fn module_paths(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.modules.iter().map(|(_, path)| path.clone())
     }
 
     /// Is `at` inside the text of a comment or string? A rule replaces
     /// letters with letters (a word rule) or a name with a name, so an
-    /// edit there cannot move a token's boundary: the file parses as it
-    /// did, and needs no re-parse to show it.
-    ///
-    /// Not in a file with unbalanced brackets: where a file has syntax
-    /// errors, tree-sitter's error recovery weighs the bytes it skips,
-    /// comments' too, so an edit of comment text can change how the rest
-    /// parses. (Other syntax errors are invisible here.)
+    /// edit there cannot move a token's boundary: a file without syntax
+    /// errors parses as it did (see `rewrite::verify`).
     pub fn in_text(&self, at: usize) -> bool {
-        if self.unbalanced {
-            return false;
-        }
         let i = self.regions.partition_point(|r| r.range.start <= at);
         i.checked_sub(1).is_some_and(|i| {
             matches!(&self.regions[i].kind, Kind::Words(Class::Comment | Class::String, words) if words.contains(&at))
