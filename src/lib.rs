@@ -16,11 +16,6 @@ mod parallel;
 pub mod paths;
 mod phases;
 pub mod rewrite;
-/// The rules' old home, where the lexers and classifiers still look.
-pub use config as rules;
-/// The module tree's old home, where the classifiers and scopes still look.
-pub use index::project;
-pub mod scope;
 pub mod walk;
 pub mod write;
 

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Rule errors already read `FILE:LINE:COL: message`.
-            match e.downcast_ref::<retrace::rules::RuleError>() {
+            match e.downcast_ref::<retrace::config::RuleError>() {
                 Some(rule) => eprintln!("{rule}"),
                 None => eprintln!("retrace: {e:#}"),
             }

@@ -233,3 +233,35 @@ pub struct Edit {
     /// Shared: one file may make the same replacement many times.
     pub replacement: Arc<str>,
 }
+
+/// The five languages, known by their files' extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Python,
+    TypeScript,
+    Tsx,
+    JavaScript,
+    Sql,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 5] = [
+        Lang::Python,
+        Lang::TypeScript,
+        Lang::Tsx,
+        Lang::JavaScript,
+        Lang::Sql,
+    ];
+
+    pub fn from_path(path: &Path) -> Option<Lang> {
+        let ext = path.extension()?.to_str()?;
+        Some(match ext {
+            "py" | "pyi" => Lang::Python,
+            "ts" | "mts" | "cts" => Lang::TypeScript,
+            "tsx" => Lang::Tsx,
+            "js" | "mjs" | "cjs" | "jsx" => Lang::JavaScript,
+            "sql" => Lang::Sql,
+            _ => return None,
+        })
+    }
+}

@@ -182,7 +182,7 @@ fn apply_on_the_corpus_breaks_nothing() {
             let source = text(t, p);
             let tree = retrace::lang::parse(lang, &source).unwrap();
             let abs = root.join(p);
-            retrace::scope::Scopes::build(lang, &tree, &source, project, &abs)
+            retrace::analyze::scope::Scopes::build(lang, &tree, &source, project, &abs)
                 .third_party_uses(&tree)
         };
         let b = uses(&before, old, &original, &project_before);

@@ -11,10 +11,10 @@ use tree_sitter::{Node, Tree};
 
 use super::decide::{Plan, Tie, Verdict};
 use super::{Analyzer, Syntax};
+use crate::analyze::scope::{self, Scopes};
 use crate::lang::lines::Lines;
-use crate::lang::Lang;
+use crate::model::Lang;
 use crate::model::{Class, Reason};
-use crate::scope::{self, Scopes};
 use crate::walk::Entry;
 
 impl Analyzer<'_> {

@@ -15,12 +15,12 @@ use anyhow::Result;
 use super::collisions::Unsound;
 use super::verdict::names_other_file;
 use super::{Analyzer, Syntax};
+use crate::analyze::scope::Scopes;
 use crate::config::matcher::{self, Matcher};
 use crate::config::Rules;
 use crate::lang::lines::Lines;
 use crate::lang::{Lang, Shape, Unit};
 use crate::model::{Class, Edit, Occurrence, Reason, Scanned};
-use crate::scope::Scopes;
 use crate::walk::read::{comment_text, COMMENT_MARKERS};
 use crate::walk::Entry;
 
@@ -100,10 +100,11 @@ impl Analyzer<'_> {
                         // neither its scope nor its owner matters.
                         Shape::Identifier
                             if !outcome.changed()
-                                && syntax
-                                    .lexed
-                                    .as_ref()
-                                    .is_some_and(|l| l.unowned(text, at, word, self.project)) =>
+                                && syntax.lexed.as_ref().is_some_and(|l| {
+                                    l.unowned(text, at, word, |m| {
+                                        self.project.python_third_party(m)
+                                    })
+                                }) =>
                         {
                             Verdict::Plain
                         }

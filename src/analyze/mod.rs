@@ -2,8 +2,10 @@
 //! name it is and what becomes of it (decide): the edits its renames make
 //! and the occurrences it reports.
 
+mod classify;
 mod collisions;
 mod decide;
+pub mod scope;
 mod syntax;
 mod verdict;
 
@@ -19,9 +21,10 @@ use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
 use crate::lang::lex::{self, Place};
-use crate::lang::{Classifier, Lang, Unit};
+use crate::lang::{Lang, Unit};
 use crate::model::{Edit, Scanned};
 use crate::walk::Entry;
+use classify::Classifier;
 
 /// What every file's analysis shares: the rules, the project index, the
 /// planned moves and what files the run does not change still spell.

@@ -9,9 +9,9 @@ use tree_sitter::Tree;
 
 use super::decide::{Tie, Verdict};
 use super::{Analyzer, Syntax};
+use crate::analyze::scope::{Role, Scopes};
 use crate::lang::{Lang, Unit};
 use crate::model::Reason;
-use crate::scope::{Role, Scopes};
 use crate::walk::Entry;
 
 impl<'r> Analyzer<'r> {

@@ -24,10 +24,10 @@ pub(crate) use load::load_str;
 pub use load::{discover, load, RuleError, Source};
 pub use prefilter::Prefilter;
 
-/// Where the lexers and classifiers still look for it.
-pub use crate::model::Class;
 use load::RawPolicy;
 use matcher::Index;
+
+use crate::model::Class;
 
 /// The bundled default rules, compiled into the binary.
 pub const BUNDLED: &str = include_str!("../../rules/session-to-trace.toml");

@@ -13,7 +13,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::config::case;
 use crate::config::matcher::Matcher;
-use crate::config::{Class, Rules};
+use crate::config::Rules;
+use crate::model::Class;
 use crate::walk::Entry;
 
 /// The planned moves of one run.

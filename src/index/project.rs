@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 
 use super::definitions::Definitions;
 use crate::config::Rules;
-use crate::lang::Lang;
+use crate::model::Lang;
 use crate::walk::Entry;
 
 pub struct Project {

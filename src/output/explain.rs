@@ -5,9 +5,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::config::matcher::{Matcher, Outcome};
-use crate::config::{Class, Form, Policy, Rules};
+use crate::config::{Form, Policy, Rules};
 use crate::index::moves;
-use crate::lang::Lang;
+use crate::model::Class;
+use crate::model::Lang;
 
 /// How the rules treat each name, in each class, and why.
 pub fn names(rules: &Rules, names: &[String]) -> String {

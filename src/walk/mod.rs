@@ -23,7 +23,7 @@ use std::sync::Arc;
 use gitignore::GitIgnore;
 
 use crate::config::Rules;
-use crate::lang::Lang;
+use crate::model::Lang;
 use read::Seen;
 
 /// A file to process, with its absolute normalized path for glob matching.

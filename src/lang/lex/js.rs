@@ -4,9 +4,9 @@
 use std::ops::Range;
 
 use super::{is_stray, is_word, Kind, Opener, Scanner, Tok};
-use crate::lang::js::SPECIAL_CALLS;
-use crate::lang::Lang;
-use crate::rules::Class;
+use crate::lang::calls::JS_CALLS as SPECIAL_CALLS;
+use crate::model::Class;
+use crate::model::Lang;
 
 /// Words after which `/` starts a regex rather than a division.
 const REGEX_AFTER: [&str; 14] = [

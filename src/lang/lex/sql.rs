@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::{is_stray, is_word, Kind, Scanner};
-use crate::lang::Lang;
-use crate::rules::Class;
+use crate::model::Class;
+use crate::model::Lang;
 
 /// The SQL grammar's keywords (`keyword_session` → `session`): a word
 /// spelled like one may be either a keyword or a name.

@@ -4,10 +4,10 @@
 
 use tree_sitter::Node;
 
-use super::in_query_chain;
-use super::python::QUERY_METHODS;
-use super::{child_at, special_call, Env, Shape, StringUse, Unit};
-use crate::rules::Class;
+use super::{child_at, in_query_chain, Env, StringUse};
+use crate::lang::calls::{special_call, JS_CALLS as SPECIAL_CALLS, QUERY_METHODS};
+use crate::lang::{Shape, Unit};
+use crate::model::Class;
 
 pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
     let mut n = node;
@@ -33,11 +33,6 @@ pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
         _ => None,
     }
 }
-
-/// The calls whose first string argument `string_use` or `classify` may
-/// call code, besides the query methods. The lexer sends strings passed to
-/// them to the tree.
-pub const SPECIAL_CALLS: [&str; 5] = ["mock", "from", "table", "import", "require"];
 
 /// `import … from 'x'`, `export … from 'x'`, `import('x')`, `require('x')`.
 fn is_module_specifier(string: Node, text: &str) -> bool {

@@ -4,8 +4,10 @@
 
 use tree_sitter::Node;
 
-use super::{child_at, in_query_chain, special_call, Env, Shape, StringUse, Unit};
-use crate::rules::Class;
+use super::{child_at, in_query_chain, Env, StringUse};
+use crate::lang::calls::{special_call, PYTHON_CALLS as SPECIAL_CALLS, QUERY_METHODS};
+use crate::lang::{Shape, Unit};
+use crate::model::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
     let mut n = node;
@@ -125,47 +127,6 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
     }
     StringUse::Sql
 }
-
-/// The calls whose string arguments `string_use` may call code, besides
-/// the query methods. The lexer sends strings passed to them to the tree.
-pub const SPECIAL_CALLS: [&str; 9] = [
-    "patch",
-    "import_module",
-    "object",
-    "getattr",
-    "hasattr",
-    "setattr",
-    "delattr",
-    "table",
-    "from_",
-];
-
-/// Supabase/PostgREST query builder methods whose first argument names
-/// columns (`.select("session_id, …")`, `.eq("session_id", x)`).
-pub const QUERY_METHODS: [&str; 22] = [
-    "select",
-    "eq",
-    "neq",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "like",
-    "ilike",
-    "is_",
-    "is",
-    "in_",
-    "in",
-    "contains",
-    "contained_by",
-    "containedBy",
-    "order",
-    "filter",
-    "not_",
-    "not",
-    "match",
-    "upsert",
-];
 
 /// The position of `arg` among the positional arguments.
 fn argument_index(arguments: Node, arg: Node) -> usize {

@@ -12,6 +12,7 @@
 //! holds it to the tree's answers on the golden cases, on tricky snippets
 //! and on the corpus; a test below compares the scopes themselves.
 
+mod bind;
 mod build;
 mod tokens;
 
@@ -19,9 +20,9 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::{Role, Scopes};
+use crate::index::project::Project;
 use crate::lang::lex::Lexed;
-use crate::lang::Lang;
-use crate::project::Project;
+use crate::model::Lang;
 
 /// `Token::open` outside any bracket.
 const TOP: u32 = u32::MAX;
@@ -246,7 +247,7 @@ impl<'a> Scopes<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{load, Source};
+    use crate::config::{load, Source};
 
     /// Every scope (start, end, parent's start) with its bindings, sorted.
     /// An end is shown as the next code token's start: the tree's blocks

@@ -3,7 +3,7 @@
 
 use super::{Kind, Token, TOP};
 use crate::lang::lex::{is_word, Lexed};
-use crate::lang::Lang;
+use crate::model::Lang;
 
 /// Operators longer than one character, longest first.
 const OPERATORS: [&str; 23] = [

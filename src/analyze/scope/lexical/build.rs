@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::{is_keyword, Imports, Kind, Token, TOP};
-use crate::scope::{Binding, Scope, Scopes};
+use crate::analyze::scope::{Binding, Scope, Scopes};
 
 /// Words that open a compound statement other than `def` and `class`.
 const HEADERS: [&str; 9] = [
@@ -13,12 +13,12 @@ const HEADERS: [&str; 9] = [
 
 /// Reads a file's scopes from its tokens into `s`.
 pub(super) struct Builder<'s, 'a> {
-    s: &'s mut Scopes<'a>,
-    text: &'a str,
-    tokens: &'s [Token],
+    pub(super) s: &'s mut Scopes<'a>,
+    pub(super) text: &'a str,
+    pub(super) tokens: &'s [Token],
     /// Open `def` and `class` bodies: their header's indentation, and scope.
     blocks: Vec<(usize, usize)>,
-    imports: Imports,
+    pub(super) imports: Imports,
 }
 
 impl<'s, 'a> Builder<'s, 'a> {
@@ -42,35 +42,39 @@ impl<'s, 'a> Builder<'s, 'a> {
 }
 
 impl<'a> Builder<'_, 'a> {
-    fn text(&self, k: usize) -> &'a str {
+    pub(super) fn text(&self, k: usize) -> &'a str {
         self.tokens
             .get(k)
             .map_or("", |t| &self.text[t.range.clone()])
     }
 
-    fn kind(&self, k: usize) -> Option<Kind> {
+    pub(super) fn kind(&self, k: usize) -> Option<Kind> {
         self.tokens.get(k).map(|t| t.kind)
     }
 
-    fn op(&self, k: usize, s: &str) -> bool {
+    pub(super) fn op(&self, k: usize, s: &str) -> bool {
         self.kind(k) == Some(Kind::Op) && self.text(k) == s
     }
 
-    fn word(&self, k: usize, s: &str) -> bool {
+    pub(super) fn word(&self, k: usize, s: &str) -> bool {
         self.kind(k) == Some(Kind::Name) && self.text(k) == s
     }
 
-    fn open(&self, k: usize) -> u32 {
+    pub(super) fn open(&self, k: usize) -> u32 {
         self.tokens[k].open
     }
 
     /// The indices in `range` at the level of bracket `open`.
-    fn level(&self, range: Range<usize>, open: u32) -> impl Iterator<Item = usize> + use<'_> {
+    pub(super) fn level(
+        &self,
+        range: Range<usize>,
+        open: u32,
+    ) -> impl Iterator<Item = usize> + use<'_> {
         let tokens = self.tokens;
         range.filter(move |&k| tokens[k].open == open)
     }
 
-    fn file(&mut self) -> Option<()> {
+    pub(super) fn file(&mut self) -> Option<()> {
         let mut start = 0;
         let mut last_end = 0;
         while start < self.tokens.len() {
@@ -95,7 +99,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// The column of the token that starts a logical line.
-    fn indentation(&self, k: usize) -> Option<usize> {
+    pub(super) fn indentation(&self, k: usize) -> Option<usize> {
         let at = self.tokens[k].range.start;
         let bytes = self.text.as_bytes();
         let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
@@ -106,7 +110,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// One logical line, in `scope`.
-    fn line(&mut self, line: Range<usize>, indent: usize, scope: usize) -> Option<()> {
+    pub(super) fn line(&mut self, line: Range<usize>, indent: usize, scope: usize) -> Option<()> {
         let start = line.start;
         if self.op(start, "@") {
             return self.expressions(start + 1..line.end, scope);
@@ -147,7 +151,7 @@ impl<'a> Builder<'_, 'a> {
     /// The first `:` in `range` at the level of bracket `open` that belongs
     /// to no lambda in it: what ends a compound statement's header (at the
     /// outermost level) or a lambda's parameters.
-    fn colon(&self, range: Range<usize>, open: u32) -> Option<usize> {
+    pub(super) fn colon(&self, range: Range<usize>, open: u32) -> Option<usize> {
         let mut lambdas = 0;
         for k in self.level(range, open) {
             if self.word(k, "lambda") {
@@ -164,7 +168,7 @@ impl<'a> Builder<'_, 'a> {
 
     /// `def name(…) -> T: …` or `class Name(…): …`, the keyword at `k` and
     /// the statement at `start` (`async` included, as the tree's node).
-    fn definition(
+    pub(super) fn definition(
         &mut self,
         start: usize,
         k: usize,
@@ -203,7 +207,12 @@ impl<'a> Builder<'_, 'a> {
     /// Parameters (`a`, `b=1`, `*c: T`, `**d`, `/`, `*`) in `range` at the
     /// level of bracket `open`, bound in `scope`, where their defaults and
     /// annotations are read too.
-    fn parameters(&mut self, range: Range<usize>, open: u32, scope: usize) -> Option<()> {
+    pub(super) fn parameters(
+        &mut self,
+        range: Range<usize>,
+        open: u32,
+        scope: usize,
+    ) -> Option<()> {
         for item in self.items(range, open) {
             let mut k = item.start;
             while k < item.end && (self.op(k, "*") || self.op(k, "**")) {
@@ -222,7 +231,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// The comma-separated items of `range` at the level of bracket `open`.
-    fn items(&self, range: Range<usize>, open: u32) -> Vec<Range<usize>> {
+    pub(super) fn items(&self, range: Range<usize>, open: u32) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         let mut from = range.start;
         for k in self.level(range.clone(), open) {
@@ -238,7 +247,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Simple statements separated by `;`.
-    fn simple_statements(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
+    pub(super) fn simple_statements(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
         let mut from = range.start;
         for k in self.level(range.clone(), TOP).collect::<Vec<_>>() {
             if self.op(k, ";") {
@@ -249,7 +258,7 @@ impl<'a> Builder<'_, 'a> {
         self.simple(from..range.end, scope)
     }
 
-    fn simple(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
+    pub(super) fn simple(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
         let k = range.start;
         match self.text(k) {
             _ if range.is_empty() => Some(()),
@@ -265,7 +274,7 @@ impl<'a> Builder<'_, 'a> {
     /// An assignment's targets (before each `=`, one `:` annotation or an
     /// augmented operator, outside brackets and lambdas), then whatever the
     /// statement's expressions bind.
-    fn assignment(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
+    pub(super) fn assignment(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
         let mut lambdas = 0;
         let mut cuts = Vec::new();
         let mut annotation = None;
@@ -316,7 +325,12 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// An assignment target: a name holding `made_by`'s value, or a pattern.
-    fn target(&mut self, range: Range<usize>, made_by: Option<String>, scope: usize) -> Option<()> {
+    pub(super) fn target(
+        &mut self,
+        range: Range<usize>,
+        made_by: Option<String>,
+        scope: usize,
+    ) -> Option<()> {
         match made_by {
             Some(module) if range.len() == 1 && self.kind(range.start) == Some(Kind::Name) => {
                 self.bind(scope, range.start, None, Some(module));
@@ -329,7 +343,7 @@ impl<'a> Builder<'_, 'a> {
     /// Bind the names a target pattern binds (`a`, `a, b`, `(a, *b)`,
     /// `[a]`) at the level of bracket `open`; attributes and subscripts
     /// bind none. Unsure of any other shape.
-    fn pattern(&mut self, range: Range<usize>, open: u32, scope: usize) -> Option<()> {
+    pub(super) fn pattern(&mut self, range: Range<usize>, open: u32, scope: usize) -> Option<()> {
         let mut names = Vec::new();
         self.pattern_names(range, open, &mut names)?;
         // The tree's `pattern_names` takes them last first, which decides
@@ -340,7 +354,12 @@ impl<'a> Builder<'_, 'a> {
         Some(())
     }
 
-    fn pattern_names(&self, range: Range<usize>, open: u32, names: &mut Vec<usize>) -> Option<()> {
+    pub(super) fn pattern_names(
+        &self,
+        range: Range<usize>,
+        open: u32,
+        names: &mut Vec<usize>,
+    ) -> Option<()> {
         for item in self.items(range, open) {
             let k = item.start + usize::from(self.op(item.start, "*"));
             let last = item.end.checked_sub(1).filter(|&l| l >= k)?;
@@ -358,173 +377,9 @@ impl<'a> Builder<'_, 'a> {
         Some(())
     }
 
-    /// `import a.b, c as d`: `a` and `d` are bound.
-    fn import(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
-        let statement = self.tokens[range.start].range.start..self.tokens[range.end - 1].range.end;
-        self.imports.plain.push(statement);
-        for item in self.items(range.start + 1..range.end, TOP) {
-            let alias = item.clone().find(|&j| self.word(j, "as"));
-            let path = item.start..alias.unwrap_or(item.end);
-            let bound = match alias {
-                Some(a) if a + 2 == item.end => a + 1,
-                Some(_) => return None,
-                None => item.start,
-            };
-            if path.is_empty() || self.kind(bound) != Some(Kind::Name) {
-                return None;
-            }
-            let third = self.third_party(path);
-            self.bind(scope, bound, third, None);
-        }
-        Some(())
-    }
-
-    /// The module named by the tokens in `path`, if it is third-party.
-    fn third_party(&self, path: Range<usize>) -> Option<String> {
-        let bytes = self.tokens[path.start].range.start..self.tokens[path.end - 1].range.end;
-        let module = &self.text[bytes];
-        self.s
-            .project
-            .python_third_party(module)
-            .then(|| module.to_string())
-    }
-
-    /// `from m import a, b as c`, `from m import (a, b)`, `from m import *`.
-    fn import_from(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
-        let import = self
-            .level(range.start + 1..range.end, TOP)
-            .find(|&j| self.word(j, "import"))?;
-        if import == range.start + 1 {
-            return None;
-        }
-        let third = self.third_party(range.start + 1..import);
-        let statement = self.tokens[range.start].range.start..self.tokens[range.end - 1].range.end;
-        self.imports.from.push((statement, third.clone()));
-        let (names, open) = match self.op(import + 1, "(") {
-            true if self.tokens[import + 1].pair as usize == range.end - 1 => {
-                (import + 2..range.end - 1, (import + 1) as u32)
-            }
-            true => return None,
-            false => (import + 1..range.end, TOP),
-        };
-        if self.op(names.start, "*") {
-            return Some(());
-        }
-        for item in self.items(names, open) {
-            let bound = match item.len() {
-                1 => item.start,
-                3 if self.word(item.start + 1, "as") => item.start + 2,
-                _ => return None,
-            };
-            if self.kind(bound) != Some(Kind::Name) {
-                return None;
-            }
-            self.bind(scope, bound, third.clone(), None);
-        }
-        Some(())
-    }
-
-    /// The third-party module whose constructor or factory makes the value
-    /// in `range` (`requests.Session()`, `await connect()`), as
-    /// `Scopes::factory_module` reads it: a call of a dotted name.
-    fn factory(&self, range: Range<usize>, scope: usize) -> Option<String> {
-        let mut k = range.start;
-        while self.word(k, "await") {
-            k += 1;
-        }
-        let last = range.end.checked_sub(1)?;
-        if !self.op(last, ")") || self.open(last) != TOP {
-            return None;
-        }
-        let open = self.tokens[last].pair as usize;
-        let mut j = k;
-        while j + 1 != open {
-            if self.kind(j) != Some(Kind::Name) || is_keyword(self.text(j)) || !self.op(j + 1, ".")
-            {
-                return None;
-            }
-            j += 2;
-        }
-        if self.kind(j) != Some(Kind::Name) || is_keyword(self.text(j)) {
-            return None;
-        }
-        let root = self.text(k);
-        self.s
-            .chain(scope)
-            .find_map(|s| self.s.bound_in(s, root))
-            .and_then(|b| b.holds.clone())
-    }
-
-    /// What an expression binds: walrus targets, comprehension targets,
-    /// and lambdas with their parameters.
-    fn expressions(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
-        let mut k = range.start;
-        while k < range.end {
-            if self.word(k, "lambda") {
-                k = self.lambda(k, range.end, scope)?;
-                continue;
-            }
-            if self.op(k, ":=") {
-                if k == range.start || self.kind(k - 1) != Some(Kind::Name) {
-                    return None;
-                }
-                self.bind(scope, k - 1, None, None);
-            }
-            let open = self.open(k);
-            if self.word(k, "for") && open != TOP {
-                let r#in =
-                    (k + 1..range.end).find(|&j| self.open(j) == open && self.word(j, "in"))?;
-                self.pattern(k + 1..r#in, open, scope)?;
-                k = r#in;
-            }
-            k += 1;
-        }
-        Some(())
-    }
-
-    /// The lambda at `k`: its scope, parameters and body, which ends before
-    /// `end` at the latest. Returns the index after its body.
-    fn lambda(&mut self, k: usize, end: usize, scope: usize) -> Option<usize> {
-        let open = self.open(k);
-        let inner = self.push(self.tokens[k].range.start, scope);
-        // The tree's `lambda` keyword is a node of kind "lambda" too, and
-        // `Scopes::build` opens an empty scope for it: so does this.
-        let keyword = self.push(self.tokens[k].range.start, inner);
-        self.s.scopes[keyword].range.end = self.tokens[k].range.end;
-        let colon = self.colon(k + 1..end, open)?;
-        self.parameters(k + 1..colon, open, inner)?;
-        // The body: up to what ends an expression at this level.
-        let mut lambdas = 0;
-        let body = colon + 1;
-        let mut j = body;
-        while j < end {
-            if self.open(j) != open {
-                // Deeper brackets are the body's; the bracket's end ends it.
-                if !self.inside(j, open) {
-                    break;
-                }
-            } else {
-                match (self.kind(j), self.text(j)) {
-                    (Some(Kind::Name), "lambda") => lambdas += 1,
-                    (Some(Kind::Op), ":") if lambdas > 0 => lambdas -= 1,
-                    (Some(Kind::Op), "," | ":" | ";" | "=") => break,
-                    (Some(Kind::Name), "for" | "async" | "as") => break,
-                    _ => {}
-                }
-            }
-            j += 1;
-        }
-        if j == body {
-            return None;
-        }
-        self.s.scopes[inner].range.end = self.tokens[j - 1].range.end;
-        self.expressions(body..j, inner)?;
-        Some(j)
-    }
-
     /// Is token `k` inside bracket `open`, at any depth? (Everything is
     /// inside `TOP`.)
-    fn inside(&self, k: usize, open: u32) -> bool {
+    pub(super) fn inside(&self, k: usize, open: u32) -> bool {
         let mut o = self.open(k);
         loop {
             if o == open {
@@ -537,7 +392,7 @@ impl<'a> Builder<'_, 'a> {
         }
     }
 
-    fn push(&mut self, start: usize, parent: usize) -> usize {
+    pub(super) fn push(&mut self, start: usize, parent: usize) -> usize {
         self.s.scopes.push(Scope {
             range: start..self.text.len(),
             parent: Some(parent),
@@ -546,7 +401,13 @@ impl<'a> Builder<'_, 'a> {
         self.s.scopes.len() - 1
     }
 
-    fn bind(&mut self, scope: usize, k: usize, third_party: Option<String>, holds: Option<String>) {
+    pub(super) fn bind(
+        &mut self,
+        scope: usize,
+        k: usize,
+        third_party: Option<String>,
+        holds: Option<String>,
+    ) {
         let at = self.tokens[k].range.start;
         let name = self.text(k).to_string();
         self.s.scopes[scope].names.entry(name).or_insert(Binding {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::{Shape, Unit};
-use crate::rules::Class;
+use crate::model::Class;
 
 /// Lexed ERROR regions of one file, keyed by their range (an ERROR node
 /// may start where the one around it does), so each region is lexed once
