@@ -140,6 +140,15 @@ fn comment_edit_in_a_file_with_unbalanced_brackets() {
     assert_ok(Lang::Python, "_acrelsession-idm.sessj impor]t Session\nim-idm.sessj iasync mpor]t Session\nimport fiojr]t Session\nimporti prom]t Session\nimpormpor]tnamesion\nimport #iojronsi__lsession-i_ll__lsession-i`r prom]t Session\nimport oronsi_all__lsession-i`rtoronsi");
 }
 
+/// A backtick opens a string to tree-sitter-python's scanner but was an
+/// operator to the lexer, which then placed a comment inside the tree's
+/// string: the units overlapped and the file failed. Python files with a
+/// backtick in code are now the tree's.
+#[test]
+fn backtick_in_python_code() {
+    assert_ok(Lang::Python, "import sess`session# $sessionI`nsessionv\n");
+}
+
 /// Broken TSX on which tree-sitter's error recovery ran for minutes and
 /// took gigabytes: the parse now has a budget, and the rewrite gives up.
 #[test]

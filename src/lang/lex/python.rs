@@ -160,6 +160,9 @@ impl Scanner<'_> {
                     prev = if c == b',' { Tok::Comma } else { Tok::Eq };
                     i += 1;
                 }
+                // A backtick opens a (Python 2) string to the grammar's
+                // scanner: the tree decides where it ends.
+                b'`' => return None,
                 _ if is_stray(c) => return None,
                 _ => {
                     prev = Tok::Op(c);
