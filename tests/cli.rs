@@ -10,27 +10,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use retrace::lang::Lang;
 use retrace::rewrite::syntax_errors;
 
-fn retrace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retrace"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("retrace runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{project, retrace, stderr, stdout};
 
 type Tree = BTreeMap<PathBuf, Vec<u8>>;
 
@@ -208,17 +194,6 @@ fn golden_cases() {
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// A temporary directory holding `files`.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 const SESSION_RULE: &str = "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n";

@@ -1,36 +1,8 @@
 //! End-to-end tests of rule files: odd but valid rule files, rule errors
 //! and their positions, and rule files of many thousands of rules.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn retrace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retrace"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("retrace runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A temporary directory holding `files`.
-fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    dir
-}
+mod common;
+use common::{project, retrace, stderr, stdout};
 
 /// `n` as four lowercase letters: a word rule takes letters only.
 fn letters(mut n: usize) -> String {

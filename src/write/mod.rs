@@ -36,13 +36,7 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let permissions = std::fs::metadata(path)
         .context("cannot stat")?
         .permissions();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .context("cannot write")?;
+    let tmp = temporary(dir, bytes)?;
     std::fs::set_permissions(tmp.path(), permissions).context("cannot set permissions")?;
     Ok(Staged {
         // Closed now: thousands of staged files must not hold a descriptor each.
@@ -67,16 +61,22 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Write the file `path`, which may not exist yet, atomically.
 pub fn atomic_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    temporary(dir, bytes)
+        .and_then(|tmp| Ok(tmp.persist(path)?))
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+/// A temporary file of ours in `dir` holding `bytes`, synced to disk.
+fn temporary(dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
+        .context("cannot write")?;
+    Ok(tmp)
 }
 
 /// Temporary files of ours that a killed run left in `dir`: removed, and
