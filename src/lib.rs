@@ -1,9 +1,11 @@
 //! retrace: a codemod for terminology migrations across polyglot
-//! repositories. `run` is the whole program: options → rules → walk the
-//! project → plan the moves → read the files this run does not change →
-//! per-file engine (in parallel) → report in path order. `apply` stages
-//! every write beside its file first, and puts them in place, then moves
-//! files, only when all were staged.
+//! repositories. `run` is the whole program, in the order of the layers
+//! (ARCHITECTURE.md): options → rules → walk the whole project → phase 1,
+//! the project index (modules, definitions, moves, what the files this run
+//! does not change still spell) → phase 2, every named file on every
+//! thread, reported in path order. `apply` stages every write beside its
+//! file first, and puts them in place, then moves files, only when all
+//! were staged.
 
 pub mod analyze;
 pub mod cli;
