@@ -153,19 +153,34 @@ impl Occurrence {
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the rewrite would not parse ({} syntax errors before, {} after)",
-            self.errors_before, self.errors_after
-        )
+        match self {
+            Dropped::WouldNotParse {
+                errors_before,
+                errors_after,
+            } => write!(
+                f,
+                "the rewrite would not parse ({errors_before} syntax errors before, {errors_after} after)"
+            ),
+            Dropped::Unstable => f.write_str(
+                "the file has syntax errors, and its renames would change how they parse: a second run would rename more",
+            ),
+        }
     }
 }
 
-/// A rewrite thrown away because it would have added syntax errors.
+/// Why a file's rewrite was thrown away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dropped {
-    pub errors_before: usize,
-    pub errors_after: usize,
+pub enum Dropped {
+    /// It would have added syntax errors.
+    WouldNotParse {
+        errors_before: usize,
+        errors_after: usize,
+    },
+    /// The file has syntax errors, and where tree-sitter recovers from them
+    /// depends on the lengths of the names around them: the rewritten file
+    /// reads otherwise, and a second run would rename more. A rename that
+    /// is not stable is not made.
+    Unstable,
 }
 
 #[derive(Debug, Default)]

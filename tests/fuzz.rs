@@ -5,8 +5,8 @@
 //!
 //! On any UTF-8 text of any language, `rewrite` must not panic, must
 //! return Ok (or give up on a runaway parse, on purpose), and when it
-//! changes the text, the new text parses with no more syntax errors and,
-//! where the text parsed without errors, a second rewrite changes nothing.
+//! changes the text, the new text parses with no more syntax errors and a
+//! second rewrite changes nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -46,13 +46,6 @@ fn check(lang: Lang, text: &str) -> Result<(), String> {
     }
     match rewrite(rules, lang, &new) {
         Ok(None) => Ok(()),
-        // Where the text does not parse, tree-sitter's error recovery
-        // depends on the names' lengths: a rename can move an ERROR node
-        // and change how the second run classifies a hit (see
-        // `second_run_after_error_recovery_moved`). Only the engine can
-        // keep that promise there; until it does, it is held on text that
-        // parses.
-        Ok(Some(_)) if before > 0 => Ok(()),
         Ok(Some(again)) => Err(format!(
             "{lang:?}: a second run changed the text again:\n{new}\n---\n{again}"
         )),
@@ -185,6 +178,26 @@ fn a_statement_with_a_syntax_error_is_left_alone() {
     let once = rewrite(rules, Lang::TypeScript, &text).unwrap().unwrap();
     assert_eq!(once, format!("{broken}\nconst trace_count = 1;\n"));
     assert_eq!(rewrite(rules, Lang::TypeScript, &once).unwrap(), None);
+}
+
+/// A broken SQL file: where tree-sitter put its ERROR nodes moved with the
+/// lengths of the names renamed, and a second run read a quoted name as
+/// code and renamed it. SQL with a syntax error is now read by its lexer
+/// all along (`analyze::classify::sql`), and its collisions are judged by
+/// every word it spells.
+#[test]
+fn broken_sql_is_read_the_same_after_a_rename() {
+    assert_ok(Lang::Sql, "create table traces (id uuid primype SessionIe\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0} te table sessions (id uuid prin, mary ks (id uui__init__( session):\n        self.session = se session_id=session_idsipn=session, session_id=sssion\n n['sessionId'];\netxey,y key, trace_id uuid rse\u{0}imr_nce");
+    assert_ok(Lang::Sql, "SELECT id:t SonsET SESSION eenttSe{sionoheaders(sespublaaaa]]]]]]]]]]]]]]],n.s \"kattri \"session\"}\n");
+}
+
+/// A broken Python file (NUL bytes, brackets and strings left open) whose
+/// statements tree-sitter splits differently once names change length: a
+/// second run renamed more. Such a rewrite is now dropped as unstable
+/// (`Dropped::Unstable`).
+#[test]
+fn unstable_renames_in_a_broken_file_are_dropped() {
+    assert_ok(Lang::Python, "session = open_sesskon()\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobsession = 0\nsesn!= make_class()\nn!= 0\nsessioSESSION \u{0}from :urrentdef current() -> \"Session\":ur) -> \"Session\":\n     \"Session\":urrent() -SessionIDn\":\n    =>.\n\n\n\"]) -> Op\u{1}=>.\n\n\n\"]) -> Op\u{1}SION =xtendedSession = dict\ndendedSesry import trace\n\n\nclass Session:IdSESSION_COOKIct0\nsessionwaker = 2\nsion!en_sesskon()\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobsession = 0\nsesn!= make_class()\nn!= 0\nsessioSESSION =xtern sessions\nobsession = make_class()\nn!= 0\nsessioSESSION =xte\nobsession = 0\nsessionwaker = 2\nsioq!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSesry import trace\n\n\nclass Session:IdSESSION_COOKIct0\nsessionwaker = 2\nsion!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSession = dict\nss Session:\n    def __isrtnit__(self, session_id)sion = dict0\nse\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobsession = = 2\nsion!en_sesskon()\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobsession = 0\nsesn!= make_class()\nn!= 0\nsessioSESSION =xtern sessions\nobsession = make_class()\nn!= 0\nsessioSESSION =xte\nobsession = 0\nsessionwaker = 2\nsioq!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSesry import trace\n\n\nclass Session:IdSESSION_COOKIct0\nsessionwaker = 2\nsion!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSession = dict\nss Session:\n    def __isrtnit__(self, session_id)sion = dict0\nse\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobs0\nsesn!= make_class()\nn!= 0\nsessioSESSION =xtern sessions\nobsession = make_class()\nn!= 0\nsessioSESSION =xte\nobsession = 0\nsessionwaker\"\"\" = 2\nsioq!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSesry import trace\n\n\nclass Session:IdSESSION_COOKIct0\nsessio= make_class()\nn!= 0\nsessioSESSI_(self, session_id)sion = dict0\nse\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobsession = 0\nsesn!= make_class()\nn!= 0\nsessioSESSION =xtern sessions\nobsession = make_class()\nn!= 0\nsessioSESSION =xte\nobsession = 0\nsessionwaker = 2\nsioq!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSesry import trace\n\n\nclass Session:IdSESSION_COOKIct0\nsessionwaker = 2\nsion!= make_class()\nn!= 0\nsessioSESSION =xtendedSession = dict\ndendedSession = dict\nss Session:\n    def __isrtnit_\nsessioSESSION =xtendedSession = dict\ndendedSession = dict\nss Session:\n    def __isrtnit__(self, session_id)sion = dict0\nse\nSession!= make_class()\nSESSION = icty_user(u$tag$ser): return sessions\nobs0\nsesn!= make_class()\nn!= 0\nsessioSESSION =xtern sessions\nobsession = make_class()\nn!= _(self, session_id)t_sess");
 }
 
 // ---- The property test ----

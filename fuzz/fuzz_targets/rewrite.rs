@@ -47,12 +47,8 @@ fn check(rules: &Rules, lang: Lang, text: &str) {
         "{lang:?}: {before} syntax errors before, {after} after:\n{new}"
     );
     let again = rewrite(rules, lang, &new).expect("the second rewrite runs");
-    // Where the text does not parse, a rename can move tree-sitter's error
-    // recovery and so how the second run classifies a hit: a known engine
-    // limitation (tests/fuzz.rs, `second_run_after_error_recovery_moved`).
-    // The promise is held on text that parses.
     assert!(
-        again.is_none() || before > 0,
+        again.is_none(),
         "{lang:?}: a second run changed the text again:\n{new}\n---\n{again:?}"
     );
 }

@@ -52,9 +52,10 @@ impl Analyzer<'_> {
             let found = match (lang, scopes) {
                 (Lang::Sql, _) => {
                     if sql_names.is_none() {
-                        sql_names = Some(scope::sql_definitions(syntax.tree()?, text));
+                        sql_names = Some(sql_names_of(syntax.tree()?, text));
                     }
-                    sql_names.as_ref().and_then(|names| names.get(new)).copied()
+                    let names = sql_names.as_ref().expect("just made");
+                    names.get(&new.to_ascii_lowercase()).copied()
                 }
                 (_, Some(scopes)) => scopes
                     .chain(inner)
@@ -158,4 +159,24 @@ fn statement(node: Node) -> Node {
         n = parent;
     }
     n
+}
+
+/// The names a SQL file may collide with, lowercase (SQL names ignore
+/// case), each where it is first: the tables and columns it defines, read
+/// from its tree; in a file with a syntax error, every name its words
+/// spell, since the definitions the tree shows there move with the lengths
+/// of the names around the error (and a second run would see others).
+fn sql_names_of(tree: &Tree, text: &str) -> HashMap<String, usize> {
+    let defined = match tree.root_node().has_error() {
+        false => scope::sql_definitions(tree, text),
+        true => crate::lang::lex::words(text),
+    };
+    let mut out = HashMap::new();
+    for (name, at) in defined {
+        let at = out
+            .get(&name.to_ascii_lowercase())
+            .map_or(at, |&first: &usize| first.min(at));
+        out.insert(name.to_ascii_lowercase(), at);
+    }
+    out
 }

@@ -264,7 +264,7 @@ pub fn sarif_log(results: Vec<Value>) -> Value {
                         rule("collision", "A rename that would collide with an existing name or path"),
                         rule("reported", "Old terminology the policy reports instead of renaming"),
                         rule("compound", "The word inside a longer name"),
-                        rule("dropped", "A rewrite that would not parse"),
+                        rule("dropped", "A rewrite that would not parse, or would not be stable"),
                     ],
                 }
             },

@@ -141,7 +141,7 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
     }
     if s.dropped > 0 {
         out += &format!(
-            "dropped: {} (rewrite would not parse)\n",
+            "dropped: {} (the rewrite would not parse, or not be stable)\n",
             plural(s.dropped, "file")
         );
     }

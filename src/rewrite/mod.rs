@@ -20,7 +20,7 @@ use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
 use crate::lang::{self, Lang};
-use crate::model::{Edit, Mode, Outcome, Rewrite, Scanned, Skip};
+use crate::model::{Dropped, Edit, Mode, Outcome, Rewrite, Scanned, Skip};
 use crate::walk::read::{self, keeps_file, Seen};
 use crate::walk::Entry;
 
@@ -101,7 +101,19 @@ impl<'r> Context<'r> {
         if edits.is_empty() {
             return Ok(Outcome::Scanned(scanned));
         }
-        if let Some(dropped) = verify::dropped(&syntax, &edits)? {
+        let mut dropped = verify::dropped(&syntax, &edits)?;
+        // A file with syntax errors is rewritten only where a second run
+        // would change nothing more (`Dropped::Unstable`).
+        if dropped.is_none() && syntax.parsed().is_some_and(|t| t.root_node().has_error()) {
+            let new_text = edit::apply(text, &edits)?;
+            let hits: Vec<Range<usize>> =
+                rules.prefilter().find_iter(new_text.as_bytes()).collect();
+            let (_, again, _) = self.analyzer.analyze(entry, lang, &new_text, &hits)?;
+            if !again.is_empty() {
+                dropped = Some(Dropped::Unstable);
+            }
+        }
+        if let Some(dropped) = dropped {
             scanned.dropped = Some(dropped);
             scanned.changes.clear();
             return Ok(Outcome::Scanned(scanned));

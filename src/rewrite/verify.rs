@@ -43,10 +43,12 @@ pub(super) fn dropped(syntax: &Syntax, edits: &[Edit]) -> Result<Option<Dropped>
         return Ok(None);
     }
     let errors_before = lang::error_count(tree);
-    Ok((errors_after > errors_before).then_some(Dropped {
-        errors_before,
-        errors_after,
-    }))
+    Ok(
+        (errors_after > errors_before).then_some(Dropped::WouldNotParse {
+            errors_before,
+            errors_after,
+        }),
+    )
 }
 
 /// The rewritten text's tree, parsed incrementally from the old one:

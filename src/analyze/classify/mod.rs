@@ -82,15 +82,17 @@ impl<'t> Classifier<'t> {
     /// The unit around a hit, or None where the hit is not a name, comment
     /// or string (a keyword, say).
     pub fn unit(&mut self, hit: Range<usize>) -> Option<Unit> {
+        let text = self.env.text;
+        if self.lang == Lang::Sql {
+            return self.sql.unit(self.tree, text, hit.start);
+        }
         let node = self
             .tree
             .root_node()
             .descendant_for_byte_range(hit.start, hit.end)?;
-        let text = self.env.text;
         let unit = match self.lang {
             Lang::Python => python::classify(node, hit.start)?,
-            Lang::TypeScript | Lang::Tsx | Lang::JavaScript => js::classify(node, text, hit.start)?,
-            Lang::Sql => return self.sql.classify(node, text, hit.start),
+            _ => js::classify(node, text, hit.start)?,
         };
         if unit.shape != Shape::Text || unit.class != Class::String {
             return Some(unit);
@@ -117,11 +119,7 @@ impl<'t> Classifier<'t> {
             .or_insert_with(|| SqlRegion::new(string, text))
             .as_mut()?;
         let local = at.checked_sub(region.offset)?;
-        let node = region
-            .tree
-            .root_node()
-            .descendant_for_byte_range(local, local + 1)?;
-        let unit = region.fallback.classify(node, &region.text, local)?;
+        let unit = region.fallback.unit(&region.tree, &region.text, local)?;
         let range = unit.range.start + region.offset..unit.range.end + region.offset;
         Some(Unit::with(range, unit.class, Shape::SqlInString))
     }

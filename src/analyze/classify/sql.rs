@@ -3,7 +3,11 @@
 //!
 //! tree-sitter-sequel does not parse everything real schemas hold (RLS
 //! policies, some plpgsql, ClickHouse `{p:Type}` parameters, `SETTINGS`).
-//! Inside its ERROR nodes a small lexer tells the same classes apart.
+//! Where a file (or a SQL string) has an ERROR node, a small lexer tells
+//! the same classes apart over all of it: where tree-sitter puts an error's
+//! bounds depends on the lengths of the names around it, so a reading of
+//! the tree could change once a name is renamed, and a second run would
+//! rename more; the lexer reads the same classes whatever the lengths.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -22,7 +26,24 @@ pub struct Fallback {
 }
 
 impl Fallback {
-    pub fn classify(&mut self, node: Node, text: &str, at: usize) -> Option<Unit> {
+    /// The unit around `at` in `text`, whose tree is `tree`: read from the
+    /// tree where it has no error, by the lexer over the whole text where
+    /// it has one.
+    pub fn unit(&mut self, tree: &tree_sitter::Tree, text: &str, at: usize) -> Option<Unit> {
+        if tree.root_node().has_error() {
+            let tokens = self
+                .regions
+                .entry((0, text.len()))
+                .or_insert_with(|| lex(text, 0..text.len()));
+            let i = tokens.partition_point(|t| t.range.end <= at);
+            let t = tokens.get(i).filter(|t| t.range.start <= at)?;
+            return Some(Unit::with(t.range.clone(), t.class?, Shape::Text));
+        }
+        let node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
+        self.classify(node, text, at)
+    }
+
+    fn classify(&mut self, node: Node, text: &str, at: usize) -> Option<Unit> {
         match node.kind() {
             "identifier" => Some(Unit::new(node, Class::Code)),
             "comment" | "marginalia" => Some(Unit::new(node, Class::Comment)),

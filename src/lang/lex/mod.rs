@@ -205,6 +205,31 @@ impl Lexed {
     }
 }
 
+/// Every word of `text` (runs of letters, digits and `_` that start with
+/// no digit), each with where it first is.
+pub fn words(text: &str) -> std::collections::HashMap<String, usize> {
+    let bytes = text.as_bytes();
+    let mut out = std::collections::HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_word(Lang::Sql, bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(Lang::Sql, bytes[i]) {
+            i += 1;
+        }
+        if !bytes[start].is_ascii_digit()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(i)
+        {
+            out.entry(text[start..i].to_string()).or_insert(start);
+        }
+    }
+    out
+}
+
 pub(crate) fn is_word(lang: Lang, b: u8) -> bool {
     // A table: the scanners ask this of nearly every byte of code.
     const fn table(dollar: bool) -> [bool; 256] {
