@@ -26,6 +26,11 @@ pub struct Moves {
     pub collisions: BTreeMap<PathBuf, (PathBuf, String)>,
     /// Old path → what moves with it (`unit`): blocked together.
     units: HashMap<PathBuf, PathBuf>,
+    /// Module path an import may write (`agentops/session`, `session`) →
+    /// the old paths it names, sorted: every run of path segments of every
+    /// planned move's module path, so an import looks its module up once
+    /// instead of comparing it with every move.
+    by_module: HashMap<String, Vec<PathBuf>>,
 }
 
 impl Moves {
@@ -75,6 +80,9 @@ impl Moves {
         for (old, new) in wanted {
             let unit = unit(&old, &new);
             moves.units.insert(old.clone(), unit.clone());
+            for module in module_names(&old) {
+                moves.by_module.entry(module).or_default().push(old.clone());
+            }
             match why_not.get(&unit) {
                 Some(why) => {
                     moves.collisions.insert(old, (new, why.clone()));
@@ -90,20 +98,23 @@ impl Moves {
     /// Why an import of `module` (as a path: `agentops/session`,
     /// `lib/sessions`) cannot follow its target: that target's move collided.
     pub fn blocked(&self, module: &str) -> Option<&str> {
-        self.collisions
-            .iter()
-            .find(|(old, _)| names_module(old, module))
-            .map(|(_, (_, why))| why.as_str())
+        self.named_by(module)
+            .find_map(|old| self.collisions.get(old))
+            .map(|(_, why)| why.as_str())
     }
 
     /// The move an import of `module` follows: the old path of a file it
     /// names (the module, or one in its package) when that file moves.
     pub fn followed(&self, module: &str) -> Option<&Path> {
-        self.to
-            .keys()
-            .filter(|old| names_module(old, module))
-            .min()
+        self.named_by(module)
+            .find(|old| self.to.contains_key(*old))
             .map(PathBuf::as_path)
+    }
+
+    /// The planned moves' old paths that `module` names, in order.
+    fn named_by(&self, module: &str) -> impl Iterator<Item = &PathBuf> {
+        let names = self.by_module.get(module.trim_matches('/'));
+        names.into_iter().flatten()
     }
 
     /// Do not make the move of `old`, nor of what moves with it (its
@@ -213,19 +224,23 @@ fn is_package(dir: &Path, extensions: &[&str]) -> bool {
             .any(|ext| dir.join(format!("index.{ext}")).is_file())
 }
 
-/// Is the file at `old` the module written as the path `module`
-/// (`agentops/session`, `lib/sessions`), or inside its package?
-fn names_module(old: &Path, module: &str) -> bool {
-    let module = module.trim_matches('/');
-    if module.is_empty() {
-        return false;
-    }
+/// The module paths that name the file at `old` (`a/session.py`: `a`,
+/// `a/session`, `session`): every run of segments of its module path. An
+/// import of any of them is of the module or of a file in its package
+/// (`a`, a prefix), or may be, relative to where it is (a suffix).
+fn module_names(old: &Path) -> Vec<String> {
     let stem = strip_module_suffix(old);
-    let (tail, inside) = (format!("/{module}"), format!("{module}/"));
-    stem == module
-        || stem.ends_with(&tail)
-        || stem.starts_with(&inside)
-        || stem.contains(&format!("{tail}/"))
+    let segments: Vec<&str> = stem.split('/').collect();
+    let mut names = Vec::new();
+    for start in 0..segments.len() {
+        for end in start + 1..=segments.len() {
+            let name = segments[start..end].join("/");
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// `a/b/session.py` → `a/b/session`; `a/session/__init__.py` → `a/session`;
@@ -301,4 +316,27 @@ fn keeps_file(path: &Path) -> bool {
         .map_while(|l| l.ok())
         .collect();
     crate::walk::read::keeps_file(&head.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_is_named_by_every_run_of_its_segments() {
+        let mut names = module_names(Path::new("src/pkg/session/__init__.py"));
+        names.sort();
+        let want = [
+            "pkg",
+            "pkg/session",
+            "session",
+            "src",
+            "src/pkg",
+            "src/pkg/session",
+        ];
+        assert_eq!(names, want);
+        let names = module_names(Path::new("web/lib/sessions/index.ts"));
+        assert!(names.contains(&"lib/sessions".to_string()));
+        assert!(!names.iter().any(|n| n.contains("index")));
+    }
 }
