@@ -45,7 +45,9 @@ pub fn ordered<I: Sync, T: Send>(
     let gate = (Mutex::new(()), Condvar::new());
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
+        // No more threads than items for them: starting one costs more
+        // than a small file takes (on a clean tree, often none is needed).
+        for _ in 0..threads.max(1).min(order.len()) {
             let tx = tx.clone();
             let (next, handed, stop, gate, work) = (&next, &handed, &stop, &gate, &work);
             scope.spawn(move || loop {

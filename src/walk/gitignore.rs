@@ -86,20 +86,44 @@ impl GitIgnore {
         if let Some(chain) = lock().get(dir) {
             return Arc::clone(chain);
         }
-        let parent = match dir.join(".git").exists() {
-            true => None,
-            false => dir.parent(),
-        };
         let mut chain: Vec<Arc<Gitignore>> = Vec::new();
         let own = dir.join(".gitignore");
         if own.is_file() {
             chain.push(Arc::new(Gitignore::new(own).0));
         }
-        if let Some(parent) = parent {
-            chain.extend(self.chain(parent).iter().cloned());
+        // A repository's top inherits nothing; asked only when there is
+        // something to inherit (outside a repository, mostly not).
+        if let Some(parent) = dir.parent() {
+            let above = self.chain(parent);
+            if !above.is_empty() && !dir.join(".git").exists() {
+                chain.extend(above.iter().cloned());
+            }
         }
         let chain = Arc::new(chain);
         lock().insert(dir.to_path_buf(), Arc::clone(&chain));
         chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repository_inside_another_directory_inherits_none_of_its_ignores() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in ["other", "inner/.git", "inner/deep"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "*.py\n").unwrap();
+        std::fs::write(root.join("inner/deep/.gitignore"), "*.ts\n").unwrap();
+        let ignores = GitIgnore::new(root);
+        let ignored = |p: &str| ignores.ignored(&root.join(p), false);
+        assert!(ignored("other/a.py"));
+        assert!(!ignored("inner/a.py"));
+        assert!(!ignored("inner/deep/a.py"));
+        assert!(ignored("inner/deep/a.ts"));
+        assert!(!ignored("other/a.ts"));
     }
 }

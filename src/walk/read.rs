@@ -67,26 +67,33 @@ fn read_into(path: &Path, buffer: &mut Vec<u8>, until: Until) -> Result<Result<u
     // At most one byte past the limit: a larger file is skipped, never
     // taken for its first part.
     let limit = MAX_FILE_SIZE as usize + 1;
+    // Most files end within the buffer kept from the last one.
     let mut len = 0;
-    loop {
-        if len == buffer.len() {
-            buffer.resize(2 * buffer.len().max(FIRST_BUFFER / 2), 0);
-        }
-        let want = (buffer.len() - len).min(limit - len);
-        match file.read(&mut buffer[len..len + want]) {
+    let mut ended = false;
+    while !ended && len < buffer.len() {
+        let want = buffer.len() - len;
+        match file.read(&mut buffer[len..]) {
             Ok(n) => {
                 len += n;
-                let ended = match until {
+                ended = match until {
                     Until::Short => n < want,
                     Until::End => n == 0,
                 };
-                if ended || len == limit {
-                    break;
-                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e).context("cannot read"),
         }
+    }
+    if !ended {
+        // A bigger file: the rest is appended by `read_to_end`, which reads
+        // into new memory without zeroing it first.
+        buffer.truncate(len);
+        let rest = (limit - len) as u64;
+        (&mut file)
+            .take(rest)
+            .read_to_end(buffer)
+            .context("cannot read")?;
+        len = buffer.len();
     }
     if len == limit {
         return Ok(Err(Skip::TooLarge));
