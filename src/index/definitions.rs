@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{self, Lang};
+use crate::lang::{self, named_children, Lang};
 
 /// What a module defines at its top level.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -215,11 +215,6 @@ impl Reader<'_> {
             annotation,
         })
     }
-}
-
-fn named_children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
 }
 
 #[cfg(test)]

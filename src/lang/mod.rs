@@ -87,6 +87,12 @@ fn parse_budget(len: usize) -> usize {
     2_000 + len / 4
 }
 
+/// A node's named children, in order.
+pub fn named_children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
 /// ERROR and MISSING nodes in a tree: a rewrite may not add any.
 pub fn error_count(tree: &Tree) -> usize {
     if !tree.root_node().has_error() {

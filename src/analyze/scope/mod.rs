@@ -15,12 +15,11 @@ use std::path::Path;
 use tree_sitter::{Node, Tree};
 
 use crate::index::project::Project;
+use crate::lang::named_children;
 use crate::model::Lang;
 
 mod lexical;
 mod tree;
-
-use tree::named_children;
 
 /// Where a name is bound, and whose it is.
 #[derive(Clone, Debug)]

@@ -5,6 +5,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{unquote, Binding, Scope, Scopes};
 use crate::index::project::Project;
+use crate::lang::named_children;
 use crate::model::Lang;
 
 use std::collections::HashMap;
@@ -420,11 +421,6 @@ fn pattern_names(pattern: Node) -> Vec<Node> {
         }
     }
     out
-}
-
-pub(super) fn named_children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
 }
 
 fn children_by_field<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
