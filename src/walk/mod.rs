@@ -99,12 +99,12 @@ struct Named {
 }
 
 impl Named {
-    /// Is the file at `abs` (as bytes) this PATH, or below it?
-    fn names(&self, abs: &[u8]) -> bool {
-        let own = self.abs.as_os_str().as_encoded_bytes();
+    /// The file at `abs` below this PATH (empty: the PATH itself), if this
+    /// PATH names it.
+    fn below<'a>(&self, abs: &'a Path) -> Option<&'a Path> {
         match self.file {
-            true => abs == own,
-            false => abs.starts_with(own) && abs.get(own.len()).is_none_or(|&b| b == b'/'),
+            true => (abs.as_os_str() == self.abs.as_os_str()).then(|| Path::new("")),
+            false => below(abs, &self.abs),
         }
     }
 }
@@ -271,21 +271,17 @@ impl Scope<'_> {
     /// How a file at `abs` is shown, how many leading components of that
     /// are the root or above, and how many are the PATH naming it.
     fn place(&self, abs: &Path) -> (PathBuf, usize, Option<usize>) {
-        // Compared as bytes: this runs for every file walked, and the
-        // paths are normalized.
-        let bytes = abs.as_os_str().as_encoded_bytes();
-        let Some(i) = self.named.iter().position(|n| n.names(bytes)) else {
+        let mut by = self.named.iter().enumerate();
+        let Some((i, rest)) = by.find_map(|(i, n)| Some((i, n.below(abs)?))) else {
             let path = relative(abs, self.cwd);
-            let below_root = abs
-                .strip_prefix(self.root)
-                .map_or(0, |r| r.components().count());
+            let below_root = below(abs, self.root).map_or(0, |r| r.components().count());
             let root_parts = path.components().count().saturating_sub(below_root);
             return (path, root_parts, None);
         };
         let n = &self.named[i];
-        let path = match below(abs, &n.abs) {
-            Some(rest) if !rest.as_os_str().is_empty() => n.given.join(rest),
-            _ => n.given.clone(),
+        let path = match rest.as_os_str().is_empty() {
+            true => n.given.clone(),
+            false => n.given.join(rest),
         };
         (path, self.root_parts[i], Some(n.fixed))
     }
