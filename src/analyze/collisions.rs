@@ -171,12 +171,10 @@ fn sql_names_of(tree: &Tree, text: &str) -> HashMap<String, usize> {
         false => scope::sql_definitions(tree, text),
         true => crate::lang::lex::words(text),
     };
-    let mut out = HashMap::new();
+    let mut out: HashMap<String, usize> = HashMap::new();
     for (name, at) in defined {
-        let at = out
-            .get(&name.to_ascii_lowercase())
-            .map_or(at, |&first: &usize| first.min(at));
-        out.insert(name.to_ascii_lowercase(), at);
+        let first = out.entry(name.to_ascii_lowercase()).or_insert(at);
+        *first = (*first).min(at);
     }
     out
 }
