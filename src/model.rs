@@ -52,6 +52,9 @@ pub enum Reason {
     /// The same name is renamed in a file this run does not change (one
     /// outside the PATHs given, or read-only): `app/x.py, which is …`.
     Needs(String),
+    /// A key: its other end reads it by this name, and stays (`keyword of
+    /// dict(), …`, `wire: an attribute of class X, serialized`).
+    Linked(String),
 }
 
 impl fmt::Display for Reason {
@@ -66,6 +69,7 @@ impl fmt::Display for Reason {
             Reason::KeepComment => f.write_str("keep: comment"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
             Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
+            Reason::Linked(note) => write!(f, "linked: {note}"),
         }
     }
 }
@@ -82,7 +86,7 @@ impl Reason {
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
             Reason::SyntaxError => "syntax-error",
-            Reason::Needs(_) => "linked",
+            Reason::Needs(_) | Reason::Linked(_) => "linked",
         }
     }
 
@@ -145,6 +149,7 @@ impl Occurrence {
     pub fn kind(&self) -> &'static str {
         match self.reason {
             Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
+            Some(Reason::Linked(_)) => "linked",
             _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
             _ => self.class.name(),
         }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use super::collisions::Unsound;
+use super::links::Key;
 use super::verdict::names_other_file;
 use super::{Analyzer, Syntax};
 use crate::analyze::scope::Scopes;
@@ -62,13 +63,14 @@ impl Analyzer<'_> {
                 if !self.rules.prefilter().is_match(word.as_bytes()) {
                     continue;
                 }
-                let mapped = match mapped.entry((word, unit.class)) {
+                let mut map = |class: Class| match mapped.entry((word, class)) {
                     hash_map::Entry::Occupied(e) => Rc::clone(e.get()),
                     hash_map::Entry::Vacant(e) => {
-                        let outcome = matcher.map(word, unit.class);
+                        let outcome = matcher.map(word, class);
                         Rc::clone(e.insert(Rc::new(Mapped::new(self.rules, word, outcome))))
                     }
                 };
+                let mapped = map(unit.class);
                 let outcome = &mapped.outcome;
                 if outcome.rules.is_empty() {
                     continue;
@@ -83,7 +85,7 @@ impl Analyzer<'_> {
                 }
                 let at = unit.range.start + token.start;
                 let (line, column) = lines.position(at);
-                let verdict = if kept_lines.contains(&line) {
+                let mut verdict = if kept_lines.contains(&line) {
                     Verdict::Kept(Reason::KeepComment)
                 } else if let Some(pattern) = &outcome.kept {
                     Verdict::Kept(Reason::KeepName(pattern.clone()))
@@ -115,6 +117,25 @@ impl Analyzer<'_> {
                         _ => Verdict::Plain,
                     }
                 };
+                // A keyword, object key or serialized attribute that
+                // something else reads by name: a key, which the strings
+                // policy decides (the variable of a shorthand stays code).
+                let key = match (&verdict, unit.shape) {
+                    (Verdict::Kept(_), _) => None,
+                    (_, Shape::Identifier) if outcome.changed() => {
+                        self.key(entry, syntax, &mut scopes, at, word)?
+                    }
+                    _ => None,
+                };
+                let (class, mapped, key) = match key {
+                    Some(key) if key.shorthand => (unit.class, mapped, Some((key, map(Class::String)))),
+                    Some(key) => {
+                        verdict = Verdict::Plain;
+                        (Class::String, map(Class::String), Some((key, mapped)))
+                    }
+                    None => (unit.class, mapped, None),
+                };
+                let outcome = &mapped.outcome;
                 // A name that stands for one of the project's modules
                 // follows that module's move.
                 let tie = match (&verdict, unit.shape, lang) {
@@ -128,7 +149,8 @@ impl Analyzer<'_> {
                     _ => Tie::None,
                 };
                 plans.push(Plan {
-                    class: unit.class,
+                    class,
+                    key,
                     in_sql_string: unit.shape == Shape::SqlInString,
                     at,
                     word,
@@ -197,10 +219,27 @@ impl Analyzer<'_> {
                     .findings
                     .push(occurrence(&m.would_be, &m.renamed, Some(reason.clone())));
             } else if o.changed() {
+                // A shorthand key stays when the strings policy keeps
+                // keys: `{ sessionId }` → `{ sessionId: traceId }`.
+                let split = plan.key.as_ref().filter(|(key, key_mapped)| {
+                    key.shorthand && !key_mapped.outcome.changed()
+                });
+                let replacement = match split {
+                    Some(_) => Arc::from(format!("{}: {}", plan.word, m.new)),
+                    None => Arc::clone(&m.new),
+                };
                 edits.push(Edit {
                     range: plan.at..plan.at + plan.word.len(),
-                    replacement: Arc::clone(&m.new),
+                    replacement,
                 });
+                if let Some((key, key_mapped)) = split {
+                    for (label, _) in &key_mapped.reports {
+                        let reason = Some(Reason::Linked(key.note.clone()));
+                        scanned
+                            .findings
+                            .push(occurrence(&key_mapped.would_be, label, reason));
+                    }
+                }
                 let follows = match (&plan.verdict, &plan.tie) {
                     (Verdict::Follows(old), _) | (_, Tie::Follows(old)) => Some(old.clone()),
                     _ => None,
@@ -211,7 +250,13 @@ impl Analyzer<'_> {
                 });
             }
             for (label, reason) in &m.reports {
-                let reason = Some(reason.clone());
+                let reason = match (&plan.key, reason) {
+                    (Some((key, _)), Reason::Policy(Class::String)) => {
+                        Reason::Linked(key.note.clone())
+                    }
+                    _ => reason.clone(),
+                };
+                let reason = Some(reason);
                 scanned
                     .findings
                     .push(occurrence(&m.would_be, label, reason));
@@ -224,6 +269,8 @@ impl Analyzer<'_> {
 /// One token's decision before collisions are known.
 pub(super) struct Plan<'t> {
     pub(super) class: Class,
+    /// A key (see `links`), with what the rules make of it as a string.
+    pub(super) key: Option<(Key, Rc<Mapped>)>,
     pub(super) in_sql_string: bool,
     pub(super) at: usize,
     pub(super) word: &'t str,

@@ -5,6 +5,7 @@
 mod classify;
 mod collisions;
 mod decide;
+mod links;
 pub mod scope;
 mod syntax;
 mod verdict;

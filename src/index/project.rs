@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::definitions::Definitions;
+use super::symbols::Symbols;
 use crate::config::Rules;
+use crate::walk::read::Seen;
 use crate::model::Lang;
 use crate::walk::Entry;
 
@@ -23,6 +25,10 @@ pub struct Project {
     by_path: OnceLock<HashMap<PathBuf, usize>>,
     /// Each source file's top-level definitions, read when first asked.
     definitions: Vec<OnceLock<Definitions>>,
+    /// The Python files with rule words, as shown: what `symbols` reads.
+    python_hits: Vec<(PathBuf, String)>,
+    /// Their definitions by name, read when first asked.
+    symbols: OnceLock<Symbols>,
     /// The walked Python files' modules. Built when first asked, by that
     /// worker, so that no file waits for it to start.
     python_modules: OnceLock<ModuleTree>,
@@ -158,8 +164,15 @@ impl Project {
             .iter()
             .filter_map(|f| Some((f.abs.clone(), f.lang?)))
             .collect();
+        let python_hits = files
+            .iter()
+            .filter(|f| f.lang == Some(Lang::Python) && matches!(f.seen, Some(Seen::Hits(_))))
+            .map(|f| (f.abs.clone(), f.path.display().to_string()))
+            .collect();
         Project {
             definitions: sources.iter().map(|_| OnceLock::new()).collect(),
+            python_hits,
+            symbols: OnceLock::new(),
             sources,
             by_path: OnceLock::new(),
             python_modules: OnceLock::new(),
@@ -182,6 +195,19 @@ impl Project {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             Definitions::read(*lang, &text)
         }))
+    }
+
+    /// The project's Python definitions by name (`Symbols`): read from
+    /// every Python file with rule words when first asked.
+    pub fn symbols(&self) -> &Symbols {
+        self.symbols.get_or_init(|| {
+            // A file that cannot be read now was reported by the walk, or
+            // will be when it is processed.
+            let texts = self.python_hits.iter().filter_map(|(abs, shown)| {
+                Some((shown.clone(), std::fs::read_to_string(abs).ok()?))
+            });
+            Symbols::read(texts)
+        })
     }
 
     /// Is this module (as written in an import of a file at `file`)

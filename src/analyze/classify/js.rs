@@ -67,8 +67,9 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 o.kind() == "lookup_type"
                     || o.kind() == "type_arguments"
                         && o.parent()
+                            .filter(|g| g.kind() == "generic_type")
                             .and_then(|g| g.named_child(0))
-                            .is_some_and(|name| matches!(&text[name.byte_range()], "Pick" | "Omit"))
+                            .is_some_and(|name| takes_keys(&text[name.byte_range()]))
             });
             if key_type {
                 StringUse::Code(Shape::Text)
@@ -116,4 +117,30 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
         }
         _ => StringUse::Sql,
     }
+}
+
+/// Does the generic type `name` take keys as its string arguments? The
+/// key utilities do, and so do the project's own generics over a schema
+/// (`Tables<'sessions'>` of generated Supabase types); the standard
+/// library's containers and wrappers take values.
+fn takes_keys(name: &str) -> bool {
+    const VALUES: [&str; 14] = [
+        "Promise",
+        "Array",
+        "ReadonlyArray",
+        "Set",
+        "Map",
+        "Partial",
+        "Required",
+        "Readonly",
+        "ReturnType",
+        "Parameters",
+        "Awaited",
+        "NonNullable",
+        "Exclude",
+        "Extract",
+    ];
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(last, "Pick" | "Omit" | "Record")
+        || last.starts_with(|c: char| c.is_ascii_uppercase()) && !VALUES.contains(&last)
 }

@@ -99,6 +99,11 @@ impl<'t> Classifier<'t> {
         }
         let string = std::iter::successors(Some(node), |n| n.parent())
             .find(|n| matches!(n.kind(), "string" | "template_string"))?;
+        if self.lang == Lang::Python {
+            if let Some(unit) = python::route_segment(string, text, hit.start) {
+                return Some(unit);
+            }
+        }
         let used = match self.lang {
             Lang::Python => python::string_use(string, &self.env),
             _ => js::string_use(string, &self.env),

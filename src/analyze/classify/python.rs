@@ -86,6 +86,11 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 return StringUse::Code(Shape::Text);
             }
         }
+        _ if is_name(quoted(&text[string.byte_range()]))
+            && names_code(string, parent, quoted(&text[string.byte_range()]), env) =>
+        {
+            return StringUse::Code(Shape::Text)
+        }
         "argument_list" => {
             let Some(function) = parent
                 .parent()
@@ -136,4 +141,152 @@ fn argument_index(arguments: Node, arg: Node) -> usize {
         .filter(|c| !matches!(c.kind(), "keyword_argument" | "comment"))
         .position(|c| c.id() == arg.id());
     index.unwrap_or(usize::MAX)
+}
+
+/// A name in a string that code reads a member or parameter by (a link's
+/// other end, renamed with the code): the project's attribute, method,
+/// class or function named to `LocalProxy`, `attrgetter`, `methodcaller`,
+/// SQLAlchemy's `relationship`/`backref`, or passed to any call together
+/// with an object; or a parameter of the enclosing function read from its
+/// `**kwargs` by name (`kwargs["session"]`, `kwargs.get("session")`,
+/// `"session" in kwargs`).
+fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
+    let text = env.text;
+    match parent.kind() {
+        "argument_list" => {
+            let Some(function) = parent
+                .parent()
+                .and_then(|c| c.child_by_field_name("function"))
+            else {
+                return false;
+            };
+            let callee = &text[function.byte_range()];
+            let last = callee.rsplit('.').next().unwrap_or(callee);
+            if matches!(last, "get" | "pop" | "setdefault") && reads_kwargs(function.child_by_field_name("object"), string, name, text) {
+                return true;
+            }
+            let index = argument_index(parent, string);
+            let member = match (last, index) {
+                ("LocalProxy", 1) | ("attrgetter" | "methodcaller" | "relationship" | "backref", 0) => true,
+                (_, 1..) => {
+                    let mut cursor = parent.walk();
+                    let first = parent.named_children(&mut cursor).next();
+                    first.is_some_and(|f| matches!(f.kind(), "identifier" | "attribute"))
+                        && index < usize::MAX
+                }
+                _ => false,
+            };
+            member && env.project.symbols().defines(name)
+        }
+        "keyword_argument" => {
+            let keyword = parent.child_by_field_name("name").map(|n| &text[n.byte_range()]);
+            let call = parent.parent().and_then(|a| a.parent());
+            let callee = call.and_then(|c| c.child_by_field_name("function")).map_or("", |f| &text[f.byte_range()]);
+            let last = callee.rsplit('.').next().unwrap_or(callee);
+            matches!(keyword, Some("back_populates" | "backref"))
+                && matches!(last, "relationship" | "backref")
+                && env.project.symbols().defines(name)
+        }
+        "subscript" => reads_kwargs(parent.child_by_field_name("value"), string, name, text),
+        "comparison_operator" => {
+            let mut cursor = parent.walk();
+            let operands: Vec<Node> = parent.named_children(&mut cursor).collect();
+            let is_in = text[parent.byte_range()].contains(" in ");
+            is_in
+                && operands.first().is_some_and(|o| o.id() == string.id())
+                && reads_kwargs(operands.get(1).copied(), string, name, text)
+        }
+        _ => false,
+    }
+}
+
+/// Is `mapping` the `**` parameter of the function around `string`, and
+/// does that function also take a parameter `name`?
+fn reads_kwargs(mapping: Option<Node>, string: Node, name: &str, text: &str) -> bool {
+    let Some(mapping) = mapping.filter(|m| m.kind() == "identifier") else {
+        return false;
+    };
+    let mapping = &text[mapping.byte_range()];
+    let function = std::iter::successors(string.parent(), |n| n.parent())
+        .find(|n| n.kind() == "function_definition");
+    let Some(parameters) = function.and_then(|f| f.child_by_field_name("parameters")) else {
+        return false;
+    };
+    let mut cursor = parameters.walk();
+    let (mut splat, mut named) = (false, false);
+    for p in parameters.named_children(&mut cursor) {
+        let p = match p.kind() {
+            "typed_parameter" | "default_parameter" | "typed_default_parameter" => p.named_child(0).unwrap_or(p),
+            _ => p,
+        };
+        let p_text = &text[p.byte_range()];
+        match p.kind() {
+            "dictionary_splat_pattern" => splat |= p_text.trim_start_matches('*') == mapping,
+            "identifier" => named |= p_text == name,
+            _ => {}
+        }
+    }
+    splat && named
+}
+
+/// A plain string literal's text inside its quotes (`r"x"` → `x`).
+fn quoted(literal: &str) -> &str {
+    literal
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim_matches(|c| c == '"' || c == '\'')
+}
+
+/// Is `text` one name (letters, digits and `_`, not starting with a digit)?
+fn is_name(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// A route's path in a decorator (`@app.get("/sessions/{session_id}")`,
+/// Flask's `"/sessions/<int:session_id>"`): the segment around `at`. A
+/// parameter the decorated function takes is bound by name, so it is
+/// code, renamed with the function's parameter (the URL does not change);
+/// the other segments are the URL, text.
+pub fn route_segment(string: Node, text: &str, at: usize) -> Option<Unit> {
+    let arguments = string.parent().filter(|p| p.kind() == "argument_list")?;
+    let decorated = arguments
+        .parent()
+        .filter(|c| c.kind() == "call")?
+        .parent()
+        .filter(|d| d.kind() == "decorator")?
+        .parent()
+        .filter(|d| d.kind() == "decorated_definition")?
+        .child_by_field_name("definition")
+        .filter(|f| f.kind() == "function_definition")?;
+    let literal = &text[string.byte_range()];
+    let open = literal.find(['"', '\''])?;
+    if !literal[open + 1..].starts_with('/') {
+        return None;
+    }
+    let start = text[..at].rfind(['/', '{', '<']).filter(|&i| i >= string.start_byte())? + 1;
+    let end = at + text[at..].find(['/', '}', '>', '"', '\'', ':'])?;
+    // `<int:session_id>`: the name follows the converter.
+    let opened = text.as_bytes()[start - 1];
+    let start = match opened {
+        b'<' => text[start..end].rfind(':').map_or(start, |c| start + c + 1),
+        _ => start,
+    };
+    let closes = text[end..].starts_with(['}', '>', ':']);
+    let name = &text[start..end];
+    let params = decorated.child_by_field_name("parameters")?;
+    let mut cursor = params.walk();
+    let bound = matches!(opened, b'{' | b'<')
+        && closes
+        && params.named_children(&mut cursor).any(|p| {
+            let p = match p.kind() {
+                "identifier" => Some(p),
+                _ => p.child_by_field_name("name").or_else(|| p.named_child(0)),
+            };
+            p.is_some_and(|p| &text[p.byte_range()] == name)
+        });
+    let class = match bound {
+        true => Class::Code,
+        false => Class::String,
+    };
+    Some(Unit::with(start..end, class, Shape::Text))
 }

@@ -1,6 +1,8 @@
 //! The Python scanner: comments, strings (docstrings, f-strings,
 //! annotations) and import statements.
 
+use std::ops::Range;
+
 use super::{is_stray, is_word, Kind, Level, Opener, Scanner, Tok};
 use crate::lang::calls::PYTHON_CALLS as SPECIAL_CALLS;
 use crate::model::Class;
@@ -238,6 +240,7 @@ impl Scanner<'_> {
             Some(Class::Code)
         } else if guarded
             || top.is_some_and(|t| t.annotation || t.all || self.special(t, &SPECIAL_CALLS))
+            || holes.is_empty() && self.may_name_code(&content, end, top)
             || self.looks_like_sql(&content, &holes)
         {
             None
@@ -277,6 +280,23 @@ impl Scanner<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Is the string `content`, ending at `end`, one name passed where
+    /// code may read a member or a parameter by name: an argument
+    /// (`LocalProxy(ctx, "session")`), a subscript (`kwargs["session"]`)
+    /// or the left of `in`? `python::string_use` judges it on the tree.
+    fn may_name_code(&self, content: &Range<usize>, end: usize, top: Option<&Opener>) -> bool {
+        let name = &self.bytes[content.clone()];
+        let is_name = name.first().is_some_and(|b| !b.is_ascii_digit())
+            && name.iter().all(|&b| is_word(Lang::Python, b));
+        let next = self.next_token(end);
+        let before_in = self.bytes[next..].starts_with(b"in")
+            && !self.bytes.get(next + 2).is_some_and(|&b| is_word(Lang::Python, b));
+        let call = top.is_some_and(|t| t.callee.is_some() || t.odd_call);
+        // A route (`"/sessions/{session_id}"`): its parameters may be code.
+        let route = name.first() == Some(&b'/') && name.iter().any(|b| matches!(b, b'{' | b'<'));
+        is_name && (before_in || call || top.is_some_and(|t| t.byte == b'[')) || call && route
     }
 
     /// The first byte at or after `i` that is not blank, a line

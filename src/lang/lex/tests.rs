@@ -40,9 +40,9 @@ fn comments_docstrings_strings_and_names_are_placed() {
         ),
         (
             py,
-            "y = d['session']\n",
+            "y = d['session x']\n",
             "session",
-            7..14,
+            7..16,
             Class::String,
             Shape::Text,
         ),
@@ -148,6 +148,12 @@ fn python_strings_the_tree_must_judge() {
         "type T = 'session'\n",
         "import app as session\n",
         "from app . session import x\n",
+        // One name where code may read a member or parameter by name, and
+        // a route whose parameters may be code.
+        "y = d['session']\n",
+        "if 'session' in kwargs: pass\n",
+        "p = LocalProxy(ctx, 'session')\n",
+        "@app.get('/sessions/{session_id}')\ndef f(session_id): pass\n",
     ] {
         assert_eq!(place(py, text, "session"), Place::Tree, "{text}");
     }

@@ -1,6 +1,6 @@
 @with_trace
 def load(trace, *, trace_id=None, **trace_opts):
-    return fetch(trace=trace, trace_id=trace_id)
+    return fetch(session=trace, session_id=trace_id)
 
 
 class TraceManager:

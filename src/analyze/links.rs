@@ -1,0 +1,309 @@
+//! Links: names in code whose other end is not the project's code, so that
+//! renaming them alone would break the program. A keyword argument or an
+//! object key passed to a callee that is not the project's function with
+//! that parameter is a key the callee reads by name (`dict(session_id=…)`,
+//! `Sentry.init({ replaysSessionSampleRate })`); an attribute of a class
+//! whose instances are serialized by introspection is a wire key. Keys
+//! follow the strings policy, not the code policy, and a report names
+//! what reads them.
+
+use anyhow::Result;
+use tree_sitter::Node;
+
+use super::{Analyzer, Syntax};
+use crate::analyze::scope::Scopes;
+use crate::index::symbols::{last_name, Accepts};
+use crate::lang::Lang;
+use crate::walk::Entry;
+
+/// A name that is a key: where it is, and what reads it by that name.
+pub(super) struct Key {
+    /// Why it is a key, for the report (`keyword of dict(), …`).
+    pub(super) note: String,
+    /// TypeScript `{ sessionId }`: one token that is both the key and a
+    /// variable. The variable may be renamed; the key stays
+    /// (`{ sessionId: traceId }`).
+    pub(super) shorthand: bool,
+}
+
+/// Callees outside any import whose object arguments leave the program:
+/// the platform's serializers, network and storage.
+const JS_SINKS: [&str; 9] = [
+    "JSON",
+    "fetch",
+    "console",
+    "Response",
+    "postMessage",
+    "localStorage",
+    "sessionStorage",
+    "URLSearchParams",
+    "structuredClone",
+];
+
+impl Analyzer<'_> {
+    /// Is the identifier `word` at `at` a key (see the module doc)? Cheap
+    /// for the many names that are not: the text around it must look like
+    /// a keyword argument, an object key or an attribute before the tree
+    /// is asked.
+    pub(super) fn key<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<Key>> {
+        let text = syntax.text;
+        let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
+        let after = text[at + word.len()..].trim_start_matches([' ', '\t', '\n', '\r']);
+        match syntax.lang {
+            Lang::Sql => Ok(None),
+            Lang::Python => {
+                let keyword = before.ends_with(['(', ','])
+                    && after.starts_with('=')
+                    && !after.starts_with("==");
+                let wire = self.project.symbols().wire(word).is_some()
+                    && (before.ends_with('.') || keyword || after.starts_with([':', '=']));
+                if !keyword && !wire {
+                    return Ok(None);
+                }
+                self.python_key(entry, syntax, scopes, at, word)
+            }
+            _ => {
+                let key = before.ends_with(['{', ','])
+                    && (after.starts_with([',', '}']) || after.starts_with(':'))
+                    || before.ends_with(['{', ';', ',', '}']) && after.starts_with([':', '?']);
+                if !key {
+                    return Ok(None);
+                }
+                self.js_key(entry, syntax, scopes, at, word)
+            }
+        }
+    }
+
+    fn python_key<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<Key>> {
+        let text = syntax.text;
+        let tree = syntax.tree()?;
+        let Some(node) = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + word.len())
+            .filter(|n| n.kind() == "identifier")
+        else {
+            return Ok(None);
+        };
+        let symbols = self.project.symbols();
+        let parent = node.parent();
+        let key = |note: String| Ok(Some(Key { note, shorthand: false }));
+        if let Some(argument) = parent.filter(|p| {
+            p.kind() == "keyword_argument"
+                && p.child_by_field_name("name").is_some_and(|n| n.id() == node.id())
+        }) {
+            let Some(function) = argument
+                .parent()
+                .and_then(|a| a.parent())
+                .filter(|c| c.kind() == "call")
+                .and_then(|c| c.child_by_field_name("function"))
+            else {
+                return Ok(None);
+            };
+            let callee = &text[function.byte_range()];
+            if let Some(module) = self.theirs(entry, syntax, scopes, function)? {
+                return key(format!("keyword of {}, which {module} reads by name", short(callee)));
+            }
+            return match symbols.accepts(last_name(callee), word) {
+                Accepts::Parameter => Ok(None),
+                Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
+                Accepts::No => key(format!(
+                    "keyword of {}, which has no parameter {word} in the project: a key",
+                    short(callee)
+                )),
+            };
+        }
+        let Some(class) = symbols.wire(word) else {
+            return Ok(None);
+        };
+        let attribute = parent.is_some_and(|p| {
+            p.kind() == "attribute"
+                && p.child_by_field_name("attribute").is_some_and(|a| a.id() == node.id())
+        });
+        let field = parent.is_some_and(|p| {
+            p.kind() == "assignment"
+                && p.child_by_field_name("left").is_some_and(|l| l.id() == node.id())
+                && ancestor_is_class_body(p)
+        });
+        match attribute || field {
+            true => key(format!("wire: an attribute of {class}, serialized")),
+            false => Ok(None),
+        }
+    }
+
+    fn js_key<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<Key>> {
+        let tree = syntax.tree()?;
+        let Some(node) = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + word.len())
+        else {
+            return Ok(None);
+        };
+        if let Some(schema) = schema_key(node) {
+            let base = &syntax.text[schema.byte_range()];
+            let module = self.theirs(entry, syntax, scopes, schema)?;
+            return Ok(module.map(|module| Key {
+                note: format!("a key of {base} from {module}, which the strings used with it name"),
+                shorthand: false,
+            }));
+        }
+        let shorthand = node.kind() == "shorthand_property_identifier";
+        let pair_key = node.kind() == "property_identifier"
+            && node.parent().is_some_and(|p| {
+                p.kind() == "pair"
+                    && p.child_by_field_name("key").is_some_and(|k| k.id() == node.id())
+            });
+        if !shorthand && !pair_key {
+            return Ok(None);
+        }
+        // Out through nested object literals to the call they are passed to.
+        let mut object = node.parent();
+        if pair_key {
+            object = object.and_then(|p| p.parent());
+        }
+        let mut n = object.filter(|o| o.kind() == "object");
+        let function = loop {
+            let Some(current) = n else {
+                return Ok(None);
+            };
+            let parent = current.parent();
+            match parent.map(|p| p.kind()) {
+                Some("pair") => n = parent.and_then(|p| p.parent()),
+                Some("arguments") => {
+                    let call = parent.and_then(|p| p.parent());
+                    break call.and_then(|c| {
+                        c.child_by_field_name("function")
+                            .or_else(|| c.child_by_field_name("constructor"))
+                    });
+                }
+                _ => return Ok(None),
+            }
+        };
+        let Some(function) = function else {
+            return Ok(None);
+        };
+        let callee = &syntax.text[function.byte_range()];
+        let sink = JS_SINKS.contains(&root_name(callee));
+        let module = match sink {
+            true => Some("the platform".to_string()),
+            false => self.theirs(entry, syntax, scopes, function)?,
+        };
+        Ok(module.map(|module| Key {
+            note: format!("key of an object passed to {}, which {module} reads by name", short(callee)),
+            shorthand,
+        }))
+    }
+
+    /// The third-party module a call's function belongs to: bound by its
+    /// import, or a value it produced (`s = requests.Session()`).
+    fn theirs<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        function: Node,
+    ) -> Result<Option<String>> {
+        let root = leftmost_name(function);
+        if !matches!(root.kind(), "identifier" | "type_identifier") {
+            return Ok(None);
+        }
+        let scopes = match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        };
+        let name = &syntax.text[root.byte_range()];
+        let binding = scopes.resolve(name, root.start_byte()).1;
+        Ok(binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())))
+    }
+}
+
+/// The name a call chain starts from: `a` in `a.b.c(…)` or `a().b`.
+fn leftmost_name(node: Node) -> Node {
+    let mut n = node;
+    loop {
+        let next = match n.kind() {
+            "attribute" | "member_expression" => n.child_by_field_name("object"),
+            "call" | "call_expression" => n.child_by_field_name("function"),
+            "await_expression" | "non_null_expression" | "parenthesized_expression" => {
+                n.named_child(0)
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => n = next,
+            None => return n,
+        }
+    }
+}
+
+/// A member of an interface that extends another type (`interface DB
+/// extends DBSchema { sessions: … }`): the type it extends.
+fn schema_key(node: Node) -> Option<Node> {
+    let signature = node
+        .parent()
+        .filter(|p| p.kind() == "property_signature")
+        .filter(|p| p.child_by_field_name("name").is_some_and(|n| n.id() == node.id()))?;
+    // Out through the member types (`value: { sessionId: string }` is
+    // stored data too) to the interface.
+    let interface = std::iter::successors(signature.parent(), |n| n.parent())
+        .find(|n| {
+            !matches!(
+                n.kind(),
+                "interface_body" | "object_type" | "property_signature" | "type_annotation"
+            )
+        })
+        .filter(|i| i.kind() == "interface_declaration")?;
+    let extends = crate::lang::named_children(interface)
+        .into_iter()
+        .find(|c| c.kind() == "extends_type_clause")?;
+    let base = extends.named_child(0)?;
+    Some(match base.kind() {
+        "generic_type" => base.named_child(0)?,
+        _ => base,
+    })
+}
+
+/// `a` in `a.b.c`.
+fn root_name(callee: &str) -> &str {
+    callee.split(['.', '(', '?']).next().unwrap_or(callee)
+}
+
+/// A callee as a report shows it: one line, not too long.
+fn short(callee: &str) -> String {
+    let one_line: String = callee.split_whitespace().collect();
+    match one_line.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…()", &one_line[..i]),
+        None => format!("{one_line}()"),
+    }
+}
+
+/// Is this statement directly in a class's body?
+fn ancestor_is_class_body(assignment: Node) -> bool {
+    assignment
+        .parent()
+        .filter(|s| s.kind() == "expression_statement")
+        .and_then(|s| s.parent())
+        .filter(|b| b.kind() == "block")
+        .and_then(|b| b.parent())
+        .is_some_and(|c| c.kind() == "class_definition")
+}
