@@ -120,15 +120,20 @@ impl Analyzer<'_> {
                 // A keyword, object key or serialized attribute that
                 // something else reads by name: a key, which the strings
                 // policy decides (the variable of a shorthand stays code).
+                // (A keyword of a third-party call is theirs to read, and
+                // reported as such: a key.)
                 let key = match (&verdict, unit.shape) {
-                    (Verdict::Kept(_), _) => None,
+                    (Verdict::Kept(r), _) if !matches!(r, Reason::ThirdParty(_)) => None,
                     (_, Shape::Identifier) if outcome.changed() => {
                         self.key(entry, syntax, &mut scopes, at, word)?
                     }
                     _ => None,
                 };
+                let key = key.filter(|k| !(k.shorthand && matches!(verdict, Verdict::Kept(_))));
                 let (class, mapped, key) = match key {
-                    Some(key) if key.shorthand => (unit.class, mapped, Some((key, map(Class::String)))),
+                    Some(key) if key.shorthand => {
+                        (unit.class, mapped, Some((key, map(Class::String))))
+                    }
                     Some(key) => {
                         verdict = Verdict::Plain;
                         (Class::String, map(Class::String), Some((key, mapped)))
@@ -221,9 +226,10 @@ impl Analyzer<'_> {
             } else if o.changed() {
                 // A shorthand key stays when the strings policy keeps
                 // keys: `{ sessionId }` → `{ sessionId: traceId }`.
-                let split = plan.key.as_ref().filter(|(key, key_mapped)| {
-                    key.shorthand && !key_mapped.outcome.changed()
-                });
+                let split = plan
+                    .key
+                    .as_ref()
+                    .filter(|(key, key_mapped)| key.shorthand && !key_mapped.outcome.changed());
                 let replacement = match split {
                     Some(_) => Arc::from(format!("{}: {}", plan.word, m.new)),
                     None => Arc::clone(&m.new),

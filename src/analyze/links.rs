@@ -100,10 +100,16 @@ impl Analyzer<'_> {
         };
         let symbols = self.project.symbols();
         let parent = node.parent();
-        let key = |note: String| Ok(Some(Key { note, shorthand: false }));
+        let key = |note: String| {
+            Ok(Some(Key {
+                note,
+                shorthand: false,
+            }))
+        };
         if let Some(argument) = parent.filter(|p| {
             p.kind() == "keyword_argument"
-                && p.child_by_field_name("name").is_some_and(|n| n.id() == node.id())
+                && p.child_by_field_name("name")
+                    .is_some_and(|n| n.id() == node.id())
         }) {
             let Some(function) = argument
                 .parent()
@@ -115,7 +121,15 @@ impl Analyzer<'_> {
             };
             let callee = &text[function.byte_range()];
             if let Some(module) = self.theirs(entry, syntax, scopes, function)? {
-                return key(format!("keyword of {}, which {module} reads by name", short(callee)));
+                let mut note =
+                    format!("keyword of {}, which {module} reads by name", short(callee));
+                if hands_to_templates(callee) {
+                    let uses = self.project.template_uses(word);
+                    if !uses.is_empty() {
+                        note.push_str(&format!("; the templates use it: {}", uses.join(", ")));
+                    }
+                }
+                return key(note);
             }
             return match symbols.accepts(last_name(callee), word) {
                 Accepts::Parameter => Ok(None),
@@ -131,11 +145,13 @@ impl Analyzer<'_> {
         };
         let attribute = parent.is_some_and(|p| {
             p.kind() == "attribute"
-                && p.child_by_field_name("attribute").is_some_and(|a| a.id() == node.id())
+                && p.child_by_field_name("attribute")
+                    .is_some_and(|a| a.id() == node.id())
         });
         let field = parent.is_some_and(|p| {
             p.kind() == "assignment"
-                && p.child_by_field_name("left").is_some_and(|l| l.id() == node.id())
+                && p.child_by_field_name("left")
+                    .is_some_and(|l| l.id() == node.id())
                 && ancestor_is_class_body(p)
         });
         match attribute || field {
@@ -171,7 +187,8 @@ impl Analyzer<'_> {
         let pair_key = node.kind() == "property_identifier"
             && node.parent().is_some_and(|p| {
                 p.kind() == "pair"
-                    && p.child_by_field_name("key").is_some_and(|k| k.id() == node.id())
+                    && p.child_by_field_name("key")
+                        .is_some_and(|k| k.id() == node.id())
             });
         if !shorthand && !pair_key {
             return Ok(None);
@@ -209,7 +226,10 @@ impl Analyzer<'_> {
             false => self.theirs(entry, syntax, scopes, function)?,
         };
         Ok(module.map(|module| Key {
-            note: format!("key of an object passed to {}, which {module} reads by name", short(callee)),
+            note: format!(
+                "key of an object passed to {}, which {module} reads by name",
+                short(callee)
+            ),
             shorthand,
         }))
     }
@@ -262,7 +282,10 @@ fn schema_key(node: Node) -> Option<Node> {
     let signature = node
         .parent()
         .filter(|p| p.kind() == "property_signature")
-        .filter(|p| p.child_by_field_name("name").is_some_and(|n| n.id() == node.id()))?;
+        .filter(|p| {
+            p.child_by_field_name("name")
+                .is_some_and(|n| n.id() == node.id())
+        })?;
     // Out through the member types (`value: { sessionId: string }` is
     // stored data too) to the interface.
     let interface = std::iter::successors(signature.parent(), |n| n.parent())
@@ -281,6 +304,20 @@ fn schema_key(node: Node) -> Option<Node> {
         "generic_type" => base.named_child(0)?,
         _ => base,
     })
+}
+
+/// Does a call to `callee` hand its keywords to templates as variables?
+fn hands_to_templates(callee: &str) -> bool {
+    let last = last_name(callee);
+    matches!(
+        last,
+        "render_template"
+            | "render_template_string"
+            | "render"
+            | "render_to_string"
+            | "TemplateResponse"
+            | "stream_template"
+    ) || last == "update" && callee.contains("globals")
 }
 
 /// `a` in `a.b.c`.

@@ -23,7 +23,8 @@ use crate::lang::{self, named_children, Lang};
 pub struct Symbols {
     callables: HashMap<String, Vec<Callable>>,
     defined: HashSet<String>,
-    /// Attributes of serialized classes: name → `class X (file)`.
+    /// Attributes of serialized classes: name → `class X (file:line)`, and
+    /// any others that have it.
     wire: HashMap<String, String>,
 }
 
@@ -223,10 +224,16 @@ impl Reader<'_> {
                 .iter()
                 .any(|s| class_text.contains(s))
             || decorators.contains("dataclass") && self.serializes;
-        let wire = wire.then(|| format!("class {name} ({})", self.path));
+        let line = node.start_position().row + 1;
+        let wire = wire.then(|| format!("class {name} ({}:{line})", self.path));
         if let Some(class) = &wire {
             for attribute in &attributes {
-                self.out.wire.insert(attribute.clone(), class.clone());
+                // Every serialized class with the attribute, in order.
+                let classes = self.out.wire.entry(attribute.clone()).or_default();
+                if !classes.is_empty() {
+                    classes.push_str(", ");
+                }
+                classes.push_str(class);
             }
         }
         self.out.defined.extend(attributes);
@@ -320,9 +327,12 @@ mod tests {
         );
         assert_eq!(
             s.accepts("Event", "session_id"),
-            Accepts::Wire("class Event (m.py)".to_string())
+            Accepts::Wire("class Event (m.py:1)".to_string())
         );
-        assert_eq!(s.wire("session_id"), Some("class Session (m.py)"));
+        assert_eq!(
+            s.wire("session_id"),
+            Some("class Event (m.py:1), class Session (m.py:3)")
+        );
         assert!(s.wire("trace_id").is_none());
     }
 }

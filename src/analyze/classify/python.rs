@@ -162,12 +162,15 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
             };
             let callee = &text[function.byte_range()];
             let last = callee.rsplit('.').next().unwrap_or(callee);
-            if matches!(last, "get" | "pop" | "setdefault") && reads_kwargs(function.child_by_field_name("object"), string, name, text) {
+            if matches!(last, "get" | "pop" | "setdefault")
+                && reads_kwargs(function.child_by_field_name("object"), string, name, text)
+            {
                 return true;
             }
             let index = argument_index(parent, string);
             let member = match (last, index) {
-                ("LocalProxy", 1) | ("attrgetter" | "methodcaller" | "relationship" | "backref", 0) => true,
+                ("LocalProxy", 1)
+                | ("attrgetter" | "methodcaller" | "relationship" | "backref", 0) => true,
                 (_, 1..) => {
                     let mut cursor = parent.walk();
                     let first = parent.named_children(&mut cursor).next();
@@ -179,9 +182,13 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
             member && env.project.symbols().defines(name)
         }
         "keyword_argument" => {
-            let keyword = parent.child_by_field_name("name").map(|n| &text[n.byte_range()]);
+            let keyword = parent
+                .child_by_field_name("name")
+                .map(|n| &text[n.byte_range()]);
             let call = parent.parent().and_then(|a| a.parent());
-            let callee = call.and_then(|c| c.child_by_field_name("function")).map_or("", |f| &text[f.byte_range()]);
+            let callee = call
+                .and_then(|c| c.child_by_field_name("function"))
+                .map_or("", |f| &text[f.byte_range()]);
             let last = callee.rsplit('.').next().unwrap_or(callee);
             matches!(keyword, Some("back_populates" | "backref"))
                 && matches!(last, "relationship" | "backref")
@@ -216,7 +223,9 @@ fn reads_kwargs(mapping: Option<Node>, string: Node, name: &str, text: &str) -> 
     let (mut splat, mut named) = (false, false);
     for p in parameters.named_children(&mut cursor) {
         let p = match p.kind() {
-            "typed_parameter" | "default_parameter" | "typed_default_parameter" => p.named_child(0).unwrap_or(p),
+            "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
+                p.named_child(0).unwrap_or(p)
+            }
             _ => p,
         };
         let p_text = &text[p.byte_range()];
@@ -238,7 +247,9 @@ fn quoted(literal: &str) -> &str {
 
 /// Is `text` one name (letters, digits and `_`, not starting with a digit)?
 fn is_name(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
         && text.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
@@ -263,7 +274,10 @@ pub fn route_segment(string: Node, text: &str, at: usize) -> Option<Unit> {
     if !literal[open + 1..].starts_with('/') {
         return None;
     }
-    let start = text[..at].rfind(['/', '{', '<']).filter(|&i| i >= string.start_byte())? + 1;
+    let start = text[..at]
+        .rfind(['/', '{', '<'])
+        .filter(|&i| i >= string.start_byte())?
+        + 1;
     let end = at + text[at..].find(['/', '}', '>', '"', '\'', ':'])?;
     // `<int:session_id>`: the name follows the converter.
     let opened = text.as_bytes()[start - 1];

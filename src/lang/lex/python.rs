@@ -292,7 +292,10 @@ impl Scanner<'_> {
             && name.iter().all(|&b| is_word(Lang::Python, b));
         let next = self.next_token(end);
         let before_in = self.bytes[next..].starts_with(b"in")
-            && !self.bytes.get(next + 2).is_some_and(|&b| is_word(Lang::Python, b));
+            && !self
+                .bytes
+                .get(next + 2)
+                .is_some_and(|&b| is_word(Lang::Python, b));
         let call = top.is_some_and(|t| t.callee.is_some() || t.odd_call);
         // A route (`"/sessions/{session_id}"`): its parameters may be code.
         let route = name.first() == Some(&b'/') && name.iter().any(|b| matches!(b, b'{' | b'<'));

@@ -1,0 +1,9 @@
+def record(event, session=None, **kwargs):
+    if "session" in kwargs:
+        session = kwargs.pop("session")
+    return event, session or kwargs.get("session")
+
+
+def forward(**kwargs):
+    # No parameter of that name here: a key of someone else's call.
+    return kwargs.get("session")

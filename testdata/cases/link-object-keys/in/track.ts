@@ -1,0 +1,3 @@
+export function track(event: { sessionId: string }) {
+  return event.sessionId;
+}

@@ -1,0 +1,3 @@
+export function track(event: { traceId: string }) {
+  return event.traceId;
+}
