@@ -214,17 +214,10 @@ impl Project {
         }))
     }
 
-    /// The project's Python definitions by name (`Symbols`): read from
-    /// every Python file with rule words when first asked.
+    /// The project's Python definitions by name (`Symbols`): sketched
+    /// from every Python file with rule words when first asked.
     pub fn symbols(&self) -> &Symbols {
-        self.symbols.get_or_init(|| {
-            // A file that cannot be read now was reported by the walk, or
-            // will be when it is processed.
-            let texts = self.python_hits.iter().filter_map(|(abs, shown)| {
-                Some((shown.clone(), std::fs::read_to_string(abs).ok()?))
-            });
-            Symbols::read(texts)
-        })
+        self.symbols.get_or_init(|| Symbols::new(&self.python_hits))
     }
 
     /// The lines of the project's templates that use the variable

@@ -10,21 +10,20 @@
 //! Names, not bindings: a call's callee is rarely known more exactly than
 //! by its name (`self.client.start(…)`), so every definition of that name
 //! counts. Only files with rule words are read: a definition of a name
-//! that holds no rule word cannot matter.
+//! that holds no rule word cannot matter. They are read by their
+//! statements and indentation, not parsed: every file with a hit would
+//! need a tree otherwise, and most never do.
 
 use std::collections::{HashMap, HashSet};
-
-use tree_sitter::Node;
-
-use crate::lang::{self, named_children, Lang};
+use std::path::PathBuf;
 
 /// The project's Python definitions, by name.
 #[derive(Debug, Default)]
 pub struct Symbols {
     callables: HashMap<String, Vec<Callable>>,
     defined: HashSet<String>,
-    /// Attributes of serialized classes: name → `class X (file:line)`, and
-    /// any others that have it.
+    /// Each attribute of a serialized class, with every such class
+    /// (`class X (file:line)`).
     wire: HashMap<String, String>,
 }
 
@@ -51,23 +50,15 @@ pub enum Accepts {
 }
 
 impl Symbols {
-    /// Read the Python files `files` (path as shown, text).
-    pub fn read(files: impl Iterator<Item = (String, String)>) -> Symbols {
+    /// Read the Python files `files` (absolute path, path as shown).
+    pub fn new(files: &[(PathBuf, String)]) -> Symbols {
         let mut symbols = Symbols::default();
-        for (path, text) in files {
-            let text = text.as_str();
-            let Ok(tree) = lang::parse(Lang::Python, text) else {
-                continue;
-            };
-            let mut reader = Reader {
-                text,
-                path: &path,
-                serializes: ["asdict(", "astuple(", "model_dump", "__dict__", "vars("]
-                    .iter()
-                    .any(|s| text.contains(s)),
-                out: &mut symbols,
-            };
-            reader.walk(tree.root_node());
+        for (abs, shown) in files {
+            // A file that cannot be read now was reported by the walk, or
+            // will be when it is processed.
+            if let Ok(text) = std::fs::read_to_string(abs) {
+                symbols.read(shown, &text);
+            }
         }
         symbols
     }
@@ -102,190 +93,304 @@ impl Symbols {
         Accepts::No
     }
 
-    /// Does the project define `name` (a class, function, method or
-    /// attribute)?
+    /// Does the project define `name` (a class, function, method,
+    /// attribute or class field)?
     pub fn defines(&self, name: &str) -> bool {
         self.defined.contains(name)
     }
 
-    /// The serialized class whose attribute `name` is, if one is.
+    /// The serialized classes whose attribute `name` is, if any.
     pub fn wire(&self, name: &str) -> Option<&str> {
         self.wire.get(name).map(String::as_str)
     }
-}
 
-struct Reader<'a> {
-    text: &'a str,
-    path: &'a str,
-    /// The file serializes some object by introspection.
-    serializes: bool,
-    out: &'a mut Symbols,
-}
-
-impl Reader<'_> {
-    fn text(&self, node: Node) -> &str {
-        &self.text[node.byte_range()]
-    }
-
-    fn walk(&mut self, node: Node) {
-        match node.kind() {
-            "function_definition" => self.function(node),
-            "class_definition" => self.class(node),
-            _ => {}
+    /// One file's definitions, statement by statement.
+    fn read(&mut self, path: &str, text: &str) {
+        // Dataclasses are serialized where the file calls `asdict`.
+        let asdict = text.contains("asdict(") || text.contains("astuple(");
+        let mut classes: Vec<Class> = Vec::new();
+        // Open blocks: each one's indentation and class, if it is one.
+        let mut blocks: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut decorators = String::new();
+        for (start, statement) in statements(text) {
+            let code = statement.trim_start();
+            let indent = statement.len() - code.len();
+            while blocks.last().is_some_and(|&(i, _)| i >= indent) {
+                blocks.pop();
+            }
+            let in_class = blocks.last().and_then(|&(_, c)| c);
+            let around = blocks.iter().rev().find_map(|&(_, c)| c);
+            if let Some(class) = around {
+                classes[class].body(code);
+            }
+            if code.starts_with('@') {
+                decorators.push_str(code);
+                continue;
+            }
+            let decorated = std::mem::take(&mut decorators);
+            if let Some(header) = keyword(code, "class") {
+                let line = text[..start].matches('\n').count() + 1;
+                let (name, arguments) = split_header(header);
+                self.defined.insert(name.to_string());
+                classes.push(Class {
+                    name: name.to_string(),
+                    line,
+                    bases: bases(arguments),
+                    dataclass: decorated.contains("dataclass") && asdict,
+                    ..Class::default()
+                });
+                blocks.push((indent, Some(classes.len() - 1)));
+            } else if let Some(header) = keyword(code, "def")
+                .or_else(|| keyword(code, "async").and_then(|r| keyword(r, "def")))
+            {
+                let (name, parameters) = split_header(header);
+                let keywords = keywords(parameters);
+                if let (Some(class), "__init__") = (in_class, name) {
+                    classes[class].init = Some(keywords.clone());
+                }
+                self.defined.insert(name.to_string());
+                let callable = Callable {
+                    keywords,
+                    ..Callable::default()
+                };
+                self.callables
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(callable);
+                blocks.push((indent, None));
+            } else if let Some(class) = in_class {
+                let name = leading_name(code);
+                let after = code[name.len()..].trim_start();
+                let assigns =
+                    after.starts_with(':') || after.starts_with('=') && !after.starts_with("==");
+                if !name.is_empty() && assigns {
+                    classes[class].fields.push(name.to_string());
+                }
+            }
         }
-        for child in named_children(node) {
-            self.walk(child);
+        for class in classes {
+            self.add(path, class);
         }
     }
 
-    fn function(&mut self, node: Node) {
-        let Some(name) = node.child_by_field_name("name") else {
-            return;
-        };
-        let name = self.text(name).to_string();
-        let keywords = node
-            .child_by_field_name("parameters")
-            .map(|p| self.keywords(p))
-            .unwrap_or_default();
-        self.out.defined.insert(name.clone());
-        let callable = Callable {
-            keywords,
-            ..Callable::default()
-        };
-        self.out.callables.entry(name).or_default().push(callable);
-    }
-
-    /// The names a keyword argument may give: plain, defaulted and typed
-    /// parameters, keyword-only ones included; not `self` or `cls`.
-    fn keywords(&self, parameters: Node) -> Vec<String> {
-        named_children(parameters)
-            .into_iter()
-            .filter_map(|p| match p.kind() {
-                "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-                "typed_parameter" => p.named_child(0).filter(|n| n.kind() == "identifier"),
-                _ => None,
-            })
-            .map(|n| self.text(n).to_string())
-            .filter(|n| n != "self" && n != "cls")
-            .collect()
-    }
-
-    /// A class: its name, its fields and attributes, and what calling it
-    /// takes (its `__init__`'s parameters, else its fields, else its
-    /// bases').
-    fn class(&mut self, node: Node) {
-        let (Some(name), Some(body)) = (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("body"),
-        ) else {
-            return;
-        };
-        let name = self.text(name).to_string();
-        let bases: Vec<String> = node
-            .child_by_field_name("superclasses")
-            .map(named_children)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
-            .map(|b| last_name(self.text(b)).to_string())
-            .collect();
-        let decorators = node
-            .parent()
-            .filter(|p| p.kind() == "decorated_definition")
-            .map_or("", |p| &self.text[p.start_byte()..node.start_byte()]);
-        let mut fields = Vec::new();
-        let mut init = None;
-        for statement in named_children(body) {
-            let statement = match statement.kind() {
-                "decorated_definition" => statement.child_by_field_name("definition"),
-                _ => Some(statement),
-            };
-            let Some(statement) = statement else { continue };
-            match statement.kind() {
-                "expression_statement" => fields.extend(self.field(statement)),
-                "function_definition" => {
-                    let method = statement.child_by_field_name("name").map(|n| self.text(n));
-                    if method == Some("__init__") {
-                        init = statement.child_by_field_name("parameters");
+    fn add(&mut self, path: &str, class: Class) {
+        let wire =
+            class.bases.iter().any(|b| b == "BaseModel") || class.serializes || class.dataclass;
+        let wire = wire.then(|| format!("class {} ({path}:{})", class.name, class.line));
+        self.defined.extend(class.fields.iter().cloned());
+        self.defined.extend(class.attributes.iter().cloned());
+        if let Some(wire) = &wire {
+            for attribute in class.fields.iter().chain(&class.attributes) {
+                let classes = self.wire.entry(attribute.clone()).or_default();
+                if !classes.split(", ").any(|c| c == wire) {
+                    if !classes.is_empty() {
+                        classes.push_str(", ");
                     }
+                    classes.push_str(wire);
                 }
-                _ => {}
             }
         }
-        let mut attributes = fields.clone();
-        self.self_attributes(body, &mut attributes);
-        // Instances go out by introspection: pydantic models always, other
-        // classes where they serialize themselves, dataclasses where the
-        // file calls `asdict`.
-        let class_text = self.text(body);
-        let wire = bases.iter().any(|b| b == "BaseModel")
-            || ["self.__dict__", "vars(self)", "asdict(self)"]
-                .iter()
-                .any(|s| class_text.contains(s))
-            || decorators.contains("dataclass") && self.serializes;
-        let line = node.start_position().row + 1;
-        let wire = wire.then(|| format!("class {name} ({}:{line})", self.path));
-        if let Some(class) = &wire {
-            for attribute in &attributes {
-                // Every serialized class with the attribute, in order.
-                let classes = self.out.wire.entry(attribute.clone()).or_default();
-                if !classes.is_empty() {
-                    classes.push_str(", ");
-                }
-                classes.push_str(class);
-            }
-        }
-        self.out.defined.extend(attributes);
-        self.out.defined.insert(name.clone());
-        let callable = match init {
-            Some(params) => Callable {
-                keywords: self.keywords(params),
+        let callable = match class.init {
+            Some(keywords) => Callable {
+                keywords,
                 ..Callable::default()
             },
-            None if !fields.is_empty() => Callable {
-                keywords: fields,
+            None if !class.fields.is_empty() => Callable {
+                keywords: class.fields,
                 wire,
                 ..Callable::default()
             },
             None => Callable {
-                bases,
+                bases: class.bases,
                 ..Callable::default()
             },
         };
-        self.out.callables.entry(name).or_default().push(callable);
+        self.callables.entry(class.name).or_default().push(callable);
     }
+}
 
-    /// A class-level field: `name: T`, `name: T = v`, `name = v`.
-    fn field(&self, statement: Node) -> Option<String> {
-        let assignment = statement
-            .named_child(0)
-            .filter(|a| a.kind() == "assignment")?;
-        let left = assignment
-            .child_by_field_name("left")
-            .filter(|l| l.kind() == "identifier")?;
-        Some(self.text(left).to_string())
-    }
+/// A class as its statements tell it.
+#[derive(Default)]
+struct Class {
+    name: String,
+    line: usize,
+    bases: Vec<String>,
+    dataclass: bool,
+    /// Its `__init__`'s keyword parameters, if it has one.
+    init: Option<Vec<String>>,
+    /// `name: T` and `name = v` in its body.
+    fields: Vec<String>,
+    /// `self.name = …` in its methods.
+    attributes: Vec<String>,
+    /// It serializes itself (`self.__dict__`, `vars(self)`, `asdict(self)`).
+    serializes: bool,
+}
 
-    /// `self.x = …` anywhere in a class's methods (not in nested classes).
-    fn self_attributes(&self, node: Node, out: &mut Vec<String>) {
-        for child in named_children(node) {
-            if child.kind() == "class_definition" {
-                continue;
+impl Class {
+    /// A statement anywhere inside the class.
+    fn body(&mut self, code: &str) {
+        self.serializes |= ["self.__dict__", "vars(self)", "asdict(self)"]
+            .iter()
+            .any(|s| code.contains(s));
+        let mut rest = code;
+        while let Some(at) = rest.find("self.") {
+            let word_before = rest[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            rest = &rest[at + 5..];
+            let name = leading_name(rest);
+            let after = rest[name.len()..].trim_start();
+            let assigns = after.starts_with('=') && !after.starts_with("==")
+                || after.starts_with(':') && !after.starts_with(":=");
+            if !word_before
+                && !name.is_empty()
+                && assigns
+                && !self.attributes.iter().any(|a| a == name)
+            {
+                self.attributes.push(name.to_string());
             }
-            if child.kind() == "assignment" {
-                let left = child.child_by_field_name("left");
-                let attribute = left.filter(|l| l.kind() == "attribute").filter(|l| {
-                    l.child_by_field_name("object")
-                        .is_some_and(|o| self.text(o) == "self")
-                });
-                if let Some(name) = attribute.and_then(|a| a.child_by_field_name("attribute")) {
-                    out.push(self.text(name).to_string());
-                }
-            }
-            self.self_attributes(child, out);
         }
     }
+}
+
+/// The Python statements of `text`, each with its start: a line, or lines
+/// joined by open brackets, a backslash or a triple-quoted string. Comments
+/// and blank lines are not statements. (A `;` does not split: what
+/// follows it is no definition this reader looks for.)
+fn statements(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
+    fn flush<'t>(text: &'t str, from: usize, to: usize, out: &mut Vec<(usize, &'t str)>) {
+        let statement = &text[from..to];
+        let code = statement.trim_start();
+        if !code.is_empty() && !code.starts_with('#') {
+            out.push((from, statement.trim_end()));
+        }
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                // The comment runs to the line's end, which ends the statement.
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(&[q, q, q]);
+                let close: &[u8] = if triple {
+                    &bytes[i..i + 3]
+                } else {
+                    &bytes[i..i + 1]
+                };
+                let mut j = i + close.len();
+                while j < bytes.len() && !bytes[j..].starts_with(close) {
+                    if bytes[j] == b'\\' {
+                        j += 1;
+                    } else if bytes[j] == b'\n' && !triple {
+                        break;
+                    }
+                    j += 1;
+                }
+                i = (j + close.len()).min(bytes.len());
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\\' => i += 1,
+            b'\n' if depth == 0 => {
+                flush(text, start, i, &mut out);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    flush(text, start, bytes.len().max(start), &mut out);
+    out
+}
+
+/// The rest of `code` after `word` and a blank, if it starts with them.
+fn keyword<'c>(code: &'c str, word: &str) -> Option<&'c str> {
+    code.strip_prefix(word)
+        .filter(|r| r.starts_with([' ', '\t']))
+        .map(str::trim_start)
+}
+
+/// `name(arguments):` → the name and what its brackets hold.
+fn split_header(header: &str) -> (&str, &str) {
+    let name = leading_name(header);
+    let rest = header[name.len()..].trim_start();
+    let inside = match rest.strip_prefix('[') {
+        // `def f[T](…)`: past the type parameters.
+        Some(r) => r.find(']').map_or("", |e| r[e + 1..].trim_start()),
+        None => rest,
+    };
+    let inside = inside.strip_prefix('(').unwrap_or("");
+    let mut depth = 0usize;
+    let end = inside
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => return true,
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
+            }
+            false
+        })
+        .map_or(inside.len(), |(i, _)| i);
+    (name, &inside[..end])
+}
+
+/// The top-level comma-separated parts of a bracket's contents.
+fn parts(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut from) = (0usize, 0usize);
+    for (i, c) in list.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(list[from..i].trim());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(list[from..].trim());
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The names a keyword argument may give: not `*args`, `**kwargs`, `self`,
+/// `cls` or the `*` and `/` markers.
+fn keywords(parameters: &str) -> Vec<String> {
+    parts(parameters)
+        .into_iter()
+        .filter(|p| !p.starts_with('*') && !p.starts_with('/'))
+        .map(leading_name)
+        .filter(|n| !n.is_empty() && *n != "self" && *n != "cls")
+        .map(str::to_string)
+        .collect()
+}
+
+/// A class's bases, by their last name (`orm.Base` → `Base`), without
+/// keywords (`metaclass=…`).
+fn bases(arguments: &str) -> Vec<String> {
+    parts(arguments)
+        .into_iter()
+        .filter(|p| !p.contains('='))
+        .map(|p| last_name(p.split('[').next().unwrap_or(p).trim()).to_string())
+        .collect()
+}
+
+/// The name at the start of `text`.
+fn leading_name(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
 /// `b` in `a.b`; the name itself without a dot.
@@ -297,13 +402,17 @@ pub fn last_name(dotted: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Symbols {
-        Symbols::read(std::iter::once(("m.py".to_string(), text.to_string())))
+    fn read(text: &str) -> (tempfile::TempDir, Symbols) {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("m.py");
+        std::fs::write(&abs, text).unwrap();
+        let symbols = Symbols::new(&[(abs, "m.py".to_string())]);
+        (dir, symbols)
     }
 
     #[test]
     fn keywords_belong_to_the_callables_that_take_them() {
-        let s = read(
+        let (_dir, s) = read(
             "def start(session_id, *args, tags=None, **kwargs): pass\n\
              class Client:\n    def __init__(self, session=None):\n        self.session = session\n\
              class Sub(Client):\n    pass\n",
@@ -320,7 +429,7 @@ mod tests {
 
     #[test]
     fn serialized_classes_have_wire_attributes() {
-        let s = read(
+        let (_dir, s) = read(
             "class Event(BaseModel):\n    session_id: str\n\
              class Session:\n    def __init__(self, session_id):\n        self.session_id = session_id\n    def payload(self):\n        return {\"session\": self.__dict__}\n\
              class Plain:\n    def __init__(self):\n        self.trace_id = 1\n",
