@@ -52,6 +52,9 @@ pub enum Reason {
     /// The same name is renamed in a file this run does not change (one
     /// outside the PATHs given, or read-only): `app/x.py, which is …`.
     Needs(String),
+    /// A text file retrace does not edit names a moved path (or a
+    /// manifest cannot be read): the message says which.
+    Text(String),
 }
 
 impl fmt::Display for Reason {
@@ -66,6 +69,7 @@ impl fmt::Display for Reason {
             Reason::KeepComment => f.write_str("keep: comment"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
             Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
+            Reason::Text(why) => f.write_str(why),
         }
     }
 }
@@ -83,6 +87,7 @@ impl Reason {
             Reason::KeepComment => "keep-comment",
             Reason::SyntaxError => "syntax-error",
             Reason::Needs(_) => "linked",
+            Reason::Text(_) => "text",
         }
     }
 
@@ -145,6 +150,7 @@ impl Occurrence {
     pub fn kind(&self) -> &'static str {
         match self.reason {
             Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
+            Some(Reason::Text(_)) => "text",
             _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
             _ => self.class.name(),
         }
@@ -239,6 +245,9 @@ pub enum Movement<'a> {
     To(&'a Path),
     /// The move collided: not done, for this reason.
     Blocked(&'a Path, &'a str),
+    /// Not done, as a link's other end cannot follow it (a URL that
+    /// names a route): reported as `linked`, for this reason.
+    Linked(&'a Path, &'a str),
 }
 
 /// One replacement: a byte range of a file and what replaces it.

@@ -7,3 +7,4 @@ pub mod definitions;
 pub mod frozen;
 pub mod moves;
 pub mod project;
+pub mod routes;
