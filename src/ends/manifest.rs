@@ -357,7 +357,7 @@ fn words(value: &str, at: usize) -> Vec<Range<usize>> {
 fn trim(text: &str, range: Range<usize>) -> Range<usize> {
     let s = &text[range.clone()];
     let lead = s.len() - s.trim_start().len();
-    range.start + lead..range.start + s.trim_end().len()
+    range.start + lead..range.start + lead + s.trim().len()
 }
 
 #[cfg(test)]

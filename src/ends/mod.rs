@@ -198,17 +198,13 @@ fn scan(entry: &Entry, renamed: &Renamed, mode: Mode, full: &str) -> Outcome {
             Ok(found) => edits = found,
             Err(bad) => {
                 let (line, column) = lines.position(bad.at.min(text.len()));
-                let why = format!(
-                    "{}:{line}:{column}: {}, so it is not edited",
-                    entry.path.display(),
-                    bad.message
-                );
-                scanned.findings.push(occurrence(
-                    (line, column),
-                    &entry.path.display().to_string(),
-                    "",
-                    Some(Reason::Text(why)),
-                ));
+                // Reported where it breaks, and not edited: the paths it
+                // names are found as text below.
+                let why = format!("text: {}, so it is not edited", bad.message);
+                let name = entry.path.display().to_string();
+                let reason = Some(Reason::Text(why));
+                let found = occurrence((line, column), &name, &name, reason);
+                scanned.findings.push(found);
             }
         }
     }
@@ -224,7 +220,7 @@ fn scan(entry: &Entry, renamed: &Renamed, mode: Mode, full: &str) -> Outcome {
     }
     let edited: Vec<std::ops::Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
     for found in text::named_paths(&entry.path, text, renamed, &edited) {
-        let why = "text: a file retrace does not edit names this moved path".to_string();
+        let why = "text: names a moved path where retrace does not edit it".to_string();
         scanned.findings.push(occurrence(
             lines.position(found.at),
             &found.old,

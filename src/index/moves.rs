@@ -139,6 +139,12 @@ impl Moves {
         self.block_as(old, why, true);
     }
 
+    /// What moves together with `old`: its outermost renamed directory,
+    /// or itself.
+    pub fn unit_of(&self, old: &Path) -> Option<&Path> {
+        self.units.get(old).map(PathBuf::as_path)
+    }
+
     /// Is the move of `old` not made because of a link?
     pub fn is_linked(&self, old: &Path) -> bool {
         self.linked.contains(old)

@@ -6,6 +6,7 @@
 //! they follow the move; otherwise the move is not made and the link is
 //! reported on the route, naming every URL.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -293,17 +294,23 @@ pub fn block_linked(
             });
         }
     }
-    for ((old, url), ends) in planned.iter().zip(ends) {
+    // A directory moves whole: its routes' links are reported together.
+    let mut by_unit: BTreeMap<PathBuf, (PathBuf, Vec<String>)> = BTreeMap::new();
+    for ((old, url), ends) in planned.iter().zip(&ends) {
         if ends.is_empty() || ends.iter().all(|e| e.renamed) {
             continue;
         }
         let places: Vec<&str> = ends.iter().map(|e| e.place.as_str()).collect();
+        let unit = moves.unit_of(old).unwrap_or(old).to_path_buf();
+        let entry = by_unit.entry(unit).or_insert_with(|| (old.clone(), Vec::new()));
+        entry.1.push(format!("{} at {}", show(url), places.join(", ")));
+    }
+    for (old, routes) in by_unit.into_values() {
         let why = format!(
-            "linked: the route {} is a URL that strings name, and they are not all renamed with it (strings policy): {}",
-            show(url),
-            places.join(", ")
+            "linked: strings name the URL of the route and are not all renamed with it (strings policy): {}",
+            routes.join("; ")
         );
-        moves.block_linked(old, why);
+        moves.block_linked(&old, why);
     }
 }
 
