@@ -318,9 +318,9 @@ fn setup_cfg(text: &str, base: &Path, renamed: &Renamed) -> Vec<PathEdit> {
         let entries: Vec<Range<usize>> = match key {
             Some("entry points") | Some("dirs") if indented => value
                 .split_once('=')
-                .map(|(k, _)| vec![value_at + k.len() + 1..offset])
+                .map(|(k, _)| std::iter::once(value_at + k.len() + 1..offset).collect())
                 .unwrap_or_default(),
-            Some("dirs") => vec![value_at..offset],
+            Some("dirs") => std::iter::once(value_at..offset).collect(),
             Some(_) => words(value, value_at),
             None => continue,
         };

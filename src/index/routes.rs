@@ -302,8 +302,12 @@ pub fn block_linked(
         }
         let places: Vec<&str> = ends.iter().map(|e| e.place.as_str()).collect();
         let unit = moves.unit_of(old).unwrap_or(old).to_path_buf();
-        let entry = by_unit.entry(unit).or_insert_with(|| (old.clone(), Vec::new()));
-        entry.1.push(format!("{} at {}", show(url), places.join(", ")));
+        let entry = by_unit
+            .entry(unit)
+            .or_insert_with(|| (old.clone(), Vec::new()));
+        entry
+            .1
+            .push(format!("{} at {}", show(url), places.join(", ")));
     }
     for (old, routes) in by_unit.into_values() {
         let why = format!(
