@@ -10,7 +10,6 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
-pub mod ends;
 pub mod index;
 pub mod lang;
 pub mod model;

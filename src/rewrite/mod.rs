@@ -7,6 +7,7 @@
 //! here prints. The caller reports in path order.
 
 pub mod edit;
+pub mod ends;
 pub mod patch;
 mod verify;
 
@@ -16,7 +17,6 @@ use anyhow::Result;
 
 use crate::analyze::Analyzer;
 use crate::config::Rules;
-use crate::ends;
 use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
