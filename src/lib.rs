@@ -105,6 +105,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         threads,
     };
     let (frozen, read_only) = pass.read_frozen(&walked.files, &held, &mut moves)?;
+    // Routes whose URLs strings name move only with all of those strings.
+    let unchanged = |i: usize| held.contains_key(&i) || walked.files[i].named.is_none();
+    index::routes::block_linked(&walked.files, &unchanged, &rules, &mut moves);
 
     // Phase 2: the files under the PATHs.
     let shown: Vec<&Entry> = walked.files.iter().filter(|e| e.named.is_some()).collect();

@@ -55,6 +55,9 @@ pub enum Reason {
     /// A key: its other end reads it by this name, and stays (`keyword of
     /// dict(), …`, `wire: an attribute of class X, serialized`).
     Linked(String),
+    /// A text file retrace does not edit names a moved path (or a
+    /// manifest cannot be read): the message says which.
+    Text(String),
 }
 
 impl fmt::Display for Reason {
@@ -70,6 +73,7 @@ impl fmt::Display for Reason {
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
             Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
             Reason::Linked(note) => write!(f, "linked: {note}"),
+            Reason::Text(why) => f.write_str(why),
         }
     }
 }
@@ -87,6 +91,7 @@ impl Reason {
             Reason::KeepComment => "keep-comment",
             Reason::SyntaxError => "syntax-error",
             Reason::Needs(_) | Reason::Linked(_) => "linked",
+            Reason::Text(_) => "text",
         }
     }
 
@@ -150,6 +155,7 @@ impl Occurrence {
         match self.reason {
             Some(Reason::Collision { .. } | Reason::MoveBlocked(_)) => "collision",
             Some(Reason::Linked(_)) => "linked",
+            Some(Reason::Text(_)) => "text",
             _ if self.in_sql_string && self.class == Class::Code => "sql-in-string",
             _ => self.class.name(),
         }
@@ -244,6 +250,9 @@ pub enum Movement<'a> {
     To(&'a Path),
     /// The move collided: not done, for this reason.
     Blocked(&'a Path, &'a str),
+    /// Not done, as a link's other end cannot follow it (a URL that
+    /// names a route): reported as `linked`, for this reason.
+    Linked(&'a Path, &'a str),
 }
 
 /// One replacement: a byte range of a file and what replaces it.

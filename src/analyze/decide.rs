@@ -151,6 +151,10 @@ impl Analyzer<'_> {
                             None => Tie::None,
                         }
                     }
+                    // A URL of a route that moves follows the route.
+                    (_, Shape::Text, _) if unit.class == Class::String && outcome.changed() => {
+                        self.url_tie(lang, text, at)
+                    }
                     _ => Tie::None,
                 };
                 plans.push(Plan {

@@ -124,7 +124,7 @@ impl Analyzer<'_> {
                 let mut note =
                     format!("keyword of {}, which {module} reads by name", short(callee));
                 if hands_to_templates(callee) {
-                    let uses = self.project.template_uses(word);
+                    let uses = self.project.templates.uses(word);
                     if !uses.is_empty() {
                         note.push_str(&format!("; the templates use it: {}", uses.join(", ")));
                     }

@@ -180,6 +180,18 @@ impl<'r> Analyzer<'r> {
         }
     }
 
+    /// How a string depends on a route's move: a URL of a Next.js route
+    /// whose move changes it (`index::routes`) follows that move.
+    pub(super) fn url_tie(&self, lang: Lang, text: &str, at: usize) -> Tie {
+        let Some(old) = crate::index::routes::url_route(self.moves, lang, text, at) else {
+            return Tie::None;
+        };
+        match self.moves.collisions.get(old) {
+            Some((_, why)) => Tie::Blocked(Reason::MoveBlocked(why.clone())),
+            None => Tie::Follows(old.to_path_buf()),
+        }
+    }
+
     /// Python: the project module a name stands for, as a path, where an
     /// import makes it one: `session` in `from pkg import session`, or in
     /// `pkg.session.x` where `pkg` is bound by an import.

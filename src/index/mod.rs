@@ -7,4 +7,6 @@ pub mod definitions;
 pub mod frozen;
 pub mod moves;
 pub mod project;
+pub mod routes;
 pub mod symbols;
+pub mod templates;

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
+use super::routes;
 use crate::config::case;
 use crate::config::matcher::Matcher;
 use crate::config::Rules;
@@ -31,6 +32,12 @@ pub struct Moves {
     /// planned move's module path, so an import looks its module up once
     /// instead of comparing it with every move.
     by_module: HashMap<String, Vec<PathBuf>>,
+    /// Planned moves of Next.js routes that change their URL: old path →
+    /// old URL (`index::routes`), moved or blocked.
+    pub urls: Vec<(PathBuf, Vec<routes::Segment>)>,
+    /// Old paths whose move is not made because a link's other end
+    /// cannot follow it (`block_linked`).
+    linked: HashSet<PathBuf>,
 }
 
 impl Moves {
@@ -80,6 +87,9 @@ impl Moves {
         for (old, new) in wanted {
             let unit = unit(&old, &new);
             moves.units.insert(old.clone(), unit.clone());
+            if let Some(url) = routes::changed(&old, &new) {
+                moves.urls.push((old.clone(), url));
+            }
             for module in module_names(&old) {
                 moves.by_module.entry(module).or_default().push(old.clone());
             }
@@ -120,6 +130,27 @@ impl Moves {
     /// Do not make the move of `old`, nor of what moves with it (its
     /// directory's other files), nor their imports' renames, for `why`.
     pub fn block(&mut self, old: &Path, why: String) {
+        self.block_as(old, why, false);
+    }
+
+    /// `block`, where the reason is a link whose other end stays (a URL
+    /// that names a route): reported as `linked`, not as a collision.
+    pub fn block_linked(&mut self, old: &Path, why: String) {
+        self.block_as(old, why, true);
+    }
+
+    /// What moves together with `old`: its outermost renamed directory,
+    /// or itself.
+    pub fn unit_of(&self, old: &Path) -> Option<&Path> {
+        self.units.get(old).map(PathBuf::as_path)
+    }
+
+    /// Is the move of `old` not made because of a link?
+    pub fn is_linked(&self, old: &Path) -> bool {
+        self.linked.contains(old)
+    }
+
+    fn block_as(&mut self, old: &Path, why: String, linked: bool) {
         let Some(unit) = self.units.get(old).cloned() else {
             return;
         };
@@ -131,6 +162,9 @@ impl Moves {
             .collect();
         for o in together {
             if let Some(new) = self.to.remove(&o) {
+                if linked {
+                    self.linked.insert(o.clone());
+                }
                 self.collisions.insert(o, (new, why.clone()));
             }
         }

@@ -13,6 +13,7 @@ use std::sync::{Mutex, OnceLock};
 
 use super::definitions::Definitions;
 use super::symbols::Symbols;
+use super::templates::Templates;
 use crate::config::Rules;
 use crate::model::Lang;
 use crate::walk::read::Seen;
@@ -29,11 +30,8 @@ pub struct Project {
     python_hits: Vec<(PathBuf, String)>,
     /// Their definitions by name, read when first asked.
     symbols: OnceLock<Symbols>,
-    /// Template files (`.html`, `.jinja`, `.j2`), as shown: the other
-    /// ends of the names handed to templates.
-    templates: Vec<(PathBuf, String)>,
-    /// Where the templates use each name asked about.
-    template_uses: Mutex<HashMap<String, Vec<String>>>,
+    /// The template files: the other ends of names handed to templates.
+    pub templates: Templates,
     /// The walked Python files' modules. Built when first asked, by that
     /// worker, so that no file waits for it to start.
     python_modules: OnceLock<ModuleTree>,
@@ -155,12 +153,6 @@ struct TsConfig {
     base_url: Option<PathBuf>,
 }
 
-/// A Jinja or Django template, by its extension.
-fn is_template(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    matches!(ext, "html" | "htm" | "jinja" | "jinja2" | "j2" | "djhtml")
-}
-
 /// `name` is `module` or inside it (`a.b` in `a`; `@x/y/z` in `@x/y`).
 fn within(name: &str, module: &str, sep: char) -> bool {
     name == module
@@ -184,12 +176,7 @@ impl Project {
             definitions: sources.iter().map(|_| OnceLock::new()).collect(),
             python_hits,
             symbols: OnceLock::new(),
-            templates: files
-                .iter()
-                .filter(|f| is_template(&f.abs))
-                .map(|f| (f.abs.clone(), f.path.display().to_string()))
-                .collect(),
-            template_uses: Mutex::new(HashMap::new()),
+            templates: Templates::new(files),
             sources,
             by_path: OnceLock::new(),
             python_modules: OnceLock::new(),
@@ -218,28 +205,6 @@ impl Project {
     /// from every Python file with rule words when first asked.
     pub fn symbols(&self) -> &Symbols {
         self.symbols.get_or_init(|| Symbols::new(&self.python_hits))
-    }
-
-    /// The lines of the project's templates that use the variable
-    /// `name` (`{{ session.user }}`, `{% if session %}`), as `path:line`.
-    pub fn template_uses(&self, name: &str) -> Vec<String> {
-        let mut cache = self.template_uses.lock().unwrap_or_else(|e| e.into_inner());
-        let uses = cache.entry(name.to_string()).or_insert_with(|| {
-            let mut out = Vec::new();
-            for (abs, shown) in &self.templates {
-                let Ok(text) = std::fs::read_to_string(abs) else {
-                    continue;
-                };
-                for (i, line) in text.lines().enumerate() {
-                    let tagged = line.contains("{{") || line.contains("{%");
-                    if tagged && crate::lang::lex::words(line).contains_key(name) {
-                        out.push(format!("{shown}:{}", i + 1));
-                    }
-                }
-            }
-            out
-        });
-        uses.clone()
     }
 
     /// Is this module (as written in an import of a file at `file`)

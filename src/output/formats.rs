@@ -87,6 +87,8 @@ impl Record {
             (Kind::Change, _) => "rename",
             (Kind::Move, _) => "move",
             (_, "collision") => "collision",
+            (_, "linked") => "linked",
+            (_, "text") => "text",
             (_, "dropped") => "dropped",
             _ if self.reason.as_deref() == Some("compound") => "compound",
             _ => "reported",
@@ -144,6 +146,13 @@ pub fn records(path: &Path, movement: Movement, s: &Scanned) -> Vec<Record> {
             path,
             new,
             Some(format!("collision: {why}")),
+        )),
+        Movement::Linked(new, why) => out.push(Record::file(
+            Kind::Finding,
+            "linked",
+            path,
+            new,
+            Some(why.to_string()),
         )),
     }
     let mut occurrences: Vec<Record> = s
@@ -264,6 +273,8 @@ pub fn sarif_log(results: Vec<Value>) -> Value {
                         rule("collision", "A rename that would collide with an existing name or path"),
                         rule("reported", "Old terminology the policy reports instead of renaming"),
                         rule("compound", "The word inside a longer name"),
+                        rule("linked", "A move whose other end cannot follow it"),
+                        rule("text", "A file retrace does not edit that names a moved path"),
                         rule("dropped", "A rewrite that would not parse, or would not be stable"),
                     ],
                 }

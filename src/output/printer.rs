@@ -95,6 +95,10 @@ impl Printer {
                 *summary.findings.entry("collision").or_default() += 1;
                 *summary.reasons.entry("collision").or_default() += 1;
             }
+            Movement::Linked(..) => {
+                *summary.findings.entry("linked").or_default() += 1;
+                *summary.reasons.entry("linked").or_default() += 1;
+            }
         }
         let shown_path = shown.as_str();
         let reported = |r: &Record| r.kind != Kind::Kept;
@@ -157,7 +161,7 @@ impl Printer {
                 }
                 match movement {
                     Movement::To(new) => writeln!(self.out, "{shown}: moved to {}", new.display()),
-                    Movement::Blocked(new, why) => {
+                    Movement::Blocked(new, why) | Movement::Linked(new, why) => {
                         writeln!(self.out, "{shown}: not moved to {}: {why}", new.display())
                     }
                     Movement::Stays => Ok(()),

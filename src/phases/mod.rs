@@ -185,6 +185,7 @@ pub(crate) fn block_all(moves: &mut Moves, why: &str) {
 pub(crate) fn movement<'m>(moves: &'m Moves, entry: &Entry) -> Movement<'m> {
     match (moves.to.get(&entry.path), moves.collisions.get(&entry.path)) {
         (Some(new), _) => Movement::To(new),
+        (None, Some((new, why))) if moves.is_linked(&entry.path) => Movement::Linked(new, why),
         (None, Some((new, why))) => Movement::Blocked(new, why),
         (None, None) => Movement::Stays,
     }

@@ -7,6 +7,7 @@
 //! here prints. The caller reports in path order.
 
 pub mod edit;
+pub mod ends;
 pub mod patch;
 mod verify;
 
@@ -28,6 +29,9 @@ use crate::walk::Entry;
 pub struct Context<'r> {
     analyzer: Analyzer<'r>,
     pub mode: Mode,
+    /// Where the moves take paths, for files of other languages that
+    /// name them: made on first need.
+    renamed: std::sync::OnceLock<ends::Renamed>,
 }
 
 impl<'r> Context<'r> {
@@ -35,6 +39,7 @@ impl<'r> Context<'r> {
         Context {
             analyzer: Analyzer::new(rules, project, moves),
             mode,
+            renamed: std::sync::OnceLock::new(),
         }
     }
 
@@ -70,7 +75,12 @@ impl<'r> Context<'r> {
 
     fn try_process(&self, entry: &Entry) -> Result<Outcome> {
         let Some(lang) = entry.lang else {
-            return Ok(Outcome::Other);
+            let moves = self.analyzer.moves;
+            if moves.to.is_empty() {
+                return Ok(Outcome::Other);
+            }
+            let renamed = self.renamed.get_or_init(|| ends::Renamed::new(moves));
+            return ends::process(entry, renamed, self.mode);
         };
         // The walk read the file already: most need nothing more.
         match entry.seen {

@@ -1,0 +1,3 @@
+import { startSession } from '../lib/session.js';
+
+console.log(startSession(process.argv[2]));

@@ -1,0 +1,1 @@
+export declare function startSession(name: string): { name: string };

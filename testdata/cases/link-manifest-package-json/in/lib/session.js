@@ -1,0 +1,3 @@
+export function startSession(name) {
+  return { name };
+}

@@ -1,0 +1,3 @@
+import { startTrace } from '../lib/trace.js';
+
+console.log(startTrace(process.argv[2]));

@@ -1,0 +1,1 @@
+export declare function startTrace(name: string): { name: string };

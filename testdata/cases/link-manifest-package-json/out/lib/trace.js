@@ -1,0 +1,3 @@
+export function startTrace(name) {
+  return { name };
+}

@@ -1,0 +1,3 @@
+export default function Page({ params }: { params: { id: string } }) {
+  return <h1>{params.id}</h1>;
+}

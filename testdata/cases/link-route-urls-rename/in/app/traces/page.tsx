@@ -1,0 +1,3 @@
+export default function Traces() {
+  return <p>OpenTelemetry traces</p>;
+}

@@ -1,0 +1,5 @@
+import { Nav } from '../../components/Nav';
+
+export default function Page() {
+  return <Nav />;
+}

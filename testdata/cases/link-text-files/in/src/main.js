@@ -1,0 +1,3 @@
+import { record } from './session/index.js';
+
+record('start');

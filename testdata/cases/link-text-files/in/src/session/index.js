@@ -1,0 +1,3 @@
+export function record(event) {
+  return event;
+}

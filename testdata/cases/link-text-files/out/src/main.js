@@ -1,0 +1,3 @@
+import { record } from './trace/index.js';
+
+record('start');
