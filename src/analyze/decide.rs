@@ -114,6 +114,20 @@ impl Analyzer<'_> {
                             let new = &outcome.new;
                             self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
                         }
+                        // `__all__ = ["OriginalSession"]` names what the
+                        // module imported from a third party.
+                        Shape::Text
+                            if lang == Lang::Python
+                                && unit.class == Class::Code
+                                && unit_text == word =>
+                        {
+                            match self.reexported(word) {
+                                Some(module) => {
+                                    Verdict::Kept(Reason::ThirdParty(module.to_string()))
+                                }
+                                None => Verdict::Plain,
+                            }
+                        }
                         _ => Verdict::Plain,
                     }
                 };

@@ -44,6 +44,14 @@ impl<'r> Analyzer<'r> {
                 .descendant_for_byte_range(at, at + word.len())
                 .map(|n| scopes.owner(n)),
         };
+        if let (Some((Role::Name, None)), Lang::Python) = (&owner, syntax.lang) {
+            let binding = scopes.resolve(word, at).1.map(|b| b.at);
+            if binding.is_some_and(|b| in_import(syntax, b).unwrap_or(false)) {
+                if let Some(module) = self.reexported(word) {
+                    return Ok(Verdict::Kept(Reason::ThirdParty(module.to_string())));
+                }
+            }
+        }
         Ok(match owner {
             Some((_, Some(module))) => Verdict::Kept(Reason::ThirdParty(module)),
             Some((Role::Name, None)) => Verdict::Scoped {
@@ -52,6 +60,14 @@ impl<'r> Analyzer<'r> {
             },
             _ => Verdict::Plain,
         })
+    }
+
+    /// Python: the third-party module a name imported from the project
+    /// comes from, where the project only imports it (`from requests
+    /// import Session as OriginalSession` in the module imported from).
+    pub(super) fn reexported(&self, word: &str) -> Option<&str> {
+        let module = self.project.symbols().imported_from(word)?;
+        self.project.python_third_party(module).then_some(module)
     }
 
     /// TypeScript/JavaScript read by the lexer: a name needs no scopes (and

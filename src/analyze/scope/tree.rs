@@ -238,6 +238,8 @@ impl<'a> Scopes<'a> {
                     "identifier" => value.and_then(|v| self.factory_module(v, scope)),
                     _ => None,
                 };
+                let typed = node.child_by_field_name("type");
+                let made_by = made_by.or_else(|| typed.and_then(|t| self.type_module(t, scope)));
                 let source = match name.kind() {
                     "object_pattern" => value.and_then(|v| self.source_module(v, scope)),
                     _ => None,
@@ -295,10 +297,34 @@ impl<'a> Scopes<'a> {
         if let Some(params) = node.child_by_field_name("parameters") {
             for p in named_children(params) {
                 let pattern = p.child_by_field_name("pattern").unwrap_or(p);
-                self.bind_pattern(inner, pattern);
+                // `options: SupabaseClientOptions`: a value of their type,
+                // whose members are theirs. (The type is named outside.)
+                let typed = p.child_by_field_name("type");
+                let holds = typed.and_then(|t| self.type_module(t, scope));
+                for name in pattern_names(pattern) {
+                    self.bind_holding(inner, name, None, holds.clone());
+                }
             }
         }
         inner
+    }
+
+    /// The third-party module of the type a type annotation names
+    /// (`: Stripe.Checkout.Session`, `?: Options<'x'>`), if it is theirs.
+    fn type_module(&self, annotation: Node, scope: usize) -> Option<String> {
+        let mut t = annotation;
+        loop {
+            t = match t.kind() {
+                "type_annotation" | "optional_type_annotation" | "generic_type" => {
+                    t.named_child(0)?
+                }
+                "nested_type_identifier" => t.child_by_field_name("module")?,
+                "member_expression" => t.child_by_field_name("object")?,
+                "type_identifier" | "identifier" => break,
+                _ => return None,
+            };
+        }
+        self.held_by(t, scope)
     }
 
     /// The third-party module whose constructor or factory made `value`

@@ -14,8 +14,14 @@
 //! statements and indentation, not parsed: every file with a hit would
 //! need a tree otherwise, and most never do.
 
+mod statements;
+
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+
+use statements::{
+    bases, keyword, keywords, leading_module, leading_name, parts, split_header, statements,
+};
 
 /// The project's Python definitions, by name.
 #[derive(Debug, Default)]
@@ -25,6 +31,9 @@ pub struct Symbols {
     /// Each attribute of a serialized class, with every such class
     /// (`class X (file:line)`).
     wire: HashMap<String, String>,
+    /// Names bound by importing them from an absolute module (`from
+    /// requests import Session as OriginalSession`), with that module.
+    imported: HashMap<String, String>,
 }
 
 #[derive(Debug, Default)]
@@ -99,6 +108,17 @@ impl Symbols {
         self.defined.contains(name)
     }
 
+    /// The module a name is imported from where the project binds it by
+    /// an absolute import and defines no such name itself: another module
+    /// that imports it from the project (`from .session import
+    /// OriginalSession`) imports that module's name.
+    pub fn imported_from(&self, name: &str) -> Option<&str> {
+        match self.defined.contains(name) {
+            true => None,
+            false => self.imported.get(name).map(String::as_str),
+        }
+    }
+
     /// The serialized classes whose attribute `name` is, if any.
     pub fn wire(&self, name: &str) -> Option<&str> {
         self.wire.get(name).map(String::as_str)
@@ -128,6 +148,10 @@ impl Symbols {
                 continue;
             }
             let decorated = std::mem::take(&mut decorators);
+            if let Some(rest) = keyword(code, "from") {
+                self.imports(rest);
+                continue;
+            }
             if let Some(header) = keyword(code, "class") {
                 let line = text[..start].matches('\n').count() + 1;
                 let (name, arguments) = split_header(header);
@@ -170,6 +194,29 @@ impl Symbols {
         }
         for class in classes {
             self.add(path, class);
+        }
+    }
+
+    /// `from MODULE import a, b as c` (after `from`): the names it binds,
+    /// where MODULE is absolute.
+    fn imports(&mut self, rest: &str) {
+        let module = leading_module(rest);
+        let Some(names) = keyword(rest[module.len()..].trim_start(), "import") else {
+            return;
+        };
+        if module.is_empty() {
+            return;
+        }
+        let names = names.trim_start_matches('(').trim_end_matches(')');
+        for part in parts(names) {
+            let bound = match part.split_once(" as ") {
+                Some((_, alias)) => alias.trim(),
+                None => part,
+            };
+            let bound = leading_name(bound);
+            if !bound.is_empty() {
+                self.imported.insert(bound.to_string(), module.to_string());
+            }
         }
     }
 
@@ -254,145 +301,6 @@ impl Class {
     }
 }
 
-/// The Python statements of `text`, each with its start: a line, or lines
-/// joined by open brackets, a backslash or a triple-quoted string. Comments
-/// and blank lines are not statements. (A `;` does not split: what
-/// follows it is no definition this reader looks for.)
-fn statements(text: &str) -> Vec<(usize, &str)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
-    fn flush<'t>(text: &'t str, from: usize, to: usize, out: &mut Vec<(usize, &'t str)>) {
-        let statement = &text[from..to];
-        let code = statement.trim_start();
-        if !code.is_empty() && !code.starts_with('#') {
-            out.push((from, statement.trim_end()));
-        }
-    }
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                // The comment runs to the line's end, which ends the statement.
-                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-                continue;
-            }
-            q @ (b'"' | b'\'') => {
-                let triple = bytes[i..].starts_with(&[q, q, q]);
-                let close: &[u8] = if triple {
-                    &bytes[i..i + 3]
-                } else {
-                    &bytes[i..i + 1]
-                };
-                let mut j = i + close.len();
-                while j < bytes.len() && !bytes[j..].starts_with(close) {
-                    if bytes[j] == b'\\' {
-                        j += 1;
-                    } else if bytes[j] == b'\n' && !triple {
-                        break;
-                    }
-                    j += 1;
-                }
-                i = (j + close.len()).min(bytes.len());
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\\' => i += 1,
-            b'\n' if depth == 0 => {
-                flush(text, start, i, &mut out);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    flush(text, start, bytes.len().max(start), &mut out);
-    out
-}
-
-/// The rest of `code` after `word` and a blank, if it starts with them.
-fn keyword<'c>(code: &'c str, word: &str) -> Option<&'c str> {
-    code.strip_prefix(word)
-        .filter(|r| r.starts_with([' ', '\t']))
-        .map(str::trim_start)
-}
-
-/// `name(arguments):` → the name and what its brackets hold.
-fn split_header(header: &str) -> (&str, &str) {
-    let name = leading_name(header);
-    let rest = header[name.len()..].trim_start();
-    let inside = match rest.strip_prefix('[') {
-        // `def f[T](…)`: past the type parameters.
-        Some(r) => r.find(']').map_or("", |e| r[e + 1..].trim_start()),
-        None => rest,
-    };
-    let inside = inside.strip_prefix('(').unwrap_or("");
-    let mut depth = 0usize;
-    let end = inside
-        .char_indices()
-        .find(|&(_, c)| {
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' if depth == 0 => return true,
-                ')' | ']' | '}' => depth -= 1,
-                _ => {}
-            }
-            false
-        })
-        .map_or(inside.len(), |(i, _)| i);
-    (name, &inside[..end])
-}
-
-/// The top-level comma-separated parts of a bracket's contents.
-fn parts(list: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut from) = (0usize, 0usize);
-    for (i, c) in list.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                out.push(list[from..i].trim());
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(list[from..].trim());
-    out.retain(|p| !p.is_empty());
-    out
-}
-
-/// The names a keyword argument may give: not `*args`, `**kwargs`, `self`,
-/// `cls` or the `*` and `/` markers.
-fn keywords(parameters: &str) -> Vec<String> {
-    parts(parameters)
-        .into_iter()
-        .filter(|p| !p.starts_with('*') && !p.starts_with('/'))
-        .map(leading_name)
-        .filter(|n| !n.is_empty() && *n != "self" && *n != "cls")
-        .map(str::to_string)
-        .collect()
-}
-
-/// A class's bases, by their last name (`orm.Base` → `Base`), without
-/// keywords (`metaclass=…`).
-fn bases(arguments: &str) -> Vec<String> {
-    parts(arguments)
-        .into_iter()
-        .filter(|p| !p.contains('='))
-        .map(|p| last_name(p.split('[').next().unwrap_or(p).trim()).to_string())
-        .collect()
-}
-
-/// The name at the start of `text`.
-fn leading_name(text: &str) -> &str {
-    let end = text
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(text.len());
-    &text[..end]
-}
-
 /// `b` in `a.b`; the name itself without a dot.
 pub fn last_name(dotted: &str) -> &str {
     dotted.rsplit('.').next().unwrap_or(dotted)
@@ -425,6 +333,21 @@ mod tests {
         assert_eq!(s.accepts("dict", "session"), Accepts::No);
         assert!(s.defines("session") && s.defines("Client") && s.defines("start"));
         assert!(s.wire("session").is_none());
+    }
+
+    #[test]
+    fn names_imported_from_absolute_modules_are_known() {
+        let (_dir, s) = read(
+            "from requests import (Session as OriginalSession, get)
+from .local import Session
+from x.y import Client
+class Client: pass
+",
+        );
+        assert_eq!(s.imported_from("OriginalSession"), Some("requests"));
+        assert_eq!(s.imported_from("get"), Some("requests"));
+        assert_eq!(s.imported_from("Session"), None, "relative");
+        assert_eq!(s.imported_from("Client"), None, "defined here too");
     }
 
     #[test]

@@ -1,0 +1,5 @@
+from .session import CachedSession, OriginalSession
+
+
+def install():
+    return CachedSession, OriginalSession

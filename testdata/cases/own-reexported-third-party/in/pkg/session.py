@@ -1,0 +1,7 @@
+from requests import Session as OriginalSession
+
+__all__ = ["CachedSession", "OriginalSession"]
+
+
+class CachedSession(OriginalSession):
+    pass

@@ -1,0 +1,5 @@
+from .trace import CachedTrace, OriginalSession
+
+
+def install():
+    return CachedTrace, OriginalSession
