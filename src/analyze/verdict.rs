@@ -236,9 +236,9 @@ impl<'r> Analyzer<'r> {
                 });
                 scopes.owner(node).1
             }
-            // Python strings (`mock.patch`, `import_module`) are module paths
-            // only when `python::string_use` found their module first-party.
-            Lang::Python => None,
+            // A Python string (`mock.patch`, `import_module`) is theirs when
+            // the module it is rooted at is.
+            Lang::Python => self.project.python_target_owner(spec).map(str::to_string),
             _ => self
                 .project
                 .js_third_party(spec, &entry.abs)

@@ -204,14 +204,42 @@ impl Project {
         if self.first_party.iter().any(|m| within(module, m, '.')) {
             return false;
         }
-        let modules = self.python_modules.get_or_init(|| {
+        !self.python_modules().contains(module)
+    }
+
+    /// The third-party module a dotted target (`mock.patch`'s
+    /// `"stripe.checkout.Session.create"`: a module, then attributes)
+    /// belongs to; None when it is the project's. The longest prefix the
+    /// project knows decides (`[keep] modules`, `[project] first_party`, a
+    /// walked module: `pkg.session` in `pkg.session.Session.create`); a
+    /// target none of whose prefixes it knows is its root module's.
+    pub fn python_target_owner<'t>(&'t self, target: &'t str) -> Option<&'t str> {
+        if target.starts_with('.') {
+            return None;
+        }
+        let ends = target.match_indices('.').map(|(i, _)| i);
+        let prefixes: Vec<&str> = ends.chain([target.len()]).map(|i| &target[..i]).collect();
+        for prefix in prefixes.iter().rev() {
+            if let Some(module) = self.third_party.iter().find(|m| within(prefix, m, '.')) {
+                return Some(module);
+            }
+            if self.first_party.iter().any(|m| within(prefix, m, '.'))
+                || self.python_modules().contains(prefix)
+            {
+                return None;
+            }
+        }
+        prefixes.first().copied()
+    }
+
+    fn python_modules(&self) -> &ModuleTree {
+        self.python_modules.get_or_init(|| {
             let python = self
                 .sources
                 .iter()
                 .filter(|(_, lang)| *lang == Lang::Python);
             ModuleTree::new(python.map(|(path, _)| path.as_path()))
-        });
-        !modules.contains(module)
+        })
     }
 
     /// Is this JavaScript/TypeScript import specifier third-party, seen
@@ -429,6 +457,32 @@ mod tests {
         let b = project.definitions(&root.join("b.ts")).unwrap();
         assert_eq!(b.items[0].name, "f");
         assert_eq!(read(&project), 2);
+    }
+
+    #[test]
+    fn dotted_targets_belong_to_their_longest_known_prefix() {
+        let mut rules = crate::config::load(&[]).unwrap();
+        rules.keep_modules.push("pkg.vendored".to_string());
+        let entry = |path: &str| Entry {
+            path: PathBuf::from(path),
+            abs: PathBuf::from(path),
+            lang: Lang::from_path(Path::new(path)),
+            root_parts: 0,
+            named: Some(0),
+            seen: None,
+        };
+        let files = [entry("/r/pkg/session.py"), entry("/r/pkg/vendored/x.py")];
+        let project = Project::new(&files, &rules);
+        for ours in ["pkg.session.Session.create", "pkg.session", ".session.Session"] {
+            assert_eq!(project.python_target_owner(ours), None, "{ours}");
+        }
+        for (theirs, module) in [
+            ("stripe.checkout.Session.create", "stripe"),
+            ("stripe", "stripe"),
+            ("pkg.vendored.x.Session", "pkg.vendored"),
+        ] {
+            assert_eq!(project.python_target_owner(theirs), Some(module), "{theirs}");
+        }
     }
 
     #[test]
