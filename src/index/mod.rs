@@ -1,9 +1,11 @@
 //! Phase 1, the project index: what decisions in one file need to know
-//! about the others. Which modules are first-party (`project`), where
+//! about the others. Which modules are first-party (`project`, and
+//! `packages` for the names the project is published under), where
 //! every file moves (`moves`), and what the files a run does not change
 //! still spell (`frozen`).
 
 pub mod definitions;
 pub mod frozen;
 pub mod moves;
+pub mod packages;
 pub mod project;

@@ -3,7 +3,8 @@
 //! First-party: relative imports; Python modules that live in the walked
 //! tree (a module `a.b` is ours when some walked file is `…/a/b.py` or
 //! `…/a/b/…`); TypeScript specifiers that a `tsconfig.json` `paths` alias or
-//! `baseUrl` resolves; and `[project] first_party`. `[keep] modules` forces
+//! `baseUrl` resolves; the names the project's manifests publish it under
+//! (`packages`); and `[project] first_party`. `[keep] modules` forces
 //! a module third-party. Everything else is third-party.
 
 use std::borrow::Cow;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::definitions::Definitions;
+use super::packages::Packages;
 use crate::config::Rules;
 use crate::model::Lang;
 use crate::walk::Entry;
@@ -28,6 +30,8 @@ pub struct Project {
     python_modules: OnceLock<ModuleTree>,
     first_party: Vec<String>,
     third_party: Vec<String>,
+    /// The names the project is published under.
+    packages: Packages,
     /// Nearest tsconfig.json per directory, parsed once.
     tsconfigs: Mutex<HashMap<PathBuf, Option<TsConfig>>>,
 }
@@ -165,8 +169,34 @@ impl Project {
             python_modules: OnceLock::new(),
             first_party: rules.first_party.clone(),
             third_party: rules.keep_modules.clone(),
+            packages: Packages::default(),
             tsconfigs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The project, with the names its manifests at `root` publish it
+    /// under as first-party too; returns why any manifest went unread.
+    /// A name that holds a rule's word stays third-party: the manifest
+    /// keeps it, so an import that spells it must keep it too, and so
+    /// must the names such an import binds (`import session_kit`).
+    pub fn with_packages(
+        mut self,
+        root: &Path,
+        files: &[Entry],
+        rules: &Rules,
+    ) -> (Project, Vec<String>) {
+        let mut packages = Packages::read(root, files);
+        let unread = std::mem::take(&mut packages.unread);
+        let wordless = |name: &String| !rules.prefilter().is_match(name.as_bytes());
+        packages.js.retain(wordless);
+        packages.python.retain(wordless);
+        self.packages = packages;
+        (self, unread)
+    }
+
+    fn python_first_party(&self, module: &str) -> bool {
+        let named = self.first_party.iter().chain(&self.packages.python);
+        named.into_iter().any(|m| within(module, m, '.'))
     }
 
     /// The top-level definitions of the walked source file at `abs`: read
@@ -201,7 +231,7 @@ impl Project {
         if self.third_party.iter().any(|m| within(module, m, '.')) {
             return true;
         }
-        if self.first_party.iter().any(|m| within(module, m, '.')) {
+        if self.python_first_party(module) {
             return false;
         }
         !self.python_modules().contains(module)
@@ -223,8 +253,7 @@ impl Project {
             if let Some(module) = self.third_party.iter().find(|m| within(prefix, m, '.')) {
                 return Some(module);
             }
-            if self.first_party.iter().any(|m| within(prefix, m, '.'))
-                || self.python_modules().contains(prefix)
+            if self.python_first_party(prefix) || self.python_modules().contains(prefix)
             {
                 return None;
             }
@@ -251,7 +280,8 @@ impl Project {
         if self.third_party.iter().any(|m| within(spec, m, '/')) {
             return true;
         }
-        if self.first_party.iter().any(|m| within(spec, m, '/')) {
+        let named = self.first_party.iter().chain(&self.packages.js);
+        if named.into_iter().any(|m| within(spec, m, '/')) {
             return false;
         }
         let Some(dir) = file.parent() else {
@@ -483,6 +513,24 @@ mod tests {
         ] {
             assert_eq!(project.python_target_owner(theirs), Some(module), "{theirs}");
         }
+    }
+
+    #[test]
+    fn published_names_are_ours_unless_they_hold_a_rule_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("package.json"), r#"{"name": "session-kit"}"#).unwrap();
+        std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"my-sdk\"\n").unwrap();
+        let bundled = crate::config::Source::Bundled {
+            base: root.to_path_buf(),
+        };
+        let rules = crate::config::load(&[bundled]).unwrap();
+        let (project, unread) = Project::new(&[], &rules).with_packages(root, &[], &rules);
+        assert!(unread.is_empty());
+        assert!(!project.python_third_party("my_sdk.client"));
+        assert_eq!(project.python_target_owner("my_sdk.Session.x"), None);
+        let file = root.join("examples/a.ts");
+        assert!(project.js_third_party("session-kit", &file));
     }
 
     #[test]
