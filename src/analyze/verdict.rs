@@ -36,14 +36,7 @@ impl<'r> Analyzer<'r> {
             Some(scopes) => scopes,
             None => scopes.insert(self.scopes(entry, syntax)?),
         };
-        let owner = match scopes.owner_at(at) {
-            Some(owner) => Some(owner),
-            None => syntax
-                .tree()?
-                .root_node()
-                .descendant_for_byte_range(at, at + word.len())
-                .map(|n| scopes.owner(n)),
-        };
+        let owner = owner_of(syntax, scopes, at, word)?;
         Ok(match owner {
             Some((_, Some(module))) => Verdict::Kept(Reason::ThirdParty(module)),
             Some((Role::Name, None)) => Verdict::Scoped {
@@ -52,6 +45,31 @@ impl<'r> Analyzer<'r> {
             },
             _ => Verdict::Plain,
         })
+    }
+
+    /// Is a name that the platform list alone keeps (`useSession`,
+    /// `setSession`) the project's here? It is where the file binds it to
+    /// something of the project's: a definition, a parameter or local
+    /// (`const [session, setSession] = …`), an import of a first-party
+    /// module. Reached as a member (`supabase.auth.setSession`), unbound
+    /// (a global) or imported from a third party, it stays the platform's.
+    pub(super) fn platform_name_is_ours<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<bool> {
+        if !self.rules.kept_by_platform_only(word) {
+            return Ok(false);
+        }
+        let scopes = match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        };
+        let owner = owner_of(syntax, scopes, at, word)?;
+        Ok(matches!(owner, Some((Role::Name, None))) && scopes.resolve(word, at).1.is_some())
     }
 
     /// TypeScript/JavaScript read by the lexer: a name needs no scopes (and
@@ -245,6 +263,24 @@ impl<'r> Analyzer<'r> {
                 .then(|| spec.to_string()),
         }
     }
+}
+
+/// The role and third-party owner of the name `word` at `at`: from the
+/// tokens where they tell it, from the tree otherwise.
+fn owner_of(
+    syntax: &Syntax,
+    scopes: &Scopes,
+    at: usize,
+    word: &str,
+) -> Result<Option<(Role, Option<String>)>> {
+    if let Some(owner) = scopes.owner_at(at) {
+        return Ok(Some(owner));
+    }
+    let tree = syntax.tree()?;
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(at, at + word.len());
+    Ok(node.map(|n| scopes.owner(n)))
 }
 
 /// Python: the module of the `from … import` statement among whose

@@ -120,15 +120,28 @@ fn python_names(toml: &toml::Value) -> Vec<String> {
     }
     // Poetry: `packages = [{ include = "my_sdk", from = "src" }]`.
     let poetry = toml_at(toml, &["tool", "poetry", "packages"]).and_then(|p| p.as_array());
-    let included = poetry.into_iter().flatten().filter_map(|p| p.get("include"));
+    let included = poetry
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("include"));
     out.extend(included.filter_map(|i| i.as_str()).map(str::to_string));
     // Hatch: `packages = ["src/my_sdk"]`: the import name is the last part.
-    let hatch = toml_at(toml, &["tool", "hatch", "build", "targets", "wheel", "packages"]);
+    let hatch = toml_at(
+        toml,
+        &["tool", "hatch", "build", "targets", "wheel", "packages"],
+    );
     let paths = strings(hatch);
-    out.extend(paths.iter().filter_map(|p| p.rsplit('/').next()).map(str::to_string));
+    out.extend(
+        paths
+            .iter()
+            .filter_map(|p| p.rsplit('/').next())
+            .map(str::to_string),
+    );
     // Only names an import can spell (not `*`, nor a path).
     let importable = |n: &String| {
-        !n.is_empty() && n.split('.').all(|p| p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        !n.is_empty()
+            && n.split('.')
+                .all(|p| p.chars().all(|c| c.is_alphanumeric() || c == '_'))
     };
     out.retain(importable);
     out
@@ -147,7 +160,12 @@ fn strings(value: Option<&toml::Value>) -> Vec<String> {
 
 /// The walked manifests named `manifest` whose directory (relative to
 /// `root`) a workspace glob in `members` matches and no `!glob` excludes.
-fn members_manifests(root: &Path, files: &[Entry], manifest: &str, members: &[String]) -> Vec<PathBuf> {
+fn members_manifests(
+    root: &Path,
+    files: &[Entry],
+    manifest: &str,
+    members: &[String],
+) -> Vec<PathBuf> {
     let (excluded, included): (Vec<&String>, Vec<&String>) =
         members.iter().partition(|g| g.starts_with('!'));
     let set = |globs: &[&String]| {
@@ -165,7 +183,9 @@ fn members_manifests(root: &Path, files: &[Entry], manifest: &str, members: &[St
         return Vec::new();
     }
     let member = |dir: &Path| included.is_match(dir) && !excluded.is_match(dir);
-    let manifests = files.iter().filter(|f| f.abs.file_name().is_some_and(|n| n == manifest));
+    let manifests = files
+        .iter()
+        .filter(|f| f.abs.file_name().is_some_and(|n| n == manifest));
     let dirs = manifests.filter_map(|f| Some((f, f.abs.parent()?.strip_prefix(root).ok()?)));
     dirs.filter(|(_, dir)| !dir.as_os_str().is_empty() && member(dir))
         .map(|(f, _)| f.abs.clone())
@@ -213,6 +233,10 @@ mod tests {
         write("package.json", "{");
         let broken = Packages::read(root, &files);
         assert!(broken.js.is_empty());
-        assert!(broken.unread[0].starts_with("cannot parse"), "{:?}", broken.unread);
+        assert!(
+            broken.unread[0].starts_with("cannot parse"),
+            "{:?}",
+            broken.unread
+        );
     }
 }

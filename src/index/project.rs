@@ -253,8 +253,7 @@ impl Project {
             if let Some(module) = self.third_party.iter().find(|m| within(prefix, m, '.')) {
                 return Some(module);
             }
-            if self.python_first_party(prefix) || self.python_modules().contains(prefix)
-            {
+            if self.python_first_party(prefix) || self.python_modules().contains(prefix) {
                 return None;
             }
         }
@@ -503,7 +502,11 @@ mod tests {
         };
         let files = [entry("/r/pkg/session.py"), entry("/r/pkg/vendored/x.py")];
         let project = Project::new(&files, &rules);
-        for ours in ["pkg.session.Session.create", "pkg.session", ".session.Session"] {
+        for ours in [
+            "pkg.session.Session.create",
+            "pkg.session",
+            ".session.Session",
+        ] {
             assert_eq!(project.python_target_owner(ours), None, "{ours}");
         }
         for (theirs, module) in [
@@ -511,7 +514,11 @@ mod tests {
             ("stripe", "stripe"),
             ("pkg.vendored.x.Session", "pkg.vendored"),
         ] {
-            assert_eq!(project.python_target_owner(theirs), Some(module), "{theirs}");
+            assert_eq!(
+                project.python_target_owner(theirs),
+                Some(module),
+                "{theirs}"
+            );
         }
     }
 
@@ -520,7 +527,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::write(root.join("package.json"), r#"{"name": "session-kit"}"#).unwrap();
-        std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"my-sdk\"\n").unwrap();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"my-sdk\"\n",
+        )
+        .unwrap();
         let bundled = crate::config::Source::Bundled {
             base: root.to_path_buf(),
         };
