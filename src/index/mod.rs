@@ -6,6 +6,7 @@
 
 pub mod definitions;
 pub mod frozen;
+mod modules;
 pub mod moves;
 pub mod packages;
 pub mod project;
