@@ -71,6 +71,18 @@ impl Analyzer<'_> {
                     }
                 };
                 let mapped = map(unit.class);
+                // A platform name the project binds itself (its own
+                // `useSession` hook) is the project's: mapped as if unkept.
+                let mapped = match mapped.outcome.kept.is_some()
+                    && unit.shape == Shape::Identifier
+                    && self.platform_name_is_ours(entry, syntax, &mut scopes, start, word)?
+                {
+                    true => {
+                        let outcome = matcher.map_unkept(word, unit.class);
+                        Rc::new(Mapped::new(self.rules, word, outcome))
+                    }
+                    false => mapped,
+                };
                 let outcome = &mapped.outcome;
                 if outcome.rules.is_empty() {
                     continue;

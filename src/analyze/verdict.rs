@@ -36,14 +36,7 @@ impl<'r> Analyzer<'r> {
             Some(scopes) => scopes,
             None => scopes.insert(self.scopes(entry, syntax)?),
         };
-        let owner = match scopes.owner_at(at) {
-            Some(owner) => Some(owner),
-            None => syntax
-                .tree()?
-                .root_node()
-                .descendant_for_byte_range(at, at + word.len())
-                .map(|n| scopes.owner(n)),
-        };
+        let owner = owner_of(syntax, scopes, at, word)?;
         if let (Some((Role::Name, None)), Lang::Python) = (&owner, syntax.lang) {
             let binding = scopes.resolve(word, at).1.map(|b| b.at);
             if binding.is_some_and(|b| in_import(syntax, b).unwrap_or(false)) {
@@ -68,6 +61,31 @@ impl<'r> Analyzer<'r> {
     pub(super) fn reexported(&self, word: &str) -> Option<&str> {
         let module = self.project.symbols().imported_from(word)?;
         self.project.python_third_party(module).then_some(module)
+    }
+
+    /// Is a name that the platform list alone keeps (`useSession`,
+    /// `setSession`) the project's here? It is where the file binds it to
+    /// something of the project's: a definition, a parameter or local
+    /// (`const [session, setSession] = …`), an import of a first-party
+    /// module. Reached as a member (`supabase.auth.setSession`), unbound
+    /// (a global) or imported from a third party, it stays the platform's.
+    pub(super) fn platform_name_is_ours<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<bool> {
+        if !self.rules.kept_by_platform_only(word) {
+            return Ok(false);
+        }
+        let scopes = match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        };
+        let owner = owner_of(syntax, scopes, at, word)?;
+        Ok(matches!(owner, Some((Role::Name, None))) && scopes.resolve(word, at).1.is_some())
     }
 
     /// TypeScript/JavaScript read by the lexer: a name needs no scopes (and
@@ -264,15 +282,33 @@ impl<'r> Analyzer<'r> {
                 });
                 scopes.owner(node).1
             }
-            // Python strings (`mock.patch`, `import_module`) are module paths
-            // only when `python::string_use` found their module first-party.
-            Lang::Python => None,
+            // A Python string (`mock.patch`, `import_module`) is theirs when
+            // the module it is rooted at is.
+            Lang::Python => self.project.python_target_owner(spec).map(str::to_string),
             _ => self
                 .project
                 .js_third_party(spec, &entry.abs)
                 .then(|| spec.to_string()),
         }
     }
+}
+
+/// The role and third-party owner of the name `word` at `at`: from the
+/// tokens where they tell it, from the tree otherwise.
+fn owner_of(
+    syntax: &Syntax,
+    scopes: &Scopes,
+    at: usize,
+    word: &str,
+) -> Result<Option<(Role, Option<String>)>> {
+    if let Some(owner) = scopes.owner_at(at) {
+        return Ok(Some(owner));
+    }
+    let tree = syntax.tree()?;
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(at, at + word.len());
+    Ok(node.map(|n| scopes.owner(n)))
 }
 
 /// Python: the module of the `from … import` statement among whose

@@ -241,6 +241,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut first_party = Vec::new();
     let mut baseline = None;
     let mut keep = GlobSetBuilder::new();
+    let mut platform_names = 0;
     let mut compiled = Compiled::default();
     for source in sources {
         let name = source.name();
@@ -288,6 +289,9 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
             keep.add(glob);
             keep_names.push(n.into_inner());
         }
+        if let Source::Platform = source {
+            platform_names = keep_names.len();
+        }
         keep_modules.extend(raw.keep.modules);
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
@@ -308,6 +312,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         exclude,
         keep_set: keep.build().context("cannot compile the [keep] names")?,
         keep_names,
+        platform_names,
         keep_modules,
         first_party,
         sources: sources.iter().map(Source::name).collect(),

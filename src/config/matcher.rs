@@ -225,12 +225,7 @@ impl<'r> Matcher<'r> {
 
     /// What the rules do to `token`, an occurrence of class `class`.
     pub fn map(&self, token: &str, class: Class) -> Outcome {
-        let mut out = Outcome {
-            new: token.to_string(),
-            would_be: token.to_string(),
-            ..Outcome::default()
-        };
-        self.map_parts(token, class, &mut out);
+        let mut out = self.map_unkept(token, class);
         if let Some(pattern) = self.rules.kept(token) {
             // Kept names keep the rules that matched, to explain themselves.
             out.kept = Some(pattern.to_string());
@@ -238,6 +233,18 @@ impl<'r> Matcher<'r> {
             out.renamed.clear();
             out.reports.clear();
         }
+        out
+    }
+
+    /// `map`, the `[keep] names` aside: for a platform name the project
+    /// defines itself.
+    pub fn map_unkept(&self, token: &str, class: Class) -> Outcome {
+        let mut out = Outcome {
+            new: token.to_string(),
+            would_be: token.to_string(),
+            ..Outcome::default()
+        };
+        self.map_parts(token, class, &mut out);
         out
     }
 

@@ -165,6 +165,8 @@ pub struct Rules {
     pub policy: Policy,
     pub exclude: Vec<PathGlobs>,
     pub keep_names: Vec<String>,
+    /// How many of `keep_names`, first, are the platform list's.
+    platform_names: usize,
     keep_set: GlobSet,
     pub keep_modules: Vec<String>,
     pub first_party: Vec<String>,
@@ -184,6 +186,14 @@ impl Rules {
             .matches(name)
             .first()
             .map(|&i| self.keep_names[i].as_str())
+    }
+
+    /// Is `name` kept by the platform list alone? A definition in the
+    /// project then wins (a project's own `useSession` hook is renamed);
+    /// one of the project's `[keep] names` always keeps it.
+    pub fn kept_by_platform_only(&self, name: &str) -> bool {
+        let matches = self.keep_set.matches(name);
+        !matches.is_empty() && matches.iter().all(|&i| i < self.platform_names)
     }
 
     pub fn excluded(&self, abs_path: &Path) -> bool {

@@ -3,15 +3,17 @@
 //! First-party: relative imports; Python modules that live in the walked
 //! tree (a module `a.b` is ours when some walked file is `…/a/b.py` or
 //! `…/a/b/…`); TypeScript specifiers that a `tsconfig.json` `paths` alias or
-//! `baseUrl` resolves; and `[project] first_party`. `[keep] modules` forces
+//! `baseUrl` resolves; the names the project's manifests publish it under
+//! (`packages`); and `[project] first_party`. `[keep] modules` forces
 //! a module third-party. Everything else is third-party.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::definitions::Definitions;
+use super::modules::ModuleTree;
+use super::packages::Packages;
 use super::symbols::Symbols;
 use super::templates::Templates;
 use crate::config::Rules;
@@ -37,113 +39,10 @@ pub struct Project {
     python_modules: OnceLock<ModuleTree>,
     first_party: Vec<String>,
     third_party: Vec<String>,
+    /// The names the project is published under.
+    packages: Packages,
     /// Nearest tsconfig.json per directory, parsed once.
     tsconfigs: Mutex<HashMap<PathBuf, Option<TsConfig>>>,
-}
-
-/// The walked Python files as a tree of names: `a/b/c.py` is `a` → `b`
-/// → `c`, and `a/b/__init__.py` is `a` → `b`. A module `x.y` is ours when
-/// some node named `x`, at any depth, has a child `y`: when some walked
-/// file is `…/x/y.py` or lies below `…/x/y/`.
-struct ModuleTree {
-    /// Each node's children by name; node 0 is the root. (B-trees: a few
-    /// string comparisons cost less than hashing each name.)
-    children: Vec<BTreeMap<String, usize>>,
-    /// The nodes of each name.
-    named: BTreeMap<String, Vec<usize>>,
-}
-
-impl ModuleTree {
-    fn new<'p>(files: impl Iterator<Item = &'p Path>) -> ModuleTree {
-        let mut tree = ModuleTree {
-            children: vec![BTreeMap::new()],
-            named: BTreeMap::new(),
-        };
-        // Files come sorted, so each directory shares most of its path with
-        // the previous one: the nodes of that path are kept, and only the
-        // components after the shared ones are looked up.
-        let mut path: Vec<(&str, usize)> = Vec::new();
-        let mut last: Option<(&Path, usize)> = None;
-        for file in files {
-            let Some((dir, name)) = file.parent().zip(file.file_stem()) else {
-                continue;
-            };
-            let node = match last {
-                Some((d, node)) if d.as_os_str() == dir.as_os_str() => node,
-                _ => {
-                    let node = tree.directory(dir, &mut path);
-                    last = Some((dir, node));
-                    node
-                }
-            };
-            match name.to_str() {
-                Some("__init__") | None => {}
-                Some(stem) => {
-                    tree.child(node, stem);
-                }
-            }
-        }
-        tree
-    }
-
-    /// The node of directory `dir`, added as needed; `path` holds the
-    /// components and nodes of the directory before, and then of this one.
-    fn directory<'f>(&mut self, dir: &'f Path, path: &mut Vec<(&'f str, usize)>) -> usize {
-        let parts = dir.components().filter_map(|c| match c {
-            std::path::Component::Normal(s) => s.to_str(),
-            _ => None,
-        });
-        let mut node = 0;
-        for (depth, part) in parts.enumerate() {
-            node = match path.get(depth) {
-                Some(&(kept, kept_node)) if kept == part => kept_node,
-                _ => {
-                    path.truncate(depth);
-                    let child = self.child(node, part);
-                    path.push((part, child));
-                    child
-                }
-            };
-        }
-        node
-    }
-
-    /// The child `part` of `node`, added if new.
-    fn child(&mut self, node: usize, part: &str) -> usize {
-        // A `.` inside a directory name (`lib/python3.12`) is no module
-        // boundary: written as `/`, which no module name holds.
-        let name: Cow<str> = match part.contains('.') {
-            true => Cow::Owned(part.replace('.', "/")),
-            false => Cow::Borrowed(part),
-        };
-        match self.children[node].get(&*name) {
-            Some(&child) => child,
-            None => self.add(node, name.into_owned()),
-        }
-    }
-
-    fn add(&mut self, parent: usize, name: String) -> usize {
-        let node = self.children.len();
-        self.children.push(BTreeMap::new());
-        self.named.entry(name.clone()).or_default().push(node);
-        self.children[parent].insert(name, node);
-        node
-    }
-
-    /// Is `module` (`a.b.c`) a chain of names in the tree?
-    fn contains(&self, module: &str) -> bool {
-        let mut parts = module.split('.');
-        let first = parts.next().unwrap_or_default();
-        let rest: Vec<&str> = parts.collect();
-        let chain = |node: usize| {
-            rest.iter()
-                .try_fold(node, |n, part| self.children[n].get(*part).copied())
-                .is_some()
-        };
-        self.named
-            .get(first)
-            .is_some_and(|nodes| nodes.iter().any(|&n| chain(n)))
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -182,8 +81,34 @@ impl Project {
             python_modules: OnceLock::new(),
             first_party: rules.first_party.clone(),
             third_party: rules.keep_modules.clone(),
+            packages: Packages::default(),
             tsconfigs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The project, with the names its manifests at `root` publish it
+    /// under as first-party too; returns why any manifest went unread.
+    /// A name that holds a rule's word stays third-party: the manifest
+    /// keeps it, so an import that spells it must keep it too, and so
+    /// must the names such an import binds (`import session_kit`).
+    pub fn with_packages(
+        mut self,
+        root: &Path,
+        files: &[Entry],
+        rules: &Rules,
+    ) -> (Project, Vec<String>) {
+        let mut packages = Packages::read(root, files);
+        let unread = std::mem::take(&mut packages.unread);
+        let wordless = |name: &String| !rules.prefilter().is_match(name.as_bytes());
+        packages.js.retain(wordless);
+        packages.python.retain(wordless);
+        self.packages = packages;
+        (self, unread)
+    }
+
+    fn python_first_party(&self, module: &str) -> bool {
+        let named = self.first_party.iter().chain(&self.packages.python);
+        named.into_iter().any(|m| within(module, m, '.'))
     }
 
     /// The top-level definitions of the walked source file at `abs`: read
@@ -224,17 +149,43 @@ impl Project {
         if self.third_party.iter().any(|m| within(module, m, '.')) {
             return true;
         }
-        if self.first_party.iter().any(|m| within(module, m, '.')) {
+        if self.python_first_party(module) {
             return false;
         }
-        let modules = self.python_modules.get_or_init(|| {
+        !self.python_modules().contains(module)
+    }
+
+    /// The third-party module a dotted target (`mock.patch`'s
+    /// `"stripe.checkout.Session.create"`: a module, then attributes)
+    /// belongs to; None when it is the project's. The longest prefix the
+    /// project knows decides (`[keep] modules`, `[project] first_party`, a
+    /// walked module: `pkg.session` in `pkg.session.Session.create`); a
+    /// target none of whose prefixes it knows is its root module's.
+    pub fn python_target_owner<'t>(&'t self, target: &'t str) -> Option<&'t str> {
+        if target.starts_with('.') {
+            return None;
+        }
+        let ends = target.match_indices('.').map(|(i, _)| i);
+        let prefixes: Vec<&str> = ends.chain([target.len()]).map(|i| &target[..i]).collect();
+        for prefix in prefixes.iter().rev() {
+            if let Some(module) = self.third_party.iter().find(|m| within(prefix, m, '.')) {
+                return Some(module);
+            }
+            if self.python_first_party(prefix) || self.python_modules().contains(prefix) {
+                return None;
+            }
+        }
+        prefixes.first().copied()
+    }
+
+    fn python_modules(&self) -> &ModuleTree {
+        self.python_modules.get_or_init(|| {
             let python = self
                 .sources
                 .iter()
                 .filter(|(_, lang)| *lang == Lang::Python);
             ModuleTree::new(python.map(|(path, _)| path.as_path()))
-        });
-        !modules.contains(module)
+        })
     }
 
     /// Is this JavaScript/TypeScript import specifier third-party, seen
@@ -246,7 +197,8 @@ impl Project {
         if self.third_party.iter().any(|m| within(spec, m, '/')) {
             return true;
         }
-        if self.first_party.iter().any(|m| within(spec, m, '/')) {
+        let named = self.first_party.iter().chain(&self.packages.js);
+        if named.into_iter().any(|m| within(spec, m, '/')) {
             return false;
         }
         let Some(dir) = file.parent() else {
@@ -452,6 +404,62 @@ mod tests {
         let b = project.definitions(&root.join("b.ts")).unwrap();
         assert_eq!(b.items[0].name, "f");
         assert_eq!(read(&project), 2);
+    }
+
+    #[test]
+    fn dotted_targets_belong_to_their_longest_known_prefix() {
+        let mut rules = crate::config::load(&[]).unwrap();
+        rules.keep_modules.push("pkg.vendored".to_string());
+        let entry = |path: &str| Entry {
+            path: PathBuf::from(path),
+            abs: PathBuf::from(path),
+            lang: Lang::from_path(Path::new(path)),
+            root_parts: 0,
+            named: Some(0),
+            seen: None,
+        };
+        let files = [entry("/r/pkg/session.py"), entry("/r/pkg/vendored/x.py")];
+        let project = Project::new(&files, &rules);
+        for ours in [
+            "pkg.session.Session.create",
+            "pkg.session",
+            ".session.Session",
+        ] {
+            assert_eq!(project.python_target_owner(ours), None, "{ours}");
+        }
+        for (theirs, module) in [
+            ("stripe.checkout.Session.create", "stripe"),
+            ("stripe", "stripe"),
+            ("pkg.vendored.x.Session", "pkg.vendored"),
+        ] {
+            assert_eq!(
+                project.python_target_owner(theirs),
+                Some(module),
+                "{theirs}"
+            );
+        }
+    }
+
+    #[test]
+    fn published_names_are_ours_unless_they_hold_a_rule_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("package.json"), r#"{"name": "session-kit"}"#).unwrap();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"my-sdk\"\n",
+        )
+        .unwrap();
+        let bundled = crate::config::Source::Bundled {
+            base: root.to_path_buf(),
+        };
+        let rules = crate::config::load(&[bundled]).unwrap();
+        let (project, unread) = Project::new(&[], &rules).with_packages(root, &[], &rules);
+        assert!(unread.is_empty());
+        assert!(!project.python_third_party("my_sdk.client"));
+        assert_eq!(project.python_target_owner("my_sdk.Session.x"), None);
+        let file = root.join("examples/a.ts");
+        assert!(project.js_third_party("session-kit", &file));
     }
 
     #[test]

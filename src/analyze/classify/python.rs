@@ -73,8 +73,11 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
     let Some(parent) = string.parent() else {
         return StringUse::Plain;
     };
+    // The prefix (`r`, `b`, `f`) is before the first quote: trimming letters
+    // at the end too would eat a target's last name (`"stripe.x.create"`).
     let content = text[string.byte_range()]
-        .trim_matches(|c: char| c == '"' || c == '\'' || c.is_alphabetic() && c != '_');
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim_matches(|c: char| c == '"' || c == '\'');
     match parent.kind() {
         "list" | "tuple" => {
             let assigned_all = parent
@@ -104,12 +107,12 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 return StringUse::Sql;
             }
             let index = argument_index(parent, string);
-            let module = content.rsplit_once('.').map_or(content, |(m, _)| m);
             match (last, index) {
-                ("patch", 0) if !env.project.python_third_party(module) => {
+                // Whose target it is, the module path's verdict decides.
+                ("patch", 0) if is_dotted_path(content) => {
                     return StringUse::Code(Shape::DottedTarget)
                 }
-                ("import_module", 0) if !env.project.python_third_party(content) => {
+                ("import_module", 0) if is_dotted_path(content) => {
                     return StringUse::Code(Shape::ModulePath)
                 }
                 ("object", 1) if name.ends_with("patch.object") => {
@@ -131,6 +134,17 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
         _ => {}
     }
     StringUse::Sql
+}
+
+/// `a.b.C`, a relative `.b`: what `mock.patch` and `import_module` take,
+/// as opposed to a URL (`client.patch("/sessions/1")`).
+fn is_dotted_path(s: &str) -> bool {
+    let name = |n: &str| {
+        n.chars().next().is_some_and(|c| !c.is_ascii_digit())
+            && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    let absolute = s.trim_start_matches('.');
+    !absolute.is_empty() && absolute.split('.').all(name)
 }
 
 /// The position of `arg` among the positional arguments.

@@ -37,6 +37,11 @@ struct Scope {
     range: Range<usize>,
     parent: Option<usize>,
     names: HashMap<String, Binding>,
+    /// Stretches of `range` evaluated in the parent scope, where the
+    /// function or class is defined: parameters' annotations and defaults,
+    /// a return annotation, a class's bases (`def f(orm: orm.Session)`:
+    /// that `orm` is the module, not the parameter).
+    outside: Vec<Range<usize>>,
 }
 
 /// How an identifier relates to scopes.
@@ -98,10 +103,25 @@ impl<'a> Scopes<'a> {
     /// The innermost scope around byte `at`.
     pub fn innermost(&self, at: usize) -> usize {
         // Scopes are in preorder: the last one that contains `at` is the deepest.
-        self.scopes
+        let deepest = self
+            .scopes
             .iter()
             .rposition(|s| s.range.start <= at && at < s.range.end)
-            .unwrap_or(0)
+            .unwrap_or(0);
+        self.evaluated_in(deepest, at)
+    }
+
+    /// The scope whose names byte `at` inside `scope` sees: the parent's
+    /// where `at` is in an annotation, a default or a base, which are
+    /// evaluated where the function or class is defined.
+    fn evaluated_in(&self, mut scope: usize, at: usize) -> usize {
+        while let Some(parent) = self.scopes[scope]
+            .parent
+            .filter(|_| self.scopes[scope].outside.iter().any(|r| r.contains(&at)))
+        {
+            scope = parent;
+        }
+        scope
     }
 
     /// Scopes from `scope` out to the module.

@@ -28,7 +28,9 @@ impl<'a> Scopes<'a> {
             {
                 stack.pop();
             }
-            let current = stack[stack.len() - 1];
+            // A node in a parameter's annotation or default sees (and binds
+            // in) the scope the function is defined in.
+            let current = s.evaluated_in(stack[stack.len() - 1], node.start_byte());
             let pushed = match lang {
                 Lang::Python => s.python_node(node, current),
                 Lang::Sql => None,
@@ -62,6 +64,7 @@ impl<'a> Scopes<'a> {
                 range: 0..text.len(),
                 parent: None,
                 names: HashMap::new(),
+                outside: Vec::new(),
             }],
             third_party_keys: HashMap::new(),
             tokens: None,
@@ -102,6 +105,7 @@ impl<'a> Scopes<'a> {
             range: node.byte_range(),
             parent: Some(parent),
             names: HashMap::new(),
+            outside: Vec::new(),
         });
         self.scopes.len() - 1
     }
@@ -146,6 +150,11 @@ impl<'a> Scopes<'a> {
                 if let Some(params) = node.child_by_field_name("parameters") {
                     self.python_parameters(params, inner);
                 }
+                let evaluated_outside = ["return_type", "superclasses"]
+                    .into_iter()
+                    .filter_map(|field| node.child_by_field_name(field));
+                let outside = evaluated_outside.map(|n| n.byte_range());
+                self.scopes[inner].outside.extend(outside);
                 return Some(inner);
             }
             "lambda" => {
@@ -193,6 +202,13 @@ impl<'a> Scopes<'a> {
             if let Some(n) = name.filter(|n| n.kind() == "identifier") {
                 self.bind(scope, n, None);
             }
+            // Annotations and defaults are evaluated where the function is
+            // defined, before its scope exists.
+            let evaluated_outside = ["type", "value"]
+                .into_iter()
+                .filter_map(|field| p.child_by_field_name(field));
+            let outside = evaluated_outside.map(|n| n.byte_range());
+            self.scopes[scope].outside.extend(outside);
         }
     }
 

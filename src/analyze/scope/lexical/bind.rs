@@ -142,7 +142,7 @@ impl<'a> Builder<'_, 'a> {
         let keyword = self.push(self.tokens[k].range.start, inner);
         self.s.scopes[keyword].range.end = self.tokens[k].range.end;
         let colon = self.colon(k + 1..end, open)?;
-        self.parameters(k + 1..colon, open, inner)?;
+        self.parameters(k + 1..colon, open, inner, scope)?;
         // The body: up to what ends an expression at this level.
         let mut lambdas = 0;
         let body = colon + 1;

@@ -183,14 +183,20 @@ impl<'a> Builder<'_, 'a> {
         self.bind(scope, name, None, None);
         let inner = self.push(self.tokens[start].range.start, scope);
         let colon = self.colon(name + 1..end, TOP)?;
+        // Parameters' annotations and defaults, the return annotation and
+        // a class's bases are evaluated in `scope`, where the definition is.
         if self.op(name + 1, "(") {
             let close = self.tokens[name + 1].pair as usize;
             if self.word(k, "def") {
-                self.parameters(name + 2..close, (name + 1) as u32, inner)?;
+                self.parameters(name + 2..close, (name + 1) as u32, inner, scope)?;
             } else {
-                self.expressions(name + 2..close, inner)?;
+                self.outside(inner, name + 1..close + 1);
+                self.expressions(name + 2..close, scope)?;
             }
-            self.expressions(close + 1..colon, inner)?;
+            if self.op(close + 1, "->") {
+                self.outside(inner, close + 2..colon);
+            }
+            self.expressions(close + 1..colon, scope)?;
         } else if colon != name + 1 || self.word(k, "def") {
             return None;
         }
@@ -205,13 +211,14 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Parameters (`a`, `b=1`, `*c: T`, `**d`, `/`, `*`) in `range` at the
-    /// level of bracket `open`, bound in `scope`, where their defaults and
-    /// annotations are read too.
+    /// level of bracket `open`, bound in `scope`; their defaults and
+    /// annotations are read in `outer`, where the function is defined.
     pub(super) fn parameters(
         &mut self,
         range: Range<usize>,
         open: u32,
         scope: usize,
+        outer: usize,
     ) -> Option<()> {
         for item in self.items(range, open) {
             let mut k = item.start;
@@ -225,9 +232,31 @@ impl<'a> Builder<'_, 'a> {
                 return None;
             }
             self.bind(scope, k, None, None);
-            self.expressions(k + 1..item.end, scope)?;
+            let rest = k + 1..item.end;
+            let equals = self.level(rest.clone(), open).find(|&j| self.op(j, "="));
+            if self.op(k + 1, ":") {
+                let annotation = k + 2..equals.unwrap_or(item.end);
+                // `a: lambda b=1: b`: which `=` is the default's is unsure.
+                if annotation.clone().any(|j| self.word(j, "lambda")) {
+                    return None;
+                }
+                self.outside(scope, annotation);
+            }
+            if let Some(equals) = equals {
+                self.outside(scope, equals + 1..item.end);
+            }
+            self.expressions(rest, outer)?;
         }
         Some(())
+    }
+
+    /// Record the tokens in `range` as evaluated outside `scope`.
+    pub(super) fn outside(&mut self, scope: usize, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let bytes = self.tokens[range.start].range.start..self.tokens[range.end - 1].range.end;
+        self.s.scopes[scope].outside.push(bytes);
     }
 
     /// The comma-separated items of `range` at the level of bracket `open`.
@@ -397,6 +426,7 @@ impl<'a> Builder<'_, 'a> {
             range: start..self.text.len(),
             parent: Some(parent),
             names: Default::default(),
+            outside: Vec::new(),
         });
         self.s.scopes.len() - 1
     }

@@ -267,7 +267,9 @@ mod tests {
                 names.sort_by_key(|(n, _)| n.as_str());
                 let parent = scope.parent.map(|p| s.scopes[p].range.start);
                 let range = scope.range.start..snap(scope.range.end);
-                format!("{range:?} in {parent:?}: {names:?}")
+                let mut outside = scope.outside.clone();
+                outside.sort_by_key(|r| (r.start, r.end));
+                format!("{range:?} in {parent:?} (outside {outside:?}): {names:?}")
             })
             .collect();
         out.sort();
@@ -315,6 +317,8 @@ mod tests {
             "s = requests.Session()\nt = await s.x()\nu: T = s.y()\nv = w = s.z()\na, (b, *c) = d\nx.y, z[0] = 1, 2\nn += 1\nfor i, j in k: m = 1\nwith open(p) as fh, q as (r, s2): pass\ntry: pass\nexcept E as err: pass\n",
             "if x: y = 1; z = 2\nelse: w = 3\nwhile (n := f()): pass\n@deco(lambda a: a)\ndef g(): return 1\nh = {k: lambda v=1: v for k in ks}\nf(key=lambda e: e.x, default=None)\n",
             "def outer():\n    def inner(a):\n        return a\n    # a comment\n  # a lower one\n    x = 1\n\ny = 2\n",
+            "from sqlalchemy import orm\nclass C(orm.Base, metaclass=(m := M)):\n    def get(cls, orm: orm.Session, id=orm.x, *a: (b := 1), k=lambda q=orm: q) -> orm.Query:\n        return orm\n",
+            "def f(a: int = (c := 2), /, *, b: Dict[str, int] = {}, **k: T) -> 'R': pass\ng = lambda s=orm.S, t=lambda u=s: u: s\n",
         ] {
             let (read, built) = compare(text, &project).expect(text);
             assert_eq!(read, built, "{text}");
@@ -330,6 +334,7 @@ mod tests {
             "q = f'{(a := 1)}'\n",
             "type X = int\n",
             "def f[T](a: T): pass\n",
+            "def f(a: lambda b=1: b): pass\n",
         ] {
             assert!(compare(text, &project).is_none(), "{text}");
         }

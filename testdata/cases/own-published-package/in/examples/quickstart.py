@@ -1,0 +1,3 @@
+from my_sdk import Session
+
+Session().end_session()

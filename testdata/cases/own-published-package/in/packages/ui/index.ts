@@ -1,0 +1,3 @@
+export function SessionBadge(props: { id: string }) {
+  return props.id;
+}

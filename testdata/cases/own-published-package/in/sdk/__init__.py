@@ -1,0 +1,3 @@
+class Session:
+    def end_session(self):
+        pass

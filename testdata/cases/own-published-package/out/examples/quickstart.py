@@ -1,0 +1,3 @@
+from my_sdk import Trace
+
+Trace().end_trace()

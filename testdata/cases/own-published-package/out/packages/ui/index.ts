@@ -1,0 +1,3 @@
+export function TraceBadge(props: { id: string }) {
+  return props.id;
+}
