@@ -486,6 +486,10 @@ fn explain_says_what_and_why() {
         "{out}"
     );
     assert!(out.contains("user\n  unchanged: no rule matches"), "{out}");
+    assert!(
+        out.contains("as a key, kept and reported as linked: where the other end reads it by name"),
+        "explain says how the name is treated as a link's key: {out}"
+    );
     let path = stdout(&retrace(
         dir.path(),
         &["explain", "app/sessions/[sessionId]/page.tsx"],
@@ -693,8 +697,8 @@ fn everything() -> tempfile::TempDir {
     ])
 }
 
-#[test]
-fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+/// The SARIF 2.1.0 schema's validator.
+fn sarif_validator() -> jsonschema::Validator {
     let schema_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/sarif-schema-2.1.0.json");
     let schema: serde_json::Value =
@@ -716,7 +720,12 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
         }
     }
     assert!(removed > 0, "the erratum is where it was");
-    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    jsonschema::draft7::new(&schema).expect("the schema compiles")
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let validator = sarif_validator();
     let dir = everything();
     let out = retrace(dir.path(), &["check", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(1));
@@ -1074,4 +1083,42 @@ fn interactive_apply_writes_exactly_what_was_accepted() {
         stderr(&refused)
     );
     assert_eq!(read("g.py"), two);
+}
+
+#[test]
+fn linked_findings_name_their_other_ends_in_json_and_sarif() {
+    let dir = project(&[
+        (
+            "views.py",
+            "from flask import render_template\n\n\ndef page(session):\n    return render_template('a.html', session=session)\n",
+        ),
+        ("templates/a.html", "<p>\n{{ session.user }}</p>\n"),
+    ]);
+    let json = stdout(&retrace(dir.path(), &["check", "--format", "json"]));
+    let linked: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["class"] == "linked")
+        .collect();
+    assert_eq!(linked.len(), 1, "{json}");
+    assert_eq!(
+        linked[0]["ends"],
+        serde_json::json!([{"path": "templates/a.html", "line": 2, "column": null}])
+    );
+    let out = retrace(dir.path(), &["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let result = results.iter().find(|r| r["ruleId"] == "linked").unwrap();
+    let end = &result["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(end["artifactLocation"]["uri"], "templates/a.html");
+    assert_eq!(end["region"]["startLine"], 2);
 }

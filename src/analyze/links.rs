@@ -131,7 +131,8 @@ impl Analyzer<'_> {
                 }
                 return key(note);
             }
-            return match symbols.accepts(last_name(callee), word) {
+            let called = own_class(function, text).unwrap_or(last_name(callee));
+            return match symbols.accepts(called, word) {
                 Accepts::Parameter => Ok(None),
                 Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
                 Accepts::No => key(format!(
@@ -318,6 +319,18 @@ fn hands_to_templates(callee: &str) -> bool {
             | "TemplateResponse"
             | "stream_template"
     ) || last == "update" && callee.contains("globals")
+}
+
+/// A class calling itself (`cls(…)`, `self.__class__(…)`, `type(self)(…)`):
+/// the name of the class around the call.
+fn own_class<'t>(function: Node, text: &'t str) -> Option<&'t str> {
+    let callee = &text[function.byte_range()];
+    if !matches!(callee, "cls" | "self.__class__" | "type(self)") {
+        return None;
+    }
+    let class = std::iter::successors(function.parent(), |n| n.parent())
+        .find(|n| n.kind() == "class_definition")?;
+    Some(&text[class.child_by_field_name("name")?.byte_range()])
 }
 
 /// `a` in `a.b.c`.

@@ -59,8 +59,11 @@ impl<'r> Analyzer<'r> {
     /// comes from, where the project only imports it (`from requests
     /// import Session as OriginalSession` in the module imported from).
     pub(super) fn reexported(&self, word: &str) -> Option<&str> {
-        let module = self.project.symbols().imported_from(word)?;
-        self.project.python_third_party(module).then_some(module)
+        let modules = self.project.symbols().imported_from(word);
+        let mut theirs = modules
+            .iter()
+            .filter(|m| self.project.python_third_party(m));
+        theirs.next().map(String::as_str)
     }
 
     /// Is a name that the platform list alone keeps (`useSession`,

@@ -49,6 +49,19 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
                  (third-party: MODULE), and reported where the new name is already bound (collision); \
                  `retrace check -v` lists both"
             );
+            let key = everywhere.map(name, Class::String);
+            let key = match (key.changed(), key.reports.is_empty()) {
+                (true, _) => "renamed with it (strings: rename)",
+                (false, false) => "kept and reported as linked",
+                (false, true) => "kept",
+            };
+            let _ = writeln!(
+                out,
+                "  as a key, {key}: where the other end reads it by name (a keyword of a call that is \
+                 not the project's function with that parameter, an object key passed to a \
+                 third-party callee or the platform, an attribute of a serialized class, a \
+                 variable handed to templates); `retrace check -v` names each link's other end"
+            );
         }
         for (i, rule) in rules.renames.iter().enumerate() {
             let Some(paths) = &rule.paths else { continue };

@@ -48,7 +48,35 @@ pub struct Record {
     pub reason: Option<String>,
 }
 
+/// A place a link's report names as one of its other ends.
+pub struct End {
+    pub path: String,
+    pub line: usize,
+    pub column: Option<usize>,
+}
+
 impl Record {
+    /// The other ends a `linked` report names (`templates/index.html:1`,
+    /// `lib/api.ts:6:17`), in order.
+    pub fn ends(&self) -> Vec<End> {
+        static END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"([\w@\[\]().\-/]*\w\.\w+):(\d+)(?::(\d+))?")
+                .expect("a valid pattern")
+        });
+        let Some(reason) = self.reason.as_deref().filter(|r| r.starts_with("linked:")) else {
+            return Vec::new();
+        };
+        END.captures_iter(reason)
+            .filter_map(|c| {
+                Some(End {
+                    path: c[1].trim_start_matches('(').to_string(),
+                    line: c[2].parse().ok()?,
+                    column: c.get(3).and_then(|m| m.as_str().parse().ok()),
+                })
+            })
+            .collect()
+    }
+
     fn occurrence(kind: Kind, o: &Occurrence) -> Record {
         Record {
             kind,
@@ -182,7 +210,7 @@ pub fn records(path: &Path, movement: Movement, s: &Scanned) -> Vec<Record> {
 }
 
 pub fn json_line(path: &str, r: &Record) -> Value {
-    json!({
+    let mut record = json!({
         "version": JSON_VERSION,
         "type": r.kind.name(),
         "path": path,
@@ -193,7 +221,15 @@ pub fn json_line(path: &str, r: &Record) -> Value {
         "new": &*r.new,
         "rule": &*r.rule,
         "reason": r.reason,
-    })
+    });
+    let ends = r.ends();
+    if !ends.is_empty() {
+        record["ends"] = ends
+            .iter()
+            .map(|e| json!({"path": e.path, "line": e.line, "column": e.column}))
+            .collect();
+    }
+    record
 }
 
 /// A GitHub Actions workflow command that annotates the line:
@@ -241,6 +277,27 @@ pub fn sarif_result(path: &str, r: &Record) -> Value {
             }
         }],
     });
+    let ends = r.ends();
+    if !ends.is_empty() {
+        result["relatedLocations"] = ends
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut region = json!({ "startLine": e.line });
+                if let Some(column) = e.column {
+                    region["startColumn"] = json!(column);
+                }
+                json!({
+                    "id": i,
+                    "message": { "text": "the link's other end" },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": e.path.replace('\\', "/") },
+                        "region": region,
+                    }
+                })
+            })
+            .collect();
+    }
     if r.kind == Kind::Change {
         result["fixes"] = json!([{
             "description": { "text": format!("rename {} to {}", r.old, r.new) },

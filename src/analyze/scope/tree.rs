@@ -331,6 +331,12 @@ impl<'a> Scopes<'a> {
         let mut t = annotation;
         loop {
             t = match t.kind() {
+                // `Options & { extra?: … }`: their members are theirs.
+                "intersection_type" | "union_type" => {
+                    return named_children(t)
+                        .into_iter()
+                        .find_map(|member| self.type_module(member, scope))
+                }
                 "type_annotation" | "optional_type_annotation" | "generic_type" => {
                     t.named_child(0)?
                 }

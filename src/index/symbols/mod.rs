@@ -32,8 +32,8 @@ pub struct Symbols {
     /// (`class X (file:line)`).
     wire: HashMap<String, String>,
     /// Names bound by importing them from an absolute module (`from
-    /// requests import Session as OriginalSession`), with that module.
-    imported: HashMap<String, String>,
+    /// requests import Session as OriginalSession`), with every such module.
+    imported: HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -112,10 +112,10 @@ impl Symbols {
     /// an absolute import and defines no such name itself: another module
     /// that imports it from the project (`from .session import
     /// OriginalSession`) imports that module's name.
-    pub fn imported_from(&self, name: &str) -> Option<&str> {
+    pub fn imported_from(&self, name: &str) -> &[String] {
         match self.defined.contains(name) {
-            true => None,
-            false => self.imported.get(name).map(String::as_str),
+            true => &[],
+            false => self.imported.get(name).map_or(&[], Vec::as_slice),
         }
     }
 
@@ -214,8 +214,12 @@ impl Symbols {
                 None => part,
             };
             let bound = leading_name(bound);
-            if !bound.is_empty() {
-                self.imported.insert(bound.to_string(), module.to_string());
+            if bound.is_empty() {
+                continue;
+            }
+            let modules = self.imported.entry(bound.to_string()).or_default();
+            if !modules.iter().any(|m| m == module) {
+                modules.push(module.to_string());
             }
         }
     }
@@ -338,16 +342,19 @@ mod tests {
     #[test]
     fn names_imported_from_absolute_modules_are_known() {
         let (_dir, s) = read(
-            "from requests import (Session as OriginalSession, get)
-from .local import Session
-from x.y import Client
-class Client: pass
-",
+            "from requests import (Session as OriginalSession, get)\n\
+             from pkg.session import OriginalSession\n\
+             from .local import Session\n\
+             from x.y import Client\n\
+             class Client: pass\n",
         );
-        assert_eq!(s.imported_from("OriginalSession"), Some("requests"));
-        assert_eq!(s.imported_from("get"), Some("requests"));
-        assert_eq!(s.imported_from("Session"), None, "relative");
-        assert_eq!(s.imported_from("Client"), None, "defined here too");
+        assert_eq!(
+            s.imported_from("OriginalSession"),
+            ["requests", "pkg.session"]
+        );
+        assert_eq!(s.imported_from("get"), ["requests"]);
+        assert!(s.imported_from("Session").is_empty(), "relative");
+        assert!(s.imported_from("Client").is_empty(), "defined here too");
     }
 
     #[test]

@@ -8,3 +8,7 @@ export function make(options?: SupabaseClientOptions<'public'>) {
     },
   });
 }
+
+export function makeWith(options?: SupabaseClientOptions<'public'> & { isSingleton?: boolean }) {
+  return options?.auth?.detectSessionInUrl;
+}
