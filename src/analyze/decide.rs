@@ -122,10 +122,13 @@ impl Analyzer<'_> {
                         {
                             Verdict::Plain
                         }
-                        Shape::Identifier => {
-                            let new = &outcome.new;
-                            self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
-                        }
+                        Shape::Identifier => match self.augmented(entry, syntax, at, word)? {
+                            Some(how) => Verdict::Kept(Reason::ThirdParty(how.to_string())),
+                            None => {
+                                let new = &outcome.new;
+                                self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
+                            }
+                        },
                         // `__all__ = ["OriginalSession"]` names what the
                         // module imported from a third party.
                         Shape::Text

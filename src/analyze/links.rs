@@ -81,6 +81,37 @@ impl Analyzer<'_> {
         }
     }
 
+    /// TypeScript/JavaScript: where a third party gets the member `word`
+    /// at `at` (see `index::augments`): a member access (`request.session`),
+    /// a member declared or defined under that name (in the augmentation,
+    /// a class, an object or a type), not a variable.
+    pub(super) fn augmented<'p>(
+        &'p self,
+        entry: &Entry,
+        syntax: &Syntax,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<&'p str>> {
+        if matches!(syntax.lang, Lang::Python | Lang::Sql) {
+            return Ok(None);
+        }
+        let augments = self.project.augments();
+        let Some(how) = augments.member(word) else {
+            return Ok(None);
+        };
+        let text = syntax.text;
+        let accessed = text[..at].trim_end().ends_with('.');
+        if accessed || augments.in_block(&entry.abs, at) {
+            return Ok(Some(how));
+        }
+        let node = syntax
+            .tree()?
+            .root_node()
+            .descendant_for_byte_range(at, at + word.len());
+        let member = node.is_some_and(|n| n.kind() == "property_identifier");
+        Ok(member.then_some(how))
+    }
+
     fn python_key<'t>(
         &'t self,
         entry: &'t Entry,

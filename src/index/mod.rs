@@ -4,6 +4,7 @@
 //! every file moves (`moves`), and what the files a run does not change
 //! still spell (`frozen`).
 
+pub mod augments;
 pub mod definitions;
 pub mod frozen;
 mod modules;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use super::augments::Augments;
 use super::definitions::Definitions;
 use super::modules::ModuleTree;
 use super::packages::Packages;
@@ -30,6 +31,11 @@ pub struct Project {
     definitions: Vec<OnceLock<Definitions>>,
     /// The Python files with rule words, as shown: what `symbols` reads.
     python_hits: Vec<(PathBuf, String)>,
+    /// The TypeScript/JavaScript files with rule words, as shown: what
+    /// `augments` reads.
+    js_hits: Vec<(PathBuf, String)>,
+    /// Members their third party owns, read when first asked.
+    augments: OnceLock<Augments>,
     /// Their definitions by name, read when first asked.
     symbols: OnceLock<Symbols>,
     /// The template files: the other ends of names handed to templates.
@@ -66,14 +72,21 @@ impl Project {
             .iter()
             .filter_map(|f| Some((f.abs.clone(), f.lang?)))
             .collect();
-        let python_hits = files
-            .iter()
-            .filter(|f| f.lang == Some(Lang::Python) && matches!(f.seen, Some(Seen::Hits(_))))
-            .map(|f| (f.abs.clone(), f.path.display().to_string()))
-            .collect();
+        let hits = |langs: &[Lang]| -> Vec<(PathBuf, String)> {
+            files
+                .iter()
+                .filter(|f| f.lang.is_some_and(|l| langs.contains(&l)))
+                .filter(|f| matches!(f.seen, Some(Seen::Hits(_))))
+                .map(|f| (f.abs.clone(), f.path.display().to_string()))
+                .collect()
+        };
+        let js_hits = hits(&[Lang::TypeScript, Lang::Tsx, Lang::JavaScript]);
+        let python_hits = hits(&[Lang::Python]);
         Project {
             definitions: sources.iter().map(|_| OnceLock::new()).collect(),
             python_hits,
+            js_hits,
+            augments: OnceLock::new(),
             symbols: OnceLock::new(),
             templates: Templates::new(files),
             sources,
@@ -130,6 +143,14 @@ impl Project {
     /// from every Python file with rule words when first asked.
     pub fn symbols(&self) -> &Symbols {
         self.symbols.get_or_init(|| Symbols::new(&self.python_hits))
+    }
+
+    /// Members a third party owns (`Augments`): read from every
+    /// TypeScript/JavaScript file with rule words when first asked.
+    pub fn augments(&self) -> &Augments {
+        self.augments.get_or_init(|| {
+            Augments::new(&self.js_hits, |spec, file| self.js_third_party(spec, file))
+        })
     }
 
     /// Is this module (as written in an import of a file at `file`)

@@ -1,0 +1,223 @@
+//! Members a third party owns though the project names them: declared in a
+//! module augmentation of a third-party module (`declare module 'fastify' {
+//! interface FastifyRequest { session: … } }`) or registered by name on a
+//! third-party object (`fastify.decorate('createSecureSession', …)`). The
+//! third party's runtime adds them by that name, and its types declare
+//! them there, so `request.session` and `fastify.createSecureSession()` stay
+//! wherever they are reached: by spelling, since the object's type is rarely
+//! known (a plugin's `fastify` parameter, a handler's `request`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::lang::lex::is_word;
+use crate::model::Lang;
+
+/// The calls that add a member by the name their first argument spells.
+const REGISTERS: [&str; 3] = [".decorate(", ".decorateRequest(", ".decorateReply("];
+
+#[derive(Debug, Default)]
+pub struct Augments {
+    /// Member name → where a third party gets it (`fastify (types/index.d.ts:7)`).
+    members: HashMap<String, String>,
+    /// Each file's augmentation blocks, by absolute path.
+    blocks: HashMap<PathBuf, Vec<Range<usize>>>,
+}
+
+impl Augments {
+    /// Read the TypeScript/JavaScript files `files` (absolute path, as
+    /// shown); `theirs` tells whether a module specifier, seen from a
+    /// file, is third-party.
+    pub fn new(files: &[(PathBuf, String)], theirs: impl Fn(&str, &Path) -> bool) -> Augments {
+        let mut out = Augments::default();
+        for (abs, shown) in files {
+            let Ok(text) = std::fs::read_to_string(abs) else {
+                continue;
+            };
+            out.registered(shown, &text);
+            if text.contains("declare module") {
+                out.declared(abs, shown, &text, &theirs);
+            }
+        }
+        out
+    }
+
+    /// Where a third party gets the member `name`, if it does.
+    pub fn member(&self, name: &str) -> Option<&str> {
+        self.members.get(name).map(String::as_str)
+    }
+
+    /// Is byte `at` of the file `abs` inside a module augmentation?
+    pub fn in_block(&self, abs: &Path, at: usize) -> bool {
+        self.blocks
+            .get(abs)
+            .is_some_and(|blocks| blocks.iter().any(|b| b.contains(&at)))
+    }
+
+    /// `x.decorate('name', …)`.
+    fn registered(&mut self, shown: &str, text: &str) {
+        for call in REGISTERS {
+            for (at, _) in text.match_indices(call) {
+                let rest = &text[at + call.len()..];
+                let Some(quote) = rest
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '\'' | '"' | '`'))
+                else {
+                    continue;
+                };
+                let name = &rest[1..];
+                let name = &name[..name.find(quote).unwrap_or(0)];
+                if is_name(name) {
+                    let line = line_of(text, at);
+                    let how = format!("registered by name at {shown}:{line}");
+                    self.members.entry(name.to_string()).or_insert(how);
+                }
+            }
+        }
+    }
+
+    /// `declare module 'x' { … }` with `x` third-party: the names its
+    /// members declare (a line's leading name before `:`, `?:`, `(` or `<`).
+    fn declared(
+        &mut self,
+        abs: &Path,
+        shown: &str,
+        text: &str,
+        theirs: &impl Fn(&str, &Path) -> bool,
+    ) {
+        for (at, _) in text.match_indices("declare module") {
+            let rest = text[at + "declare module".len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+                continue;
+            };
+            let module = &rest[1..];
+            let module = &module[..module.find(quote).unwrap_or(0)];
+            if !theirs(module, abs) {
+                continue;
+            }
+            let Some(open) = text[at..].find('{').map(|o| at + o) else {
+                continue;
+            };
+            let block = open..block_end(text, open);
+            for (offset, line) in lines_with_offsets(&text[block.clone()]) {
+                let code = line.trim_start();
+                let code = code.strip_prefix("readonly ").unwrap_or(code);
+                let name_len = code
+                    .bytes()
+                    .take_while(|&b| is_word(Lang::TypeScript, b))
+                    .count();
+                let (name, after) = code.split_at(name_len);
+                let member = !name.is_empty()
+                    && !matches!(
+                        name,
+                        "interface"
+                            | "type"
+                            | "export"
+                            | "const"
+                            | "function"
+                            | "namespace"
+                            | "class"
+                            | "let"
+                            | "var"
+                            | "enum"
+                    )
+                    && (after.starts_with(':')
+                        || after.starts_with("?:")
+                        || after.starts_with('(')
+                        || after.starts_with('<'));
+                if member {
+                    let line = line_of(text, block.start + offset);
+                    let how = format!("{module} ({shown}:{line})");
+                    self.members.entry(name.to_string()).or_insert(how);
+                }
+            }
+            self.blocks
+                .entry(abs.to_path_buf())
+                .or_default()
+                .push(block);
+        }
+    }
+}
+
+/// The end of the brace block opened at `open` (past its `}`), braces in
+/// strings and comments aside being rare in declarations.
+fn block_end(text: &str, open: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate().skip(open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let at = *offset;
+        *offset += line.len();
+        Some((at, line))
+    })
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at].matches('\n').count() + 1
+}
+
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && !text.as_bytes()[0].is_ascii_digit()
+        && text.bytes().all(|b| is_word(Lang::TypeScript, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augmented_and_registered_members_are_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let types = dir.path().join("index.d.ts");
+        std::fs::write(
+            &types,
+            "import 'fastify'\ndeclare module 'fastify' {\n  interface FastifyRequest {\n    session: Session;\n    readonly sessionId?: string\n    createSecureSession(data?: object): Session\n  }\n}\ndeclare module './local' { interface X { sessionKey: string } }\n",
+        )
+        .unwrap();
+        let js = dir.path().join("index.js");
+        std::fs::write(
+            &js,
+            "fastify.decorate('encodeSecureSession', f)\nfastify.decorateRequest(name, null)\n",
+        )
+        .unwrap();
+        let files = [
+            (types.clone(), "index.d.ts".to_string()),
+            (js, "index.js".to_string()),
+        ];
+        let augments = Augments::new(&files, |m, _| !m.starts_with('.'));
+        assert_eq!(augments.member("session"), Some("fastify (index.d.ts:4)"));
+        assert_eq!(augments.member("sessionId"), Some("fastify (index.d.ts:5)"));
+        assert_eq!(
+            augments.member("createSecureSession"),
+            Some("fastify (index.d.ts:6)")
+        );
+        assert_eq!(
+            augments.member("encodeSecureSession"),
+            Some("registered by name at index.js:1")
+        );
+        assert_eq!(
+            augments.member("sessionKey"),
+            None,
+            "an augmentation of the project's own module"
+        );
+        assert!(augments.in_block(&types, 60));
+        assert!(!augments.in_block(&types, 5));
+    }
+}
