@@ -36,7 +36,13 @@ impl Augments {
                 continue;
             };
             out.registered(shown, &text);
-            if text.contains("declare module") {
+            // In a module (a file with a top-level import or export),
+            // `declare module 'x'` augments x; in a script it declares x
+            // (as `@types` packages do), which is no member of the project's.
+            let module = text
+                .lines()
+                .any(|l| l.starts_with("import ") || l.starts_with("export "));
+            if module && text.contains("declare module") {
                 out.declared(abs, shown, &text, &theirs);
             }
         }

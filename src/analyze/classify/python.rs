@@ -224,7 +224,17 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
 /// Is `mapping` the `**` parameter of the function around `string`, and
 /// does that function also take a parameter `name`?
 fn reads_kwargs(mapping: Option<Node>, string: Node, name: &str, text: &str) -> bool {
-    let Some(mapping) = mapping.filter(|m| m.kind() == "identifier") else {
+    // `kwargs.keys()` is read as `kwargs`.
+    let keys = mapping
+        .filter(|m| m.kind() == "call")
+        .and_then(|c| c.child_by_field_name("function"))
+        .filter(|f| {
+            f.kind() == "attribute"
+                && f.child_by_field_name("attribute")
+                    .is_some_and(|a| &text[a.byte_range()] == "keys")
+        })
+        .and_then(|f| f.child_by_field_name("object"));
+    let Some(mapping) = keys.or(mapping).filter(|m| m.kind() == "identifier") else {
         return false;
     };
     let mapping = &text[mapping.byte_range()];

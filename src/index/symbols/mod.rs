@@ -20,7 +20,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use statements::{
-    bases, keyword, keywords, leading_module, leading_name, parts, split_header, statements,
+    annotated, bases, capitalized_names, keyword, keywords, leading_module, leading_name, parts,
+    serialized_names, split_header, statements,
 };
 
 /// The project's Python definitions, by name.
@@ -62,13 +63,18 @@ impl Symbols {
     /// Read the Python files `files` (absolute path, path as shown).
     pub fn new(files: &[(PathBuf, String)]) -> Symbols {
         let mut symbols = Symbols::default();
+        let mut classes = Vec::new();
+        // Classes whose instances some function serializes (`def
+        // record(self, event: Event)` … `event.__dict__`), by name.
+        let mut serialized = HashSet::new();
         for (abs, shown) in files {
             // A file that cannot be read now was reported by the walk, or
             // will be when it is processed.
             if let Ok(text) = std::fs::read_to_string(abs) {
-                symbols.read(shown, &text);
+                symbols.read(shown, &text, &mut classes, &mut serialized);
             }
         }
+        symbols.add_classes(classes, &serialized);
         symbols
     }
 
@@ -124,24 +130,44 @@ impl Symbols {
         self.wire.get(name).map(String::as_str)
     }
 
-    /// One file's definitions, statement by statement.
-    fn read(&mut self, path: &str, text: &str) {
+    /// One file's definitions, statement by statement: its classes are
+    /// added to `classes`, the classes its functions serialize to
+    /// `serialized`.
+    fn read(
+        &mut self,
+        path: &str,
+        text: &str,
+        classes: &mut Vec<Class>,
+        serialized: &mut HashSet<String>,
+    ) {
         // Dataclasses are serialized where the file calls `asdict`.
         let asdict = text.contains("asdict(") || text.contains("astuple(");
-        let mut classes: Vec<Class> = Vec::new();
-        // Open blocks: each one's indentation and class, if it is one.
-        let mut blocks: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
         let mut decorators = String::new();
         for (start, statement) in statements(text) {
             let code = statement.trim_start();
             let indent = statement.len() - code.len();
-            while blocks.last().is_some_and(|&(i, _)| i >= indent) {
+            while blocks.last().is_some_and(|b| b.indent >= indent) {
                 blocks.pop();
             }
-            let in_class = blocks.last().and_then(|&(_, c)| c);
-            let around = blocks.iter().rev().find_map(|&(_, c)| c);
+            let in_class = blocks.last().and_then(|b| b.class);
+            let around = blocks.iter().rev().find_map(|b| b.class);
             if let Some(class) = around {
-                classes[class].body(code);
+                classes[class].attributes_of(code);
+            }
+            for name in serialized_names(code) {
+                match (name, around) {
+                    ("self", Some(class)) => classes[class].serializes = true,
+                    _ => {
+                        // The classes a parameter's annotation names.
+                        let annotation = blocks
+                            .iter()
+                            .rev()
+                            .find_map(|b| b.params.iter().find(|(p, _)| p == name).map(|(_, a)| a));
+                        let named = annotation.map_or(Vec::new(), |a| capitalized_names(a));
+                        serialized.extend(named.into_iter().map(str::to_string));
+                    }
+                }
             }
             if code.starts_with('@') {
                 decorators.push_str(code);
@@ -158,12 +184,16 @@ impl Symbols {
                 self.defined.insert(name.to_string());
                 classes.push(Class {
                     name: name.to_string(),
-                    line,
+                    at: format!("{path}:{line}"),
                     bases: bases(arguments),
                     dataclass: decorated.contains("dataclass") && asdict,
                     ..Class::default()
                 });
-                blocks.push((indent, Some(classes.len() - 1)));
+                blocks.push(Block {
+                    indent,
+                    class: Some(classes.len() - 1),
+                    params: Vec::new(),
+                });
             } else if let Some(header) = keyword(code, "def")
                 .or_else(|| keyword(code, "async").and_then(|r| keyword(r, "def")))
             {
@@ -181,7 +211,11 @@ impl Symbols {
                     .entry(name.to_string())
                     .or_default()
                     .push(callable);
-                blocks.push((indent, None));
+                blocks.push(Block {
+                    indent,
+                    class: None,
+                    params: annotated(parameters),
+                });
             } else if let Some(class) = in_class {
                 let name = leading_name(code);
                 let after = code[name.len()..].trim_start();
@@ -191,9 +225,6 @@ impl Symbols {
                     classes[class].fields.push(name.to_string());
                 }
             }
-        }
-        for class in classes {
-            self.add(path, class);
         }
     }
 
@@ -224,10 +255,46 @@ impl Symbols {
         }
     }
 
-    fn add(&mut self, path: &str, class: Class) {
-        let wire =
-            class.bases.iter().any(|b| b == "BaseModel") || class.serializes || class.dataclass;
-        let wire = wire.then(|| format!("class {} ({path}:{})", class.name, class.line));
+    /// The classes of every file, once all are read: which are
+    /// serialized (themselves, as pydantic models, as dataclasses where
+    /// their file calls `asdict`, where a function serializes a value
+    /// annotated with them, or as a subclass of such a class), and what
+    /// calling each takes.
+    fn add_classes(&mut self, classes: Vec<Class>, serialized: &HashSet<String>) {
+        // A class that serializes itself is that class; one named in an
+        // annotation, or a base, is any class of that name.
+        let mut wire: Vec<bool> = classes
+            .iter()
+            .map(|c| {
+                c.bases.iter().any(|b| b == "BaseModel")
+                    || c.serializes
+                    || c.dataclass
+                    || serialized.contains(&c.name)
+            })
+            .collect();
+        // Subclasses, a few generations deep.
+        for _ in 0..4 {
+            let names: HashSet<&str> = classes
+                .iter()
+                .zip(&wire)
+                .filter(|(_, &w)| w)
+                .map(|(c, _)| c.name.as_str())
+                .collect();
+            let before = wire.iter().filter(|&&w| w).count();
+            for (class, w) in classes.iter().zip(wire.iter_mut()) {
+                *w |= class.bases.iter().any(|b| names.contains(b.as_str()));
+            }
+            if wire.iter().filter(|&&w| w).count() == before {
+                break;
+            }
+        }
+        for (class, is_wire) in classes.into_iter().zip(wire) {
+            self.add(class, is_wire);
+        }
+    }
+
+    fn add(&mut self, class: Class, is_wire: bool) {
+        let wire = is_wire.then(|| format!("class {} ({})", class.name, class.at));
         self.defined.extend(class.fields.iter().cloned());
         self.defined.extend(class.attributes.iter().cloned());
         if let Some(wire) = &wire {
@@ -260,11 +327,21 @@ impl Symbols {
     }
 }
 
+/// An open block: a class or a function, with the function's annotated
+/// parameters.
+struct Block {
+    indent: usize,
+    class: Option<usize>,
+    /// (name, annotation) of each annotated parameter.
+    params: Vec<(String, String)>,
+}
+
 /// A class as its statements tell it.
 #[derive(Default)]
 struct Class {
     name: String,
-    line: usize,
+    /// `path:line`.
+    at: String,
     bases: Vec<String>,
     dataclass: bool,
     /// Its `__init__`'s keyword parameters, if it has one.
@@ -278,11 +355,8 @@ struct Class {
 }
 
 impl Class {
-    /// A statement anywhere inside the class.
-    fn body(&mut self, code: &str) {
-        self.serializes |= ["self.__dict__", "vars(self)", "asdict(self)"]
-            .iter()
-            .any(|s| code.contains(s));
+    /// `self.x = …` in a statement anywhere inside the class.
+    fn attributes_of(&mut self, code: &str) {
         let mut rest = code;
         while let Some(at) = rest.find("self.") {
             let word_before = rest[..at]

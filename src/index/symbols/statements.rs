@@ -153,3 +153,136 @@ pub(super) fn leading_module(text: &str) -> &str {
         false => &text[..end],
     }
 }
+
+/// The annotated parameters of a parameter list: (name, annotation).
+pub(super) fn annotated(parameters: &str) -> Vec<(String, String)> {
+    parts(parameters)
+        .into_iter()
+        .filter_map(|p| {
+            let p = p.trim_start_matches('*');
+            let name = leading_name(p);
+            let annotation = p[name.len()..].trim_start().strip_prefix(':')?;
+            let annotation = parts_before_default(annotation);
+            Some((name.to_string(), annotation.trim().to_string()))
+        })
+        .collect()
+}
+
+/// An annotation without its default (`T = None` → `T`).
+fn parts_before_default(annotation: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in annotation.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '=' if depth == 0 => return &annotation[..i],
+            _ => {}
+        }
+    }
+    annotation
+}
+
+/// The capitalized names in an annotation (`Union[Event, ErrorEvent]` →
+/// `Union`, `Event`, `ErrorEvent`): the classes it may name.
+pub(super) fn capitalized_names(annotation: &str) -> Vec<&str> {
+    annotation
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .map(last_name)
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect()
+}
+
+/// The names whose values a statement serializes by introspection:
+/// `x.__dict__` (not `x.__dict__.update(…)`, `x.__dict__[k]` or
+/// `**x.__dict__`), `vars(x)`, `asdict(x)`, `astuple(x)`, `x.model_dump(`.
+pub(super) fn serialized_names(code: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices(".__dict__") {
+        let after = &code[at + ".__dict__".len()..];
+        let name = trailing_name(&code[..at]);
+        // Handed on whole: an argument, a value, what is returned or
+        // assigned; not `"x" in o.__dict__`, `*o.__dict__`, `o.__dict__.get`.
+        let before = code[..at - name.len()].trim_end();
+        let handed = before.ends_with(['(', ',', ':'])
+            || before.ends_with('=') && !before.ends_with("==")
+            || before == "return"
+            || before.ends_with(" return");
+        if !name.is_empty() && handed && !after.starts_with(['.', '[']) {
+            out.push(name);
+        }
+    }
+    for (at, _) in code.match_indices(".model_dump(") {
+        out.push(trailing_name(&code[..at]));
+    }
+    for call in ["vars(", "asdict(", "astuple("] {
+        for (at, _) in code.match_indices(call) {
+            // `vars(x)`, `asdict(x)`, `dataclasses.asdict(x)`, not `o.vars(x)`.
+            let before = &code[..at];
+            let called_alone = match before.strip_suffix('.') {
+                Some(module) => matches!(trailing_name(module), "dataclasses" | "attrs" | "attr"),
+                None => trailing_name(before).is_empty(),
+            };
+            let name = leading_name(&code[at + call.len()..]);
+            let closes = code[at + call.len() + name.len()..].starts_with(')');
+            if called_alone && !name.is_empty() && closes {
+                out.push(name);
+            }
+        }
+    }
+    out.retain(|n| !n.is_empty());
+    out
+}
+
+/// The name at the end of `text`.
+fn trailing_name(text: &str) -> &str {
+    let start = text
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    &text[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialization_by_introspection_is_told_from_copies_and_updates() {
+        let serialized = |code| serialized_names(code);
+        assert_eq!(serialized("payload = {'s': self.__dict__}"), ["self"]);
+        assert_eq!(serialized("send(filter(event.__dict__))"), ["event"]);
+        assert_eq!(
+            serialized("json.dumps(vars(item)) + dataclasses.asdict(x)"),
+            ["item", "x"]
+        );
+        assert_eq!(serialized("data = obj.model_dump()"), ["obj"]);
+        for kept in [
+            "return self.__dict__.copy()",
+            "self.__dict__[k] = v",
+            "f(**self.__dict__)",
+            "if 'apps' in self.__dict__: pass",
+            "for s in [*self.__dict__]: pass",
+            "obj.vars(x)",
+            "vars(a, b)",
+        ] {
+            assert!(serialized(kept).is_empty(), "{kept}");
+        }
+    }
+
+    #[test]
+    fn annotated_parameters_and_the_classes_they_name() {
+        let params =
+            annotated("self, event: Union[Event, ErrorEvent], n: int = 3, *args, **kw: Any");
+        assert_eq!(
+            params,
+            [
+                ("event".to_string(), "Union[Event, ErrorEvent]".to_string()),
+                ("n".to_string(), "int".to_string()),
+                ("kw".to_string(), "Any".to_string()),
+            ]
+        );
+        assert_eq!(
+            capitalized_names("Optional[models.Event]"),
+            ["Optional", "Event"]
+        );
+    }
+}

@@ -4,6 +4,12 @@ def record(event, trace=None, **kwargs):
     return event, trace or kwargs.get("trace")
 
 
+def wrapper(*args, trace=None, **kwargs):
+    if "trace" in kwargs.keys():
+        del kwargs["trace"]
+    return trace
+
+
 def forward(**kwargs):
     # No parameter of that name here: a key of someone else's call.
     return kwargs.get("session")

@@ -1,4 +1,6 @@
 import json
+from dataclasses import dataclass
+from typing import Optional, Union
 
 from pydantic import BaseModel
 
@@ -11,12 +13,38 @@ class Event:
     def to_json(self):
         return json.dumps(self.__dict__)
 
+    def __getstate__(self):
+        return self.__dict__.copy()
+
 
 class SessionStats(BaseModel):
     session_id: str
     count: int = 0
 
 
+@dataclass
+class Action:
+    action_session: Optional[str] = None
+
+
+@dataclass
+class ToolAction(Action):
+    tool_session: str = ""
+
+
+class Recorder:
+    def record(self, action: Union[Action, None]):
+        return json.dumps(action.__dict__)
+
+
+class Cache:
+    def __init__(self, session_key):
+        self.session_key = session_key
+
+    def __getstate__(self):
+        return self.__dict__.copy()
+
+
 def describe(event, session_id):
     stats = SessionStats(session_id=session_id)
-    return event.session_id, stats.session_id
+    return event.session_id, stats.session_id, Cache(session_key=session_id).session_key
