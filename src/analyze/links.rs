@@ -231,7 +231,7 @@ impl Analyzer<'_> {
             object = object.and_then(|p| p.parent());
         }
         let mut n = object.filter(|o| o.kind() == "object");
-        let function = loop {
+        let (arguments, function) = loop {
             let Some(current) = n else {
                 return Ok(None);
             };
@@ -240,17 +240,23 @@ impl Analyzer<'_> {
                 Some("pair") => n = parent.and_then(|p| p.parent()),
                 Some("arguments") => {
                     let call = parent.and_then(|p| p.parent());
-                    break call.and_then(|c| {
+                    let function = call.and_then(|c| {
                         c.child_by_field_name("function")
                             .or_else(|| c.child_by_field_name("constructor"))
                     });
+                    break (parent, function);
                 }
                 _ => return Ok(None),
             }
         };
-        let Some(function) = function else {
+        let (Some(arguments), Some(function)) = (arguments, function) else {
             return Ok(None);
         };
+        // `fastify.register(require('./plugin'), { sessionName })`: the
+        // options go to the project's own function, whose names they are.
+        if self.forwards_to_ours(entry, syntax, scopes, arguments)? {
+            return Ok(None);
+        }
         let callee = &syntax.text[function.byte_range()];
         let sink = JS_SINKS.contains(&root_name(callee));
         let module = match sink {
@@ -264,6 +270,64 @@ impl Analyzer<'_> {
             ),
             shorthand,
         }))
+    }
+
+    /// Does a call hand one of the project's own functions to its callee
+    /// (a relative `require`/`import()`, a name imported from the project,
+    /// a function the file declares), which then gets the call's other
+    /// arguments?
+    fn forwards_to_ours<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        arguments: Node,
+    ) -> Result<bool> {
+        let text = syntax.text;
+        for argument in crate::lang::named_children(arguments) {
+            let required = matches!(argument.kind(), "call_expression")
+                && argument
+                    .child_by_field_name("function")
+                    .is_some_and(|f| matches!(&text[f.byte_range()], "require" | "import"))
+                && text[argument.byte_range()].contains("('.");
+            if required {
+                return Ok(true);
+            }
+            if argument.kind() != "identifier" {
+                continue;
+            }
+            let scopes = match scopes {
+                Some(scopes) => scopes,
+                None => scopes.insert(self.scopes(entry, syntax)?),
+            };
+            let name = &text[argument.byte_range()];
+            let Some(binding) = scopes.resolve(name, argument.start_byte()).1 else {
+                continue;
+            };
+            if binding.third_party.is_some() || binding.holds.is_some() {
+                continue;
+            }
+            // Where it is bound: a function declaration, an import, or
+            // `const x = require('./…')`.
+            let bound = syntax
+                .tree()?
+                .root_node()
+                .descendant_for_byte_range(binding.at, binding.at);
+            let ours = std::iter::successors(bound, |n| n.parent())
+                .take(4)
+                .any(|n| {
+                    matches!(n.kind(), "function_declaration" | "import_statement")
+                        || n.kind() == "variable_declarator"
+                            && n.child_by_field_name("value").is_some_and(|v| {
+                                let value = &text[v.byte_range()];
+                                value.starts_with("require('.") || value.starts_with("require(\".")
+                            })
+                });
+            if ours {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The third-party module a call's function belongs to: bound by its

@@ -7,3 +7,14 @@ export function report(sessionId: string) {
   track({ sessionId });
   return fetch('/api/events', { method: 'POST', body });
 }
+
+import fastify from 'fastify';
+import plugin from './plugin';
+
+export function start(sessionName: string) {
+  const app = fastify();
+  // The options go to the project's plugin: its names, renamed with it.
+  app.register(plugin, { sessionName });
+  app.register(require('./plugin'), { sessionName: 'x' });
+  return app;
+}

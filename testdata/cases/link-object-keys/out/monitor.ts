@@ -7,3 +7,14 @@ export function report(traceId: string) {
   track({ traceId });
   return fetch('/api/events', { method: 'POST', body });
 }
+
+import fastify from 'fastify';
+import plugin from './plugin';
+
+export function start(traceName: string) {
+  const app = fastify();
+  // The options go to the project's plugin: its names, renamed with it.
+  app.register(plugin, { traceName });
+  app.register(require('./plugin'), { traceName: 'x' });
+  return app;
+}

@@ -1,0 +1,3 @@
+export default function plugin(app: unknown, opts: { sessionName: string }) {
+  return opts.sessionName;
+}
