@@ -2,10 +2,14 @@
 //! renaming them alone would break the program. A keyword argument or an
 //! object key passed to a callee that is not the project's function with
 //! that parameter is a key the callee reads by name (`dict(session_id=…)`,
-//! `Sentry.init({ replaysSessionSampleRate })`); an attribute of a class
-//! whose instances are serialized by introspection is a wire key. Keys
-//! follow the strings policy, not the code policy, and a report names
-//! what reads them.
+//! `Sentry.init({ replaysSessionSampleRate })`), unless the call hands the
+//! object on to the project's own function (`app.register(plugin, {…})`);
+//! an attribute of a class whose instances are serialized by introspection
+//! is a wire key; a member of an interface that extends a third-party
+//! schema type is a key of that schema. Keys follow the strings policy,
+//! not the code policy, and a report names what reads them. Members a
+//! third party declares or registers by name (`index::augments`) are
+//! theirs wherever they are reached.
 
 use anyhow::Result;
 use tree_sitter::Node;
@@ -296,10 +300,7 @@ impl Analyzer<'_> {
             if argument.kind() != "identifier" {
                 continue;
             }
-            let scopes = match scopes {
-                Some(scopes) => scopes,
-                None => scopes.insert(self.scopes(entry, syntax)?),
-            };
+            let scopes = self.scopes_in(entry, syntax, scopes)?;
             let name = &text[argument.byte_range()];
             let Some(binding) = scopes.resolve(name, argument.start_byte()).1 else {
                 continue;
@@ -313,15 +314,24 @@ impl Analyzer<'_> {
                 .tree()?
                 .root_node()
                 .descendant_for_byte_range(binding.at, binding.at);
-            let ours = std::iter::successors(bound, |n| n.parent())
+            let Some(bound) = bound else { continue };
+            let names = |n: Node| {
+                n.child_by_field_name("name")
+                    .is_some_and(|name| name.id() == bound.id())
+            };
+            let ours = std::iter::successors(Some(bound), |n| n.parent())
                 .take(4)
-                .any(|n| {
-                    matches!(n.kind(), "function_declaration" | "import_statement")
-                        || n.kind() == "variable_declarator"
+                .any(|n| match n.kind() {
+                    "import_statement" => true,
+                    "function_declaration" => names(n),
+                    "variable_declarator" => {
+                        names(n)
                             && n.child_by_field_name("value").is_some_and(|v| {
                                 let value = &text[v.byte_range()];
                                 value.starts_with("require('.") || value.starts_with("require(\".")
                             })
+                    }
+                    _ => false,
                 });
             if ours {
                 return Ok(true);
@@ -343,10 +353,7 @@ impl Analyzer<'_> {
         if !matches!(root.kind(), "identifier" | "type_identifier") {
             return Ok(None);
         }
-        let scopes = match scopes {
-            Some(scopes) => scopes,
-            None => scopes.insert(self.scopes(entry, syntax)?),
-        };
+        let scopes = self.scopes_in(entry, syntax, scopes)?;
         let name = &syntax.text[root.byte_range()];
         let binding = scopes.resolve(name, root.start_byte()).1;
         Ok(binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())))

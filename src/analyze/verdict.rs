@@ -32,10 +32,7 @@ impl<'r> Analyzer<'r> {
         if self.needs_no_scopes(entry, syntax, new) {
             return Ok(Verdict::Plain);
         }
-        let scopes = match scopes {
-            Some(scopes) => scopes,
-            None => scopes.insert(self.scopes(entry, syntax)?),
-        };
+        let scopes = self.scopes_in(entry, syntax, scopes)?;
         let owner = owner_of(syntax, scopes, at, word)?;
         if let (Some((Role::Name, None)), Lang::Python) = (&owner, syntax.lang) {
             let binding = scopes.resolve(word, at).1.map(|b| b.at);
@@ -83,10 +80,7 @@ impl<'r> Analyzer<'r> {
         if !self.rules.kept_by_platform_only(word) {
             return Ok(false);
         }
-        let scopes = match scopes {
-            Some(scopes) => scopes,
-            None => scopes.insert(self.scopes(entry, syntax)?),
-        };
+        let scopes = self.scopes_in(entry, syntax, scopes)?;
         let owner = owner_of(syntax, scopes, at, word)?;
         Ok(matches!(owner, Some((Role::Name, None))) && scopes.resolve(word, at).1.is_some())
     }
@@ -134,6 +128,19 @@ impl<'r> Analyzer<'r> {
         let path = syntax.lexed.as_ref()?.module_of(at)?;
         let module = &syntax.text[path.clone()];
         (!path.contains(&at) && self.project.js_third_party(module, &entry.abs)).then_some(module)
+    }
+
+    /// The file's scopes in `scopes`, built on first need.
+    pub(super) fn scopes_in<'t, 's>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &'s mut Option<Scopes<'t>>,
+    ) -> Result<&'s Scopes<'t>> {
+        Ok(match scopes {
+            Some(scopes) => scopes,
+            None => scopes.insert(self.scopes(entry, syntax)?),
+        })
     }
 
     /// A file's scopes: read from its tokens where the lexer followed a
@@ -255,10 +262,7 @@ impl<'r> Analyzer<'r> {
         let Some((root, _)) = chain.split_once('.').filter(|(r, _)| !r.is_empty()) else {
             return Ok(None);
         };
-        let scopes = match scopes {
-            Some(scopes) => scopes,
-            None => scopes.insert(self.scopes(entry, syntax)?),
-        };
+        let scopes = self.scopes_in(entry, syntax, scopes)?;
         let imported = match scopes.resolve(root, start).1 {
             Some(binding) => in_import(syntax, binding.at)?,
             None => false,

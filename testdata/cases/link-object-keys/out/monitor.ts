@@ -18,3 +18,8 @@ export function start(traceName: string) {
   app.register(require('./plugin'), { traceName: 'x' });
   return app;
 }
+
+export function init(dsn: string) {
+  // A parameter handed along is no function of the project's.
+  Sentry.init(dsn, { replaysSessionSampleRate: 0.5 });
+}
