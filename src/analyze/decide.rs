@@ -122,6 +122,10 @@ impl Analyzer<'_> {
                         {
                             Verdict::Plain
                         }
+                        Shape::Identifier if !outcome.changed() => {
+                            let new = &outcome.new;
+                            self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
+                        }
                         Shape::Identifier => match self.augmented(entry, syntax, at, word)? {
                             Some(how) => Verdict::Kept(Reason::ThirdParty(how.to_string())),
                             None => {
@@ -134,7 +138,8 @@ impl Analyzer<'_> {
                         Shape::Text
                             if lang == Lang::Python
                                 && unit.class == Class::Code
-                                && unit_text == word =>
+                                && unit_text == word
+                                && outcome.changed() =>
                         {
                             match self.reexported(word) {
                                 Some(module) => {
@@ -154,7 +159,8 @@ impl Analyzer<'_> {
                 let key = match (&verdict, unit.shape) {
                     (Verdict::Kept(r), _) if !matches!(r, Reason::ThirdParty(_)) => None,
                     (_, Shape::Identifier) if outcome.changed() => {
-                        self.key(entry, syntax, &mut scopes, at, word)?
+                        let theirs = matches!(verdict, Verdict::Kept(_));
+                        self.key(entry, syntax, &mut scopes, (at, word), theirs)?
                     }
                     _ => None,
                 };

@@ -54,8 +54,8 @@ impl Analyzer<'_> {
         entry: &'t Entry,
         syntax: &'t Syntax<'t>,
         scopes: &mut Option<Scopes<'t>>,
-        at: usize,
-        word: &str,
+        (at, word): (usize, &str),
+        theirs: bool,
     ) -> Result<Option<Key>> {
         let text = syntax.text;
         let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
@@ -66,8 +66,13 @@ impl Analyzer<'_> {
                 let keyword = before.ends_with(['(', ','])
                     && after.starts_with('=')
                     && !after.starts_with("==");
-                let wire = self.project.symbols().wire(word).is_some()
-                    && (before.ends_with('.') || keyword || after.starts_with([':', '=']));
+                // A third party's attribute is no attribute of the project's
+                // serialized classes.
+                // (A class field starts its statement: `session_id: str`.)
+                let field = after.starts_with([':', '=']) && !before.ends_with(['(', ',']);
+                let wire = !theirs
+                    && (before.ends_with('.') || keyword || field)
+                    && self.project.symbols().wire(word).is_some();
                 if !keyword && !wire {
                     return Ok(None);
                 }
@@ -77,7 +82,18 @@ impl Analyzer<'_> {
                 let key = before.ends_with(['{', ','])
                     && (after.starts_with([',', '}']) || after.starts_with(':'))
                     || before.ends_with(['{', ';', ',', '}']) && after.starts_with([':', '?']);
-                if !key {
+                // Keys go out only to a third party or the platform: a file
+                // the lexer read, that imports nothing third-party and names
+                // no sink, passes none (and needs no tree).
+                let sealed = *syntax.sealed.get_or_init(|| {
+                    syntax.lexed.as_ref().is_some_and(|l| {
+                        self.imports_only_ours(entry, syntax, l)
+                            && !JS_SINKS.iter().any(|s| {
+                                memchr::memmem::find(text.as_bytes(), s.as_bytes()).is_some()
+                            })
+                    })
+                });
+                if !key || sealed {
                     return Ok(None);
                 }
                 self.js_key(entry, syntax, scopes, at, word)
@@ -99,12 +115,20 @@ impl Analyzer<'_> {
         if matches!(syntax.lang, Lang::Python | Lang::Sql) {
             return Ok(None);
         }
+        let text = syntax.text;
+        let accessed = text[..at].trim_end().ends_with('.');
+        // A member is reached after `.` or declared before `:`, `?`, `(`
+        // or `<`; a plain name (most hits) needs no index.
+        let declared = text[at + word.len()..]
+            .trim_start()
+            .starts_with([':', '?', '(', '<']);
+        if !accessed && !declared {
+            return Ok(None);
+        }
         let augments = self.project.augments();
         let Some(how) = augments.member(word) else {
             return Ok(None);
         };
-        let text = syntax.text;
-        let accessed = text[..at].trim_end().ends_with('.');
         if accessed || augments.in_block(&entry.abs, at) {
             return Ok(Some(how));
         }
@@ -133,7 +157,6 @@ impl Analyzer<'_> {
         else {
             return Ok(None);
         };
-        let symbols = self.project.symbols();
         let parent = node.parent();
         let key = |note: String| {
             Ok(Some(Key {
@@ -167,7 +190,7 @@ impl Analyzer<'_> {
                 return key(note);
             }
             let called = own_class(function, text).unwrap_or(last_name(callee));
-            return match symbols.accepts(called, word) {
+            return match self.project.symbols().accepts(called, word) {
                 Accepts::Parameter => Ok(None),
                 Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
                 Accepts::No => key(format!(
@@ -176,7 +199,7 @@ impl Analyzer<'_> {
                 )),
             };
         }
-        let Some(class) = symbols.wire(word) else {
+        let Some(class) = self.project.symbols().wire(word) else {
             return Ok(None);
         };
         let attribute = parent.is_some_and(|p| {

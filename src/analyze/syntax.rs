@@ -20,6 +20,9 @@ pub struct Syntax<'t> {
     pub(crate) tree: OnceCell<Tree>,
     /// TypeScript/JavaScript: the file imports nothing third-party.
     pub(crate) imports_only_ours: OnceCell<bool>,
+    /// TypeScript/JavaScript: no object leaves the file's code by name (it
+    /// imports nothing third-party and names no platform sink).
+    pub(crate) sealed: OnceCell<bool>,
     /// Whether each new name asked about is spelled in the file.
     pub(crate) spelled: RefCell<HashMap<String, bool>>,
 }
@@ -38,6 +41,7 @@ impl<'t> Syntax<'t> {
             lexed,
             tree: OnceCell::new(),
             imports_only_ours: OnceCell::new(),
+            sealed: OnceCell::new(),
             spelled: RefCell::default(),
         }
     }

@@ -10,6 +10,7 @@ use tree_sitter::Tree;
 use super::decide::{Tie, Verdict};
 use super::{Analyzer, Syntax};
 use crate::analyze::scope::{Role, Scopes};
+use crate::lang::lex::Lexed;
 use crate::lang::{Lang, Unit};
 use crate::model::Reason;
 use crate::walk::Entry;
@@ -63,8 +64,8 @@ impl<'r> Analyzer<'r> {
         theirs.next().map(String::as_str)
     }
 
-    /// Is a name that the platform list alone keeps (`useSession`,
-    /// `setSession`) the project's here? It is where the file binds it to
+    /// TypeScript/JavaScript: is a name that the platform list alone keeps
+    /// (`useSession`, `setSession`) the project's here? It is where the file binds it to
     /// something of the project's: a definition, a parameter or local
     /// (`const [session, setSession] = …`), an import of a first-party
     /// module. Reached as a member (`supabase.auth.setSession`), unbound
@@ -78,6 +79,24 @@ impl<'r> Analyzer<'r> {
         word: &str,
     ) -> Result<bool> {
         if !self.rules.kept_by_platform_only(word) {
+            return Ok(false);
+        }
+        // TypeScript/JavaScript scopes need a tree: a member, or a name the
+        // file spells nowhere as a binding could, is not bound here.
+        let text = syntax.text;
+        let member = text[..at].trim_end().ends_with('.');
+        // Python's and SQL's platform names (`SSLSession`, `session_user`)
+        // name their platform's things even where the project models them
+        // (SQLAlchemy's `class session_user` is the SQL function); a
+        // declaration file (`.d.ts`) declares what exists elsewhere.
+        let declaration = entry.path.to_string_lossy().ends_with(".d.ts");
+        if matches!(syntax.lang, Lang::Python | Lang::Sql)
+            || declaration
+            || member
+            || !maybe_bound(text, word, |at| {
+                syntax.lexed.as_ref().is_some_and(|l| l.in_text(at))
+            })
+        {
             return Ok(false);
         }
         let scopes = self.scopes_in(entry, syntax, scopes)?;
@@ -100,7 +119,20 @@ impl<'r> Analyzer<'r> {
             return false;
         };
         let text = syntax.text;
-        let ours = *syntax.imports_only_ours.get_or_init(|| {
+        let ours = self.imports_only_ours(entry, syntax, lexed);
+        let mut spelled = syntax.spelled.borrow_mut();
+        let unspelled = !*spelled
+            .entry(new.to_string())
+            .or_insert_with(|| memchr::memmem::find(text.as_bytes(), new.as_bytes()).is_some());
+        ours && unspelled
+    }
+
+    /// TypeScript/JavaScript read by the lexer: does the file import
+    /// nothing third-party (every `import` and `export … from` source is
+    /// the project's, and there is no `require` or `import(`)?
+    pub(super) fn imports_only_ours(&self, entry: &Entry, syntax: &Syntax, lexed: &Lexed) -> bool {
+        let text = syntax.text;
+        *syntax.imports_only_ours.get_or_init(|| {
             let calls = ["require", "import("]
                 .iter()
                 .any(|c| memchr::memmem::find(text.as_bytes(), c.as_bytes()).is_some());
@@ -108,12 +140,7 @@ impl<'r> Analyzer<'r> {
                 && lexed
                     .module_paths()
                     .all(|p| !self.project.js_third_party(&text[p], &entry.abs))
-        });
-        let mut spelled = syntax.spelled.borrow_mut();
-        let unspelled = !*spelled
-            .entry(new.to_string())
-            .or_insert_with(|| memchr::memmem::find(text.as_bytes(), new.as_bytes()).is_some());
-        ours && unspelled
+        })
     }
 
     /// TypeScript/JavaScript: the third-party module of the `import` or
@@ -316,6 +343,35 @@ fn owner_of(
         .root_node()
         .descendant_for_byte_range(at, at + word.len());
     Ok(node.map(|n| scopes.owner(n)))
+}
+
+/// TypeScript/JavaScript: may some occurrence of `word` in `text` bind it
+/// (after `function`, `const`, `let`, `var`, `class`, `import`, `as`, `...`,
+/// or in a list: `(`, `,`, `[`, `{`)? No means it surely does not. An
+/// ambient `declare var sessionStorage` declares the platform's global;
+/// `in_text` tells the comments and strings (where the lexer read the file).
+fn maybe_bound(text: &str, word: &str, in_text: impl Fn(usize) -> bool) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).any(|at| {
+        if in_text(at) {
+            // In a comment or a string: no binding.
+            return false;
+        }
+        let word_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+        let whole =
+            !text[at + word.len()..].starts_with(word_char) && !text[..at].ends_with(word_char);
+        let before = text[..at].trim_end();
+        let keyword = [
+            "function", "const", "let", "var", "class", "import", "as", "...",
+        ]
+        .iter()
+        .find(|k| before.ends_with(*k))
+        .is_some_and(|k| {
+            !before[..before.len() - k.len()]
+                .trim_end()
+                .ends_with("declare")
+        });
+        whole && (keyword || before.ends_with(['(', ',', '[', '{']))
+    })
 }
 
 /// Python: the module of the `from … import` statement among whose

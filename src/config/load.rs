@@ -304,7 +304,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     }
     check_conflicts(&renames)?;
     check_chains(&renames)?;
-    let prefilter = Prefilter::new(&renames)?;
+    let prefilter = std::sync::Arc::new(Prefilter::new(&renames)?);
     let index = Index::new(&renames)?;
     Ok(Rules {
         renames,

@@ -174,7 +174,7 @@ pub struct Rules {
     /// `[check] baseline = true`: the baseline file `check` uses by default.
     pub baseline: Option<PathBuf>,
     /// Finds every needle, ignoring ASCII case, in one pass; built once.
-    prefilter: Prefilter,
+    prefilter: std::sync::Arc<Prefilter>,
     /// The rules indexed by what they match; built once.
     index: Index,
 }
@@ -212,6 +212,11 @@ impl Rules {
     /// The prefilter: finds every needle, ignoring ASCII case, in one pass.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
+    }
+
+    /// The prefilter, for an index that outlives this borrow.
+    pub fn shared_prefilter(&self) -> std::sync::Arc<Prefilter> {
+        std::sync::Arc::clone(&self.prefilter)
     }
 
     /// The rules indexed by what they match, for `decide::Matcher`.

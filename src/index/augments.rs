@@ -29,7 +29,11 @@ impl Augments {
     /// Read the TypeScript/JavaScript files `files` (absolute path, as
     /// shown); `theirs` tells whether a module specifier, seen from a
     /// file, is third-party.
-    pub fn new(files: &[(PathBuf, String)], theirs: impl Fn(&str, &Path) -> bool) -> Augments {
+    pub fn new(
+        files: &[(PathBuf, String)],
+        worded: impl Fn(&str) -> bool,
+        theirs: impl Fn(&str, &Path) -> bool,
+    ) -> Augments {
         let mut out = Augments::default();
         for (abs, shown) in files {
             let Ok(text) = std::fs::read_to_string(abs) else {
@@ -46,6 +50,8 @@ impl Augments {
                 out.declared(abs, shown, &text, &theirs);
             }
         }
+        // Only names with a rule word are asked about.
+        out.members.retain(|name, _| worded(name));
         out
     }
 
@@ -207,7 +213,7 @@ mod tests {
             (types.clone(), "index.d.ts".to_string()),
             (js, "index.js".to_string()),
         ];
-        let augments = Augments::new(&files, |m, _| !m.starts_with('.'));
+        let augments = Augments::new(&files, |_| true, |m, _| !m.starts_with('.'));
         assert_eq!(augments.member("session"), Some("fastify (index.d.ts:4)"));
         assert_eq!(augments.member("sessionId"), Some("fastify (index.d.ts:5)"));
         assert_eq!(

@@ -14,3 +14,4 @@ pub mod project;
 pub mod routes;
 pub mod symbols;
 pub mod templates;
+pub mod tsconfig;

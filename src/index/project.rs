@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::augments::Augments;
 use super::definitions::Definitions;
@@ -17,7 +17,8 @@ use super::modules::ModuleTree;
 use super::packages::Packages;
 use super::symbols::Symbols;
 use super::templates::Templates;
-use crate::config::Rules;
+use super::tsconfig::TsConfig;
+use crate::config::{Prefilter, Rules};
 use crate::model::Lang;
 use crate::walk::read::Seen;
 use crate::walk::Entry;
@@ -36,6 +37,9 @@ pub struct Project {
     js_hits: Vec<(PathBuf, String)>,
     /// Members their third party owns, read when first asked.
     augments: OnceLock<Augments>,
+    /// The rules' prefilter: the indexes keep only names with a rule word,
+    /// the only ones asked about.
+    prefilter: Arc<Prefilter>,
     /// Their definitions by name, read when first asked.
     symbols: OnceLock<Symbols>,
     /// The template files: the other ends of names handed to templates.
@@ -49,13 +53,6 @@ pub struct Project {
     packages: Packages,
     /// Nearest tsconfig.json per directory, parsed once.
     tsconfigs: Mutex<HashMap<PathBuf, Option<TsConfig>>>,
-}
-
-#[derive(Clone, Debug)]
-struct TsConfig {
-    /// `paths` keys, as (prefix, has wildcard).
-    aliases: Vec<(String, bool)>,
-    base_url: Option<PathBuf>,
 }
 
 /// `name` is `module` or inside it (`a.b` in `a`; `@x/y/z` in `@x/y`).
@@ -87,6 +84,7 @@ impl Project {
             python_hits,
             js_hits,
             augments: OnceLock::new(),
+            prefilter: rules.shared_prefilter(),
             symbols: OnceLock::new(),
             templates: Templates::new(files),
             sources,
@@ -142,14 +140,21 @@ impl Project {
     /// The project's Python definitions by name (`Symbols`): sketched
     /// from every Python file with rule words when first asked.
     pub fn symbols(&self) -> &Symbols {
-        self.symbols.get_or_init(|| Symbols::new(&self.python_hits))
+        self.symbols.get_or_init(|| {
+            Symbols::new(&self.python_hits, |name| {
+                self.prefilter.is_match(name.as_bytes())
+            })
+        })
     }
 
     /// Members a third party owns (`Augments`): read from every
     /// TypeScript/JavaScript file with rule words when first asked.
     pub fn augments(&self) -> &Augments {
         self.augments.get_or_init(|| {
-            Augments::new(&self.js_hits, |spec, file| self.js_third_party(spec, file))
+            let worded = |name: &str| self.prefilter.is_match(name.as_bytes());
+            Augments::new(&self.js_hits, worded, |spec, file| {
+                self.js_third_party(spec, file)
+            })
         })
     }
 
@@ -247,102 +252,9 @@ impl Project {
     }
 }
 
-impl TsConfig {
-    /// Read `compilerOptions.paths` and `baseUrl`. tsconfig allows comments
-    /// and trailing commas, which are removed before parsing. A file that
-    /// still does not parse counts as no configuration.
-    fn read(path: &Path) -> Option<TsConfig> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let json: serde_json::Value = serde_json::from_str(&strip_jsonc(&text)).ok()?;
-        let options = json.get("compilerOptions")?;
-        let dir = path.parent()?;
-        let base_url = options
-            .get("baseUrl")
-            .and_then(|b| b.as_str())
-            .map(|b| dir.join(b));
-        let aliases = options
-            .get("paths")
-            .and_then(|p| p.as_object())
-            .map(|paths| {
-                paths
-                    .keys()
-                    .map(|k| match k.strip_suffix('*') {
-                        Some(prefix) => (prefix.to_string(), true),
-                        None => (k.clone(), false),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(TsConfig { aliases, base_url })
-    }
-
-    fn resolves(&self, spec: &str) -> bool {
-        let aliased = self.aliases.iter().any(|(prefix, wildcard)| {
-            if *wildcard {
-                spec.starts_with(prefix.as_str())
-            } else {
-                spec == prefix
-            }
-        });
-        aliased
-            || self.base_url.as_ref().is_some_and(|base| {
-                let target = base.join(spec);
-                target.is_dir()
-                    || ["ts", "tsx", "js", "jsx", "mts", "cts", "mjs", "cjs", "d.ts"]
-                        .iter()
-                        .any(|ext| target.with_extension(ext).is_file())
-            })
-    }
-}
-
-/// JSON with comments and trailing commas → JSON.
-fn strip_jsonc(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_string {
-            if c == b'\\' && i + 1 < bytes.len() {
-                out.push_str(&text[i..i + 2]);
-                i += 2;
-                continue;
-            }
-            in_string = c != b'"';
-        } else if c == b'"' {
-            in_string = true;
-        } else if text[i..].starts_with("//") {
-            i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            continue;
-        } else if text[i..].starts_with("/*") {
-            i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + n + 4);
-            continue;
-        } else if c == b',' {
-            let rest = text[i + 1..].trim_start();
-            if rest.starts_with('}') || rest.starts_with(']') {
-                i += 1;
-                continue;
-            }
-        }
-        let len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + len]);
-        i += len;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jsonc_becomes_json() {
-        let text = "{ // c\n \"a\": \"x//y\", /* b */ \"p\": [1, 2,], }";
-        let v: serde_json::Value = serde_json::from_str(&strip_jsonc(text)).unwrap();
-        assert_eq!(v["a"], "x//y");
-        assert_eq!(v["p"][1], 2);
-    }
 
     #[test]
     fn python_modules_are_ours_when_walked() {

@@ -159,9 +159,9 @@ fn argument_index(arguments: Node, arg: Node) -> usize {
 
 /// A name in a string that code reads a member or parameter by (a link's
 /// other end, renamed with the code): the project's attribute, method,
-/// class or function named to `LocalProxy`, `attrgetter`, `methodcaller`,
-/// SQLAlchemy's `relationship`/`backref`, or passed to any call together
-/// with an object; or a parameter of the enclosing function read from its
+/// class or function named to `LocalProxy`, `attrgetter`, `methodcaller`
+/// or SQLAlchemy's `relationship`/`backref`; or a parameter of the
+/// enclosing function read from its
 /// `**kwargs` by name (`kwargs["session"]`, `kwargs.get("session")`,
 /// `"session" in kwargs`).
 fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
@@ -182,17 +182,14 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
                 return true;
             }
             let index = argument_index(parent, string);
-            let member = match (last, index) {
+            let member = matches!(
+                (last, index),
                 ("LocalProxy", 1)
-                | ("attrgetter" | "methodcaller" | "relationship" | "backref", 0) => true,
-                (_, 1..) => {
-                    let mut cursor = parent.walk();
-                    let first = parent.named_children(&mut cursor).next();
-                    first.is_some_and(|f| matches!(f.kind(), "identifier" | "attribute"))
-                        && index < usize::MAX
-                }
-                _ => false,
-            };
+                    | (
+                        "attrgetter" | "methodcaller" | "relationship" | "backref",
+                        0
+                    )
+            );
             member && env.project.symbols().defines(name)
         }
         "keyword_argument" => {

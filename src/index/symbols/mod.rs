@@ -60,8 +60,10 @@ pub enum Accepts {
 }
 
 impl Symbols {
-    /// Read the Python files `files` (absolute path, path as shown).
-    pub fn new(files: &[(PathBuf, String)]) -> Symbols {
+    /// Read the Python files `files` (absolute path, path as shown),
+    /// keeping the names that `worded` says hold a rule word: the only
+    /// ones asked about (a keyword, a string, an attribute with a hit).
+    pub fn new(files: &[(PathBuf, String)], worded: impl Fn(&str) -> bool) -> Symbols {
         let mut symbols = Symbols::default();
         let mut classes = Vec::new();
         // Classes whose instances some function serializes (`def
@@ -71,7 +73,7 @@ impl Symbols {
             // A file that cannot be read now was reported by the walk, or
             // will be when it is processed.
             if let Ok(text) = std::fs::read_to_string(abs) {
-                symbols.read(shown, &text, &mut classes, &mut serialized);
+                symbols.read(shown, &text, &worded, (&mut classes, &mut serialized));
             }
         }
         symbols.add_classes(classes, &serialized);
@@ -137,13 +139,18 @@ impl Symbols {
         &mut self,
         path: &str,
         text: &str,
-        classes: &mut Vec<Class>,
-        serialized: &mut HashSet<String>,
+        worded: &dyn Fn(&str) -> bool,
+        (classes, serialized): (&mut Vec<Class>, &mut HashSet<String>),
     ) {
         // Dataclasses are serialized where the file calls `asdict`.
         let asdict = text.contains("asdict(") || text.contains("astuple(");
+        let serializes = SERIALIZERS
+            .iter()
+            .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
         let mut blocks: Vec<Block> = Vec::new();
         let mut decorators = String::new();
+        // Lines counted as the statements go by, for the classes' lines.
+        let (mut line, mut counted) = (1, 0);
         for (start, statement) in statements(text) {
             let code = statement.trim_start();
             let indent = statement.len() - code.len();
@@ -153,9 +160,13 @@ impl Symbols {
             let in_class = blocks.last().and_then(|b| b.class);
             let around = blocks.iter().rev().find_map(|b| b.class);
             if let Some(class) = around {
-                classes[class].attributes_of(code);
+                classes[class].attributes_of(code, worded);
             }
-            for name in serialized_names(code) {
+            let names = match serializes && SERIALIZERS.iter().any(|m| code.contains(m)) {
+                true => serialized_names(code),
+                false => Vec::new(),
+            };
+            for name in names {
                 match (name, around) {
                     ("self", Some(class)) => classes[class].serializes = true,
                     _ => {
@@ -175,13 +186,16 @@ impl Symbols {
             }
             let decorated = std::mem::take(&mut decorators);
             if let Some(rest) = keyword(code, "from") {
-                self.imports(rest);
+                self.imports(rest, worded);
                 continue;
             }
             if let Some(header) = keyword(code, "class") {
-                let line = text[..start].matches('\n').count() + 1;
+                line += bytecount::count(&text.as_bytes()[counted..start], b'\n');
+                counted = start;
                 let (name, arguments) = split_header(header);
-                self.defined.insert(name.to_string());
+                if worded(name) {
+                    self.defined.insert(name.to_string());
+                }
                 classes.push(Class {
                     name: name.to_string(),
                     at: format!("{path}:{line}"),
@@ -198,19 +212,24 @@ impl Symbols {
                 .or_else(|| keyword(code, "async").and_then(|r| keyword(r, "def")))
             {
                 let (name, parameters) = split_header(header);
-                let keywords = keywords(parameters);
+                let mut keywords = keywords(parameters);
+                keywords.retain(|k| worded(k));
                 if let (Some(class), "__init__") = (in_class, name) {
                     classes[class].init = Some(keywords.clone());
                 }
-                self.defined.insert(name.to_string());
-                let callable = Callable {
-                    keywords,
-                    ..Callable::default()
-                };
-                self.callables
-                    .entry(name.to_string())
-                    .or_default()
-                    .push(callable);
+                if worded(name) {
+                    self.defined.insert(name.to_string());
+                }
+                if !keywords.is_empty() {
+                    let callable = Callable {
+                        keywords,
+                        ..Callable::default()
+                    };
+                    self.callables
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(callable);
+                }
                 blocks.push(Block {
                     indent,
                     class: None,
@@ -221,7 +240,7 @@ impl Symbols {
                 let after = code[name.len()..].trim_start();
                 let assigns =
                     after.starts_with(':') || after.starts_with('=') && !after.starts_with("==");
-                if !name.is_empty() && assigns {
+                if !name.is_empty() && assigns && worded(name) {
                     classes[class].fields.push(name.to_string());
                 }
             }
@@ -230,7 +249,7 @@ impl Symbols {
 
     /// `from MODULE import a, b as c` (after `from`): the names it binds,
     /// where MODULE is absolute.
-    fn imports(&mut self, rest: &str) {
+    fn imports(&mut self, rest: &str, worded: &dyn Fn(&str) -> bool) {
         let module = leading_module(rest);
         let Some(names) = keyword(rest[module.len()..].trim_start(), "import") else {
             return;
@@ -245,7 +264,7 @@ impl Symbols {
                 None => part,
             };
             let bound = leading_name(bound);
-            if bound.is_empty() {
+            if bound.is_empty() || !worded(bound) {
                 continue;
             }
             let modules = self.imported.entry(bound.to_string()).or_default();
@@ -323,9 +342,15 @@ impl Symbols {
                 ..Callable::default()
             },
         };
-        self.callables.entry(class.name).or_default().push(callable);
+        if !callable.keywords.is_empty() || !callable.bases.is_empty() {
+            self.callables.entry(class.name).or_default().push(callable);
+        }
     }
 }
+
+/// What serializes a value by introspection (`serialized_names` reads
+/// which value).
+const SERIALIZERS: [&str; 5] = ["__dict__", "vars(", "asdict(", "astuple(", "model_dump("];
 
 /// An open block: a class or a function, with the function's annotated
 /// parameters.
@@ -356,7 +381,7 @@ struct Class {
 
 impl Class {
     /// `self.x = …` in a statement anywhere inside the class.
-    fn attributes_of(&mut self, code: &str) {
+    fn attributes_of(&mut self, code: &str, worded: &dyn Fn(&str) -> bool) {
         let mut rest = code;
         while let Some(at) = rest.find("self.") {
             let word_before = rest[..at]
@@ -371,6 +396,7 @@ impl Class {
             if !word_before
                 && !name.is_empty()
                 && assigns
+                && worded(name)
                 && !self.attributes.iter().any(|a| a == name)
             {
                 self.attributes.push(name.to_string());
@@ -392,7 +418,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let abs = dir.path().join("m.py");
         std::fs::write(&abs, text).unwrap();
-        let symbols = Symbols::new(&[(abs, "m.py".to_string())]);
+        let symbols = Symbols::new(&[(abs, "m.py".to_string())], |_| true);
         (dir, symbols)
     }
 

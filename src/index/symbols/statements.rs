@@ -19,6 +19,24 @@ pub(super) fn statements(text: &str) -> Vec<(usize, &str)> {
         }
     }
     while i < bytes.len() {
+        // Most bytes are none of those below: skipped in one scan.
+        const PLAIN: [bool; 256] = {
+            let mut t = [true; 256];
+            let special = b"#\"'([{)]}\\\n";
+            let mut k = 0;
+            while k < special.len() {
+                t[special[k] as usize] = false;
+                k += 1;
+            }
+            t
+        };
+        if PLAIN[usize::from(bytes[i])] {
+            i += bytes[i..]
+                .iter()
+                .position(|&b| !PLAIN[usize::from(b)])
+                .unwrap_or(bytes.len() - i);
+            continue;
+        }
         match bytes[i] {
             b'#' => {
                 // The comment runs to the line's end, which ends the statement.

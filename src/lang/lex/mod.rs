@@ -97,6 +97,8 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         modules: Vec::new(),
         templates: 0,
         unbalanced: false,
+        splatted: OnceCell::new(),
+        params_seen: std::collections::HashSet::new(),
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -280,6 +282,8 @@ struct Opener {
     byte: u8,
     /// The name called, for `(` right after a name.
     callee: Option<Range<usize>>,
+    /// The name subscripted, for `[` right after a name.
+    subscripted: Option<Range<usize>>,
     /// `(` after something that is neither a name nor a closed expression
     /// (`f<T>(`, `f?.(`): a call the scanner cannot name.
     odd_call: bool,
@@ -317,6 +321,11 @@ struct Scanner<'t> {
     templates: usize,
     /// See `Lexed::unbalanced`.
     unbalanced: bool,
+    /// Python: the names the file splats as keywords (`**kwargs`), found
+    /// when first asked.
+    splatted: OnceCell<std::collections::HashSet<&'t str>>,
+    /// Python: the names of the parameters of the functions so far.
+    params_seen: std::collections::HashSet<&'t str>,
 }
 
 impl Scanner<'_> {
@@ -378,12 +387,17 @@ impl Scanner<'_> {
             Tok::Word(r) if byte == b'(' => Some(r.clone()),
             _ => None,
         };
+        let subscripted = match prev {
+            Tok::Word(r) if byte == b'[' => Some(r.clone()),
+            _ => None,
+        };
         let control = callee
             .as_ref()
             .is_some_and(|r| matches!(&self.text[r.clone()], "if" | "while" | "for" | "with"));
         Opener {
             byte,
             callee,
+            subscripted,
             odd_call: byte == b'(' && matches!(prev, Tok::Op(b'>' | b'.')),
             all: false,
             annotation: false,

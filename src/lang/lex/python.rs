@@ -17,7 +17,7 @@ struct Import {
     path_open: bool,
 }
 
-impl Scanner<'_> {
+impl<'t> Scanner<'t> {
     // ---- Python ----
 
     pub(super) fn python(&mut self) -> Option<()> {
@@ -101,6 +101,12 @@ impl Scanner<'_> {
                         (b"__all__", _) if statement_start => all = Some(i),
                         (b"lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
+                    }
+                    // A parameter's name (and, harmlessly, the names in
+                    // its annotation and default): what a string may
+                    // read from `**kwargs` by name.
+                    if stack.last().is_some_and(|t| t.params) {
+                        self.params_seen.insert(&self.text[i..end]);
                     }
                     prev = Tok::Word(i..end);
                     i = end;
@@ -240,7 +246,7 @@ impl Scanner<'_> {
             Some(Class::Code)
         } else if guarded
             || top.is_some_and(|t| t.annotation || t.all || self.special(t, &SPECIAL_CALLS))
-            || holes.is_empty() && self.may_name_code(&content, end, top)
+            || holes.is_empty() && self.may_name_code(&content, end, prev, top)
             || self.looks_like_sql(&content, &holes)
         {
             None
@@ -282,24 +288,97 @@ impl Scanner<'_> {
         }
     }
 
-    /// Is the string `content`, ending at `end`, one name passed where
-    /// code may read a member or a parameter by name: an argument
-    /// (`LocalProxy(ctx, "session")`), a subscript (`kwargs["session"]`)
-    /// or the left of `in`? `python::string_use` judges it on the tree.
-    fn may_name_code(&self, content: &Range<usize>, end: usize, top: Option<&Opener>) -> bool {
+    /// Is the string `content`, ending at `end`, one name that the tree
+    /// may find code reads a member or parameter by (`python::string_use`):
+    /// passed to `LocalProxy`, `attrgetter`, `methodcaller`, `relationship`
+    /// or `backref`, or as `back_populates=`;
+    /// read from a mapping the file splats as `**name` (`kwargs["x"]`,
+    /// `kwargs.get("x")`, `"x" in kwargs`)? Or a route in a call, whose
+    /// parameters may be code?
+    fn may_name_code(
+        &self,
+        content: &Range<usize>,
+        end: usize,
+        prev: &Tok,
+        top: Option<&Opener>,
+    ) -> bool {
         let name = &self.bytes[content.clone()];
         let is_name = name.first().is_some_and(|b| !b.is_ascii_digit())
             && name.iter().all(|&b| is_word(Lang::Python, b));
+        let callee = top.and_then(|t| t.callee.clone());
+        let called = callee.as_ref().map_or("", |c| &self.text[c.clone()]);
+        if !is_name {
+            // A route (`"/sessions/{session_id}"`): its parameters may be code.
+            let route =
+                name.first() == Some(&b'/') && name.iter().any(|b| matches!(b, b'{' | b'<'));
+            return route && top.is_some_and(|t| t.callee.is_some() || t.odd_call);
+        }
         let next = self.next_token(end);
         let before_in = self.bytes[next..].starts_with(b"in")
             && !self
                 .bytes
                 .get(next + 2)
                 .is_some_and(|&b| is_word(Lang::Python, b));
+        let mapping = match (before_in, top) {
+            (true, _) => Some(self.word_at(self.next_token(next + 2))),
+            (false, Some(t)) if t.byte == b'[' => t.subscripted.clone().map(|r| &self.text[r]),
+            (false, Some(_)) if matches!(called, "get" | "pop" | "setdefault") => {
+                callee.map(|c| self.word_before_dot(c.start))
+            }
+            _ => None,
+        };
+        // Read from `**mapping` by the name of a parameter declared so far
+        // (the function around the string declares its own before it).
+        let declared = self.params_seen.contains(&self.text[content.clone()]);
+        if declared && mapping.is_some_and(|m| self.splats(m)) {
+            return true;
+        }
+        let keyword = *prev == Tok::Eq && {
+            let before = self.text[..content.start.saturating_sub(1)].trim_end();
+            let before = before.strip_suffix('=').unwrap_or(before).trim_end();
+            before.ends_with("back_populates") || before.ends_with("backref")
+        };
         let call = top.is_some_and(|t| t.callee.is_some() || t.odd_call);
-        // A route (`"/sessions/{session_id}"`): its parameters may be code.
-        let route = name.first() == Some(&b'/') && name.iter().any(|b| matches!(b, b'{' | b'<'));
-        is_name && (before_in || call || top.is_some_and(|t| t.byte == b'[')) || call && route
+        call && (matches!(
+            called,
+            "LocalProxy" | "attrgetter" | "methodcaller" | "relationship" | "backref"
+        ) || keyword)
+    }
+
+    /// The name at byte `i`.
+    fn word_at(&self, i: usize) -> &'t str {
+        let text = self.text;
+        let end = i + self.bytes[i..]
+            .iter()
+            .take_while(|&&b| is_word(Lang::Python, b))
+            .count();
+        &text[i..end]
+    }
+
+    /// The name before the `.` that ends just before byte `i` (`kwargs` in
+    /// `kwargs.get`), or "".
+    fn word_before_dot(&self, i: usize) -> &str {
+        let Some(before) = self.text[..i].strip_suffix('.') else {
+            return "";
+        };
+        let start = before.len()
+            - before
+                .bytes()
+                .rev()
+                .take_while(|&b| is_word(Lang::Python, b))
+                .count();
+        &before[start..]
+    }
+
+    /// Does the file splat `name` as keywords somewhere (`**name`)?
+    fn splats(&self, name: &str) -> bool {
+        let splatted = self.splatted.get_or_init(|| {
+            memchr::memmem::find_iter(self.bytes, b"**")
+                .map(|at| self.word_at(at + 2))
+                .filter(|w| !w.is_empty())
+                .collect()
+        });
+        splatted.contains(name)
     }
 
     /// The first byte at or after `i` that is not blank, a line

@@ -40,9 +40,17 @@ fn comments_docstrings_strings_and_names_are_placed() {
         ),
         (
             py,
-            "y = d['session x']\n",
+            "y = d['session']\n",
             "session",
-            7..16,
+            7..14,
+            Class::String,
+            Shape::Text,
+        ),
+        (
+            py,
+            "y = d.get('session') or 'session' in e\n",
+            "session",
+            11..18,
             Class::String,
             Shape::Text,
         ),
@@ -150,12 +158,19 @@ fn python_strings_the_tree_must_judge() {
         "from app . session import x\n",
         // One name where code may read a member or parameter by name, and
         // a route whose parameters may be code.
-        "y = d['session']\n",
-        "if 'session' in kwargs: pass\n",
         "p = LocalProxy(ctx, 'session')\n",
+        "s = relationship('User', back_populates='session')\n",
         "@app.get('/sessions/{session_id}')\ndef f(session_id): pass\n",
     ] {
         assert_eq!(place(py, text, "session"), Place::Tree, "{text}");
+    }
+    // Read from `**kwargs` by the name of a parameter declared before.
+    for text in [
+        "def f(sess, session=None, **d):\n    y = d['session']\n",
+        "def f(sess, session, **kwargs):\n    if 'session' in kwargs: pass\n",
+        "def f(sess, session, **kw):\n    return kw.get('session')\n",
+    ] {
+        assert_eq!(place(py, text, "session'"), Place::Tree, "{text}");
     }
 }
 
