@@ -88,8 +88,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
     // Phase 1: the project index, and what the files this run does not
     // change still spell. Every move is known before any content changes.
-    let (project, unread) =
-        Project::new(&walked.files, &rules).with_packages(&root, &walked.files, &rules);
+    let (project, unread) = Project::new(&walked.files, &rules)
+        .with_threads(threads)
+        .with_packages(&root, &walked.files, &rules);
     for why in unread {
         eprintln!("retrace: {why}; the package it names is not known to be the project's");
     }

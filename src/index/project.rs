@@ -40,6 +40,8 @@ pub struct Project {
     /// The rules' prefilter: the indexes keep only names with a rule word,
     /// the only ones asked about.
     prefilter: Arc<Prefilter>,
+    /// The threads an index may read files on (`-j`).
+    threads: usize,
     /// Their definitions by name, read when first asked.
     symbols: OnceLock<Symbols>,
     /// The template files: the other ends of names handed to templates.
@@ -85,6 +87,7 @@ impl Project {
             js_hits,
             augments: OnceLock::new(),
             prefilter: rules.shared_prefilter(),
+            threads: 1,
             symbols: OnceLock::new(),
             templates: Templates::new(files),
             sources,
@@ -102,6 +105,11 @@ impl Project {
     /// A name that holds a rule's word stays third-party: the manifest
     /// keeps it, so an import that spells it must keep it too, and so
     /// must the names such an import binds (`import session_kit`).
+    /// This project, whose indexes read files on `threads` threads.
+    pub fn with_threads(self, threads: usize) -> Project {
+        Project { threads, ..self }
+    }
+
     pub fn with_packages(
         mut self,
         root: &Path,
@@ -141,9 +149,8 @@ impl Project {
     /// from every Python file with rule words when first asked.
     pub fn symbols(&self) -> &Symbols {
         self.symbols.get_or_init(|| {
-            Symbols::new(&self.python_hits, |name| {
-                self.prefilter.is_match(name.as_bytes())
-            })
+            let worded = |name: &str| self.prefilter.is_match(name.as_bytes());
+            Symbols::new(&self.python_hits, &worded, self.threads)
         })
     }
 

@@ -60,24 +60,53 @@ pub enum Accepts {
 }
 
 impl Symbols {
-    /// Read the Python files `files` (absolute path, path as shown),
-    /// keeping the names that `worded` says hold a rule word: the only
-    /// ones asked about (a keyword, a string, an attribute with a hit).
-    pub fn new(files: &[(PathBuf, String)], worded: impl Fn(&str) -> bool) -> Symbols {
+    /// Read the Python files `files` (absolute path, path as shown) on
+    /// `threads` threads, keeping the names that `worded` says hold a rule
+    /// word: the only ones asked about (a keyword, a string, an attribute
+    /// with a hit).
+    pub fn new(
+        files: &[(PathBuf, String)],
+        worded: &(dyn Fn(&str) -> bool + Sync),
+        threads: usize,
+    ) -> Symbols {
+        // Contiguous runs of files, one a thread, joined in order: the
+        // same index whatever the thread count.
+        let run = files.len().div_ceil(threads.max(1)).max(1);
+        let parts: Vec<Part> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(run)
+                .map(|chunk| scope.spawn(move || Part::read(chunk, worded)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
         let mut symbols = Symbols::default();
-        let mut classes = Vec::new();
-        // Classes whose instances some function serializes (`def
-        // record(self, event: Event)` … `event.__dict__`), by name.
-        let mut serialized = HashSet::new();
-        for (abs, shown) in files {
-            // A file that cannot be read now was reported by the walk, or
-            // will be when it is processed.
-            if let Ok(text) = std::fs::read_to_string(abs) {
-                symbols.read(shown, &text, &worded, (&mut classes, &mut serialized));
-            }
+        let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
+        for part in parts {
+            symbols.join(part.symbols);
+            classes.extend(part.classes);
+            serialized.extend(part.serialized);
         }
         symbols.add_classes(classes, &serialized);
         symbols
+    }
+
+    /// Add another run's definitions after these.
+    fn join(&mut self, other: Symbols) {
+        for (name, callables) in other.callables {
+            self.callables.entry(name).or_default().extend(callables);
+        }
+        self.defined.extend(other.defined);
+        for (name, modules) in other.imported {
+            let known = self.imported.entry(name).or_default();
+            for module in modules {
+                if !known.contains(&module) {
+                    known.push(module);
+                }
+            }
+        }
     }
 
     /// Does a callable named `callee` (the last name of the call's
@@ -348,6 +377,31 @@ impl Symbols {
     }
 }
 
+/// One run of files read: their definitions, classes, and the classes
+/// their functions serialize (`def record(self, event: Event)` …
+/// `event.__dict__`), by name.
+#[derive(Default)]
+struct Part {
+    symbols: Symbols,
+    classes: Vec<Class>,
+    serialized: HashSet<String>,
+}
+
+impl Part {
+    fn read(files: &[(PathBuf, String)], worded: &dyn Fn(&str) -> bool) -> Part {
+        let mut part = Part::default();
+        for (abs, shown) in files {
+            // A file that cannot be read now was reported by the walk, or
+            // will be when it is processed.
+            if let Ok(text) = std::fs::read_to_string(abs) {
+                let found = (&mut part.classes, &mut part.serialized);
+                part.symbols.read(shown, &text, worded, found);
+            }
+        }
+        part
+    }
+}
+
 /// What serializes a value by introspection (`serialized_names` reads
 /// which value).
 const SERIALIZERS: [&str; 5] = ["__dict__", "vars(", "asdict(", "astuple(", "model_dump("];
@@ -418,7 +472,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let abs = dir.path().join("m.py");
         std::fs::write(&abs, text).unwrap();
-        let symbols = Symbols::new(&[(abs, "m.py".to_string())], |_| true);
+        let symbols = Symbols::new(&[(abs, "m.py".to_string())], &|_| true, 2);
         (dir, symbols)
     }
 

@@ -329,8 +329,10 @@ impl<'t> Scanner<'t> {
         };
         // Read from `**mapping` by the name of a parameter declared so far
         // (the function around the string declares its own before it).
+        // (`**mapping` must be a parameter too: a local dict is no `**kwargs`.)
         let declared = self.params_seen.contains(&self.text[content.clone()]);
-        if declared && mapping.is_some_and(|m| self.splats(m)) {
+        let kwargs = mapping.is_some_and(|m| self.params_seen.contains(m) && self.splats(m));
+        if declared && kwargs {
             return true;
         }
         let keyword = *prev == Tok::Eq && {
