@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use super::collisions::Unsound;
-use super::links::Key;
+use super::links::{Key, Member};
 use super::verdict::names_other_file;
 use super::{Analyzer, Syntax};
 use crate::analyze::scope::Scopes;
@@ -127,7 +127,12 @@ impl Analyzer<'_> {
                             self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
                         }
                         Shape::Identifier => match self.augmented(entry, syntax, at, word)? {
-                            Some(how) => Verdict::Kept(Reason::ThirdParty(how.to_string())),
+                            Some(Member::Theirs(how)) => {
+                                Verdict::Kept(Reason::ThirdParty(how.to_string()))
+                            }
+                            Some(Member::Dynamic(string)) => Verdict::Blocked(Reason::Linked(
+                                format!("the string at {string} names this member, which the project declares nowhere: a name given at run time"),
+                            )),
                             None => {
                                 let new = &outcome.new;
                                 self.name_verdict(entry, syntax, &mut scopes, at, word, new)?

@@ -30,6 +30,14 @@ pub(super) struct Key {
     pub(super) shorthand: bool,
 }
 
+/// A member whose name the project's code does not decide alone.
+pub(super) enum Member<'p> {
+    /// A third party declares or registers it: where.
+    Theirs(&'p str),
+    /// A string gives its name at run time: where that string is.
+    Dynamic(&'p str),
+}
+
 /// Callees outside any import whose object arguments leave the program:
 /// the platform's serializers, network and storage.
 const JS_SINKS: [&str; 9] = [
@@ -101,17 +109,19 @@ impl Analyzer<'_> {
         }
     }
 
-    /// TypeScript/JavaScript: where a third party gets the member `word`
-    /// at `at` (see `index::augments`): a member access (`request.session`),
-    /// a member declared or defined under that name (in the augmentation,
-    /// a class, an object or a type), not a variable.
+    /// TypeScript/JavaScript: whose the member `word` at `at` is, where it
+    /// is not simply the project's (see `index::augments`): one a third
+    /// party declares or registers, reached (`request.session`) or
+    /// declared or defined under that name (in the augmentation, a class,
+    /// an object or a type); or one given its name at run time by a string,
+    /// reached. Not a variable.
     pub(super) fn augmented<'p>(
         &'p self,
         entry: &Entry,
         syntax: &Syntax,
         at: usize,
         word: &str,
-    ) -> Result<Option<&'p str>> {
+    ) -> Result<Option<Member<'p>>> {
         if matches!(syntax.lang, Lang::Python | Lang::Sql) {
             return Ok(None);
         }
@@ -127,17 +137,18 @@ impl Analyzer<'_> {
         }
         let augments = self.project.augments();
         let Some(how) = augments.member(word) else {
-            return Ok(None);
+            let dynamic = augments.dynamic(word).filter(|_| accessed);
+            return Ok(dynamic.map(Member::Dynamic));
         };
         if accessed || augments.in_block(&entry.abs, at) {
-            return Ok(Some(how));
+            return Ok(Some(Member::Theirs(how)));
         }
         let node = syntax
             .tree()?
             .root_node()
             .descendant_for_byte_range(at, at + word.len());
         let member = node.is_some_and(|n| n.kind() == "property_identifier");
-        Ok(member.then_some(how))
+        Ok(member.then_some(Member::Theirs(how)))
     }
 
     fn python_key<'t>(

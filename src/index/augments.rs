@@ -7,7 +7,7 @@
 //! wherever they are reached: by spelling, since the object's type is rarely
 //! known (a plugin's `fastify` parameter, a handler's `request`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +23,20 @@ pub struct Augments {
     members: HashMap<String, String>,
     /// Each file's augmentation blocks, by absolute path.
     blocks: HashMap<PathBuf, Vec<Range<usize>>>,
+    /// Members given a name at run time: reached as members, declared
+    /// nowhere, and spelled whole by a string (`sessionName:
+    /// 'longTermSession'` … `request.longTermSession`), with that string's
+    /// place.
+    dynamic: HashMap<String, String>,
+}
+
+/// What the files spell of each name with a rule word, for `dynamic`.
+#[derive(Default)]
+struct Spelled {
+    /// A whole string's text: where it first is.
+    quoted: HashMap<String, String>,
+    accessed: HashSet<String>,
+    declared: HashSet<String>,
 }
 
 impl Augments {
@@ -35,10 +49,12 @@ impl Augments {
         theirs: impl Fn(&str, &Path) -> bool,
     ) -> Augments {
         let mut out = Augments::default();
+        let mut spelled = Spelled::default();
         for (abs, shown) in files {
             let Ok(text) = std::fs::read_to_string(abs) else {
                 continue;
             };
+            spelled.read(shown, &text, &worded);
             out.registered(shown, &text);
             // In a module (a file with a top-level import or export),
             // `declare module 'x'` augments x; in a script it declares x
@@ -52,7 +68,18 @@ impl Augments {
         }
         // Only names with a rule word are asked about.
         out.members.retain(|name, _| worded(name));
+        out.dynamic = spelled
+            .quoted
+            .into_iter()
+            .filter(|(name, _)| spelled.accessed.contains(name) && !spelled.declared.contains(name))
+            .collect();
         out
+    }
+
+    /// Where a string names the member `name`, given at run time, if one
+    /// does.
+    pub fn dynamic(&self, name: &str) -> Option<&str> {
+        self.dynamic.get(name).map(String::as_str)
     }
 
     /// Where a third party gets the member `name`, if it does.
@@ -153,6 +180,69 @@ impl Augments {
     }
 }
 
+impl Spelled {
+    /// One file's names with a rule word: whole strings, members reached
+    /// (`.name`), and members declared (`name:`, `name?:`, `name(` not
+    /// after a `.` or `function`, `{ name }`, after `get`/`set`).
+    fn read(&mut self, shown: &str, text: &str, worded: &impl Fn(&str) -> bool) {
+        let bytes = text.as_bytes();
+        let word = |b: u8| is_word(Lang::TypeScript, b);
+        let mut i = 0;
+        while i < bytes.len() {
+            // Comments name nothing (a string quoted in one is prose).
+            if bytes[i..].starts_with(b"//") {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            if bytes[i..].starts_with(b"/*") {
+                let close = memchr::memmem::find(&bytes[i + 2..], b"*/");
+                i = close.map_or(bytes.len(), |n| i + 2 + n + 2);
+                continue;
+            }
+            if !word(bytes[i]) || i > 0 && word(bytes[i - 1]) || bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let end = i + bytes[i..].iter().take_while(|&&b| word(b)).count();
+            let name = &text[i..end];
+            if !worded(name) {
+                i = end;
+                continue;
+            }
+            let before = text[..i].trim_end();
+            let after = text[end..].trim_start();
+            let quote = before
+                .chars()
+                .next_back()
+                .filter(|q| matches!(q, '\'' | '"'));
+            if quote.is_some_and(|q| after.starts_with(q) && text[..i].ends_with(q)) {
+                let line = text[..i].matches('\n').count() + 1;
+                self.quoted
+                    .entry(name.to_string())
+                    .or_insert_with(|| format!("{shown}:{line}"));
+            } else if before.ends_with('.') && !before.ends_with("...") {
+                self.accessed.insert(name.to_string());
+            } else {
+                // Members are declared as keys, fields and methods; a
+                // variable (`const x = …`, `function f(`) is no member.
+                let variable = ["const", "let", "var", "function"]
+                    .iter()
+                    .any(|k| before.ends_with(k));
+                let accessor = before.ends_with("get") || before.ends_with("set");
+                let key = after.starts_with(':') && !after.starts_with("::")
+                    || after.starts_with("?:")
+                    || after.starts_with('(')
+                    || before.ends_with(['{', ',']) && after.starts_with([',', '}']);
+                let keyword = accessor || key && !variable;
+                if keyword {
+                    self.declared.insert(name.to_string());
+                }
+            }
+            i = end;
+        }
+    }
+}
+
 /// The end of the brace block opened at `open` (past its `}`), braces in
 /// strings and comments aside being rare in declarations.
 fn block_end(text: &str, open: usize) -> usize {
@@ -206,7 +296,9 @@ mod tests {
         let js = dir.path().join("index.js");
         std::fs::write(
             &js,
-            "fastify.decorate('encodeSecureSession', f)\nfastify.decorateRequest(name, null)\n",
+            "fastify.decorate('encodeSecureSession', f)\nfastify.decorateRequest(name, null)\n\
+             register(p, { sessionName: 'longTermSession' })\n\
+             request.longTermSession.get(opts.sessionName)\n",
         )
         .unwrap();
         let files = [
@@ -230,6 +322,8 @@ mod tests {
             "an augmentation of the project's own module"
         );
         assert!(augments.in_block(&types, 60));
+        assert_eq!(augments.dynamic("longTermSession"), Some("index.js:3"));
+        assert_eq!(augments.dynamic("sessionName"), None, "declared as a key");
         assert!(!augments.in_block(&types, 5));
     }
 }

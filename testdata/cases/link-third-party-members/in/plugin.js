@@ -12,3 +12,12 @@ function handler(request, fastify) {
 }
 
 module.exports = { plugin, handler };
+
+// A member named at run time by a string option: `request.longTermSession`
+// exists because `sessionName: 'longTermSession'` says so.
+function multi(fastify) {
+  fastify.register(plugin, { sessionName: 'longTermSession' });
+  fastify.get('/', (request) => request.longTermSession.get('data'));
+}
+
+module.exports.multi = multi;

@@ -12,3 +12,12 @@ function handler(request, fastify) {
 }
 
 module.exports = { plugin, handler };
+
+// A member named at run time by a string option: `request.longTermTrace`
+// exists because `traceName: 'longTermTrace'` says so.
+function multi(fastify) {
+  fastify.register(plugin, { traceName: 'longTermSession' });
+  fastify.get('/', (request) => request.longTermSession.get('data'));
+}
+
+module.exports.multi = multi;
