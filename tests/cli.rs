@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use retrace::lang::Lang;
 use retrace::rewrite::syntax_errors;
@@ -697,6 +697,22 @@ fn everything() -> tempfile::TempDir {
     ])
 }
 
+/// The SARIF log on `out`'s stdout, which the schema validates.
+fn valid_sarif(validator: &jsonschema::Validator, out: &Output) -> serde_json::Value {
+    let log: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
+    log
+}
+
 /// The SARIF 2.1.0 schema's validator.
 fn sarif_validator() -> jsonschema::Validator {
     let schema_path =
@@ -729,17 +745,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     let dir = everything();
     let out = retrace(dir.path(), &["check", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(1));
-    let log: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF does not validate:\n{}",
-        errors.join("\n")
-    );
+    let log = valid_sarif(&validator, &out);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let ids: std::collections::BTreeSet<&str> = results
         .iter()
@@ -1106,16 +1112,7 @@ fn linked_findings_name_their_other_ends_in_json_and_sarif() {
         serde_json::json!([{"path": "templates/a.html", "line": 2, "column": null}])
     );
     let out = retrace(dir.path(), &["check", "--format", "sarif"]);
-    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<String> = sarif_validator()
-        .iter_errors(&log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF does not validate:\n{}",
-        errors.join("\n")
-    );
+    let log = valid_sarif(&sarif_validator(), &out);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let result = results.iter().find(|r| r["ruleId"] == "linked").unwrap();
     let end = &result["relatedLocations"][0]["physicalLocation"];
