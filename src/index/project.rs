@@ -30,8 +30,11 @@ pub struct Project {
     by_path: OnceLock<HashMap<PathBuf, usize>>,
     /// Each source file's top-level definitions, read when first asked.
     definitions: Vec<OnceLock<Definitions>>,
-    /// The Python files with rule words, as shown: what `symbols` reads.
-    python_hits: Vec<(PathBuf, String)>,
+    /// The Python files, as shown: what `symbols` reads. (All of them:
+    /// the class that makes another serialized, by being its base or by
+    /// serializing values annotated with it, may spell no rule word, and
+    /// must be found when a second run reads only the words left.)
+    python_files: Vec<(PathBuf, String)>,
     /// The TypeScript/JavaScript files with rule words, as shown: what
     /// `augments` reads.
     js_hits: Vec<(PathBuf, String)>,
@@ -71,19 +74,26 @@ impl Project {
             .iter()
             .filter_map(|f| Some((f.abs.clone(), f.lang?)))
             .collect();
-        let hits = |langs: &[Lang]| -> Vec<(PathBuf, String)> {
-            files
-                .iter()
-                .filter(|f| f.lang.is_some_and(|l| langs.contains(&l)))
-                .filter(|f| matches!(f.seen, Some(Seen::Hits(_))))
-                .map(|f| (f.abs.clone(), f.path.display().to_string()))
-                .collect()
-        };
-        let js_hits = hits(&[Lang::TypeScript, Lang::Tsx, Lang::JavaScript]);
-        let python_hits = hits(&[Lang::Python]);
+        let shown = |f: &Entry| (f.abs.clone(), f.path.display().to_string());
+        let js_hits = files
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.lang,
+                    Some(Lang::TypeScript | Lang::Tsx | Lang::JavaScript)
+                )
+            })
+            .filter(|f| matches!(f.seen, Some(Seen::Hits(_))))
+            .map(shown)
+            .collect();
+        let python_files = files
+            .iter()
+            .filter(|f| f.lang == Some(Lang::Python))
+            .map(shown)
+            .collect();
         Project {
             definitions: sources.iter().map(|_| OnceLock::new()).collect(),
-            python_hits,
+            python_files,
             js_hits,
             augments: OnceLock::new(),
             prefilter: rules.shared_prefilter(),
@@ -145,12 +155,12 @@ impl Project {
         }))
     }
 
-    /// The project's Python definitions by name (`Symbols`): sketched
-    /// from every Python file with rule words when first asked.
+    /// The project's Python definitions by name (`Symbols`): read from
+    /// every Python file when first asked.
     pub fn symbols(&self) -> &Symbols {
         self.symbols.get_or_init(|| {
             let worded = |name: &str| self.prefilter.is_match(name.as_bytes());
-            Symbols::new(&self.python_hits, &worded, self.threads)
+            Symbols::new(&self.python_files, &worded, self.threads)
         })
     }
 

@@ -9,10 +9,10 @@
 //!
 //! Names, not bindings: a call's callee is rarely known more exactly than
 //! by its name (`self.client.start(…)`), so every definition of that name
-//! counts. Only files with rule words are read: a definition of a name
-//! that holds no rule word cannot matter. They are read by their
-//! statements and indentation, not parsed: every file with a hit would
-//! need a tree otherwise, and most never do.
+//! counts. Every Python file is read (a class that makes another
+//! serialized may spell no rule word), but only names with a rule word are
+//! kept: no other is asked about. Files are read by their statements and
+//! indentation, not parsed: every one would need a tree otherwise.
 
 mod statements;
 
