@@ -18,6 +18,7 @@ mod statements;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use statements::{
     annotated, bases, capitalized_names, keyword, keywords, leading_module, leading_name, parts,
@@ -171,6 +172,7 @@ impl Symbols {
         worded: &dyn Fn(&str) -> bool,
         (classes, serialized): (&mut Vec<Class>, &mut HashSet<String>),
     ) {
+        let shared_path: Arc<str> = Arc::from(path);
         // Dataclasses are serialized where the file calls `asdict`.
         let asdict = text.contains("asdict(") || text.contains("astuple(");
         let serializes = SERIALIZERS
@@ -227,7 +229,8 @@ impl Symbols {
                 }
                 classes.push(Class {
                     name: name.to_string(),
-                    at: format!("{path}:{line}"),
+                    path: Arc::clone(&shared_path),
+                    line,
                     bases: bases(arguments),
                     dataclass: decorated.contains("dataclass") && asdict,
                     ..Class::default()
@@ -342,7 +345,7 @@ impl Symbols {
     }
 
     fn add(&mut self, class: Class, is_wire: bool) {
-        let wire = is_wire.then(|| format!("class {} ({})", class.name, class.at));
+        let wire = is_wire.then(|| format!("class {} ({}:{})", class.name, class.path, class.line));
         self.defined.extend(class.fields.iter().cloned());
         self.defined.extend(class.attributes.iter().cloned());
         if let Some(wire) = &wire {
@@ -419,8 +422,9 @@ struct Block {
 #[derive(Default)]
 struct Class {
     name: String,
-    /// `path:line`.
-    at: String,
+    /// Where it is: its file, shared by the file's classes, and line.
+    path: Arc<str>,
+    line: usize,
     bases: Vec<String>,
     dataclass: bool,
     /// Its `__init__`'s keyword parameters, if it has one.
