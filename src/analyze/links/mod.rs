@@ -11,6 +11,8 @@
 //! third party declares or registers by name (`index::augments`) are
 //! theirs wherever they are reached.
 
+mod shapes;
+
 use anyhow::Result;
 use tree_sitter::Node;
 
@@ -19,6 +21,10 @@ use crate::analyze::scope::Scopes;
 use crate::index::symbols::{last_name, Accepts};
 use crate::lang::Lang;
 use crate::walk::Entry;
+use shapes::{
+    ancestor_is_class_body, hands_to_templates, leftmost_name, own_class, root_name,
+    route_parameter, schema_key, short,
+};
 
 /// A name that is a key: where it is, and what reads it by that name.
 pub(super) struct Key {
@@ -39,8 +45,9 @@ pub(super) enum Member<'p> {
 }
 
 /// Callees outside any import whose object arguments leave the program:
-/// the platform's serializers, network and storage.
-const JS_SINKS: [&str; 9] = [
+/// the platform's serializers, network and storage, and the response of
+/// an Express or Fastify handler (`res.json({ … })`, `reply.send({ … })`).
+const JS_SINKS: [&str; 11] = [
     "JSON",
     "fetch",
     "console",
@@ -50,6 +57,8 @@ const JS_SINKS: [&str; 9] = [
     "sessionStorage",
     "URLSearchParams",
     "structuredClone",
+    "res",
+    "reply",
 ];
 
 impl Analyzer<'_> {
@@ -87,6 +96,9 @@ impl Analyzer<'_> {
                 self.python_key(entry, syntax, scopes, at, word)
             }
             _ => {
+                if let Some(key) = route_parameter(before, after) {
+                    return Ok(Some(key));
+                }
                 let key = before.ends_with(['{', ','])
                     && (after.starts_with([',', '}']) || after.starts_with(':'))
                     || before.ends_with(['{', ';', ',', '}']) && after.starts_with([':', '?']);
@@ -392,104 +404,4 @@ impl Analyzer<'_> {
         let binding = scopes.resolve(name, root.start_byte()).1;
         Ok(binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())))
     }
-}
-
-/// The name a call chain starts from: `a` in `a.b.c(…)` or `a().b`.
-fn leftmost_name(node: Node) -> Node {
-    let mut n = node;
-    loop {
-        let next = match n.kind() {
-            "attribute" | "member_expression" => n.child_by_field_name("object"),
-            "call" | "call_expression" => n.child_by_field_name("function"),
-            "await_expression" | "non_null_expression" | "parenthesized_expression" => {
-                n.named_child(0)
-            }
-            _ => None,
-        };
-        match next {
-            Some(next) => n = next,
-            None => return n,
-        }
-    }
-}
-
-/// A member of an interface that extends another type (`interface DB
-/// extends DBSchema { sessions: … }`): the type it extends.
-fn schema_key(node: Node) -> Option<Node> {
-    let signature = node
-        .parent()
-        .filter(|p| p.kind() == "property_signature")
-        .filter(|p| {
-            p.child_by_field_name("name")
-                .is_some_and(|n| n.id() == node.id())
-        })?;
-    // Out through the member types (`value: { sessionId: string }` is
-    // stored data too) to the interface.
-    let interface = std::iter::successors(signature.parent(), |n| n.parent())
-        .find(|n| {
-            !matches!(
-                n.kind(),
-                "interface_body" | "object_type" | "property_signature" | "type_annotation"
-            )
-        })
-        .filter(|i| i.kind() == "interface_declaration")?;
-    let extends = crate::lang::named_children(interface)
-        .into_iter()
-        .find(|c| c.kind() == "extends_type_clause")?;
-    let base = extends.named_child(0)?;
-    Some(match base.kind() {
-        "generic_type" => base.named_child(0)?,
-        _ => base,
-    })
-}
-
-/// Does a call to `callee` hand its keywords to templates as variables?
-fn hands_to_templates(callee: &str) -> bool {
-    let last = last_name(callee);
-    matches!(
-        last,
-        "render_template"
-            | "render_template_string"
-            | "render"
-            | "render_to_string"
-            | "TemplateResponse"
-            | "stream_template"
-    ) || last == "update" && callee.contains("globals")
-}
-
-/// A class calling itself (`cls(…)`, `self.__class__(…)`, `type(self)(…)`):
-/// the name of the class around the call.
-fn own_class<'t>(function: Node, text: &'t str) -> Option<&'t str> {
-    let callee = &text[function.byte_range()];
-    if !matches!(callee, "cls" | "self.__class__" | "type(self)") {
-        return None;
-    }
-    let class = std::iter::successors(function.parent(), |n| n.parent())
-        .find(|n| n.kind() == "class_definition")?;
-    Some(&text[class.child_by_field_name("name")?.byte_range()])
-}
-
-/// `a` in `a.b.c`.
-fn root_name(callee: &str) -> &str {
-    callee.split(['.', '(', '?']).next().unwrap_or(callee)
-}
-
-/// A callee as a report shows it: one line, not too long.
-fn short(callee: &str) -> String {
-    let one_line: String = callee.split_whitespace().collect();
-    match one_line.char_indices().nth(60) {
-        Some((i, _)) => format!("{}…()", &one_line[..i]),
-        None => format!("{one_line}()"),
-    }
-}
-
-/// Is this statement directly in a class's body?
-fn ancestor_is_class_body(assignment: Node) -> bool {
-    assignment
-        .parent()
-        .filter(|s| s.kind() == "expression_statement")
-        .and_then(|s| s.parent())
-        .filter(|b| b.kind() == "block")
-        .and_then(|b| b.parent())
-        .is_some_and(|c| c.kind() == "class_definition")
 }

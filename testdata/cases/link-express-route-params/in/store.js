@@ -1,0 +1,5 @@
+function loadSession(sessionId) {
+  return { id: sessionId };
+}
+
+module.exports = { loadSession };
