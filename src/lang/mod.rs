@@ -93,6 +93,19 @@ pub fn named_children(node: Node) -> Vec<Node> {
     node.named_children(&mut cursor).collect()
 }
 
+/// Is `node` the child `field` of `parent` (`name` of a keyword argument,
+/// `attribute` of an attribute)?
+pub fn is_field(parent: Node, field: &str, node: Node) -> bool {
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|c| c.id() == node.id())
+}
+
+/// `b` in `a.b`; the name itself without a dot.
+pub fn last_name(dotted: &str) -> &str {
+    dotted.rsplit('.').next().unwrap_or(dotted)
+}
+
 /// ERROR and MISSING nodes in a tree: a rewrite may not add any.
 pub fn error_count(tree: &Tree) -> usize {
     if !tree.root_node().has_error() {

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::{child_at, in_query_chain, Env, StringUse};
 use crate::lang::calls::{special_call, JS_CALLS as SPECIAL_CALLS, QUERY_METHODS};
-use crate::lang::{Shape, Unit};
+use crate::lang::{last_name, Shape, Unit};
 use crate::model::Class;
 
 pub fn classify(node: Node, text: &str, at: usize) -> Option<Unit> {
@@ -140,7 +140,7 @@ fn takes_keys(name: &str) -> bool {
         "Exclude",
         "Extract",
     ];
-    let last = name.rsplit('.').next().unwrap_or(name);
+    let last = last_name(name);
     matches!(last, "Pick" | "Omit" | "Record")
         || last.starts_with(|c: char| c.is_ascii_uppercase()) && !VALUES.contains(&last)
 }

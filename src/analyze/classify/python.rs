@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::{child_at, in_query_chain, Env, StringUse};
 use crate::lang::calls::{special_call, PYTHON_CALLS as SPECIAL_CALLS, QUERY_METHODS};
-use crate::lang::{Shape, Unit};
+use crate::lang::{last_name, Shape, Unit};
 use crate::model::Class;
 
 pub fn classify(node: Node, at: usize) -> Option<Unit> {
@@ -102,7 +102,7 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 return StringUse::Sql;
             };
             let name = &text[function.byte_range()];
-            let last = name.rsplit('.').next().unwrap_or(name);
+            let last = last_name(name);
             if !special_call(&SPECIAL_CALLS, last) {
                 return StringUse::Sql;
             }
@@ -175,7 +175,7 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
                 return false;
             };
             let callee = &text[function.byte_range()];
-            let last = callee.rsplit('.').next().unwrap_or(callee);
+            let last = last_name(callee);
             if matches!(last, "get" | "pop" | "setdefault")
                 && reads_kwargs(function.child_by_field_name("object"), string, name, text)
             {
@@ -200,7 +200,7 @@ fn names_code(string: Node, parent: Node, name: &str, env: &Env) -> bool {
             let callee = call
                 .and_then(|c| c.child_by_field_name("function"))
                 .map_or("", |f| &text[f.byte_range()]);
-            let last = callee.rsplit('.').next().unwrap_or(callee);
+            let last = last_name(callee);
             matches!(keyword, Some("back_populates" | "backref"))
                 && matches!(last, "relationship" | "backref")
                 && env.project.symbols().defines(name)

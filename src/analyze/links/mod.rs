@@ -18,8 +18,9 @@ use tree_sitter::Node;
 
 use super::{Analyzer, Syntax};
 use crate::analyze::scope::Scopes;
-use crate::index::symbols::{last_name, Accepts};
+use crate::index::symbols::Accepts;
 use crate::lang::Lang;
+use crate::lang::{is_field, last_name};
 use crate::walk::Entry;
 use shapes::{
     ancestor_is_class_body, hands_to_templates, leftmost_name, own_class, root_name,
@@ -187,11 +188,9 @@ impl Analyzer<'_> {
                 shorthand: false,
             }))
         };
-        if let Some(argument) = parent.filter(|p| {
-            p.kind() == "keyword_argument"
-                && p.child_by_field_name("name")
-                    .is_some_and(|n| n.id() == node.id())
-        }) {
+        if let Some(argument) =
+            parent.filter(|p| p.kind() == "keyword_argument" && is_field(*p, "name", node))
+        {
             let Some(function) = argument
                 .parent()
                 .and_then(|a| a.parent())
@@ -225,16 +224,10 @@ impl Analyzer<'_> {
         let Some(class) = self.project.symbols().wire(word) else {
             return Ok(None);
         };
-        let attribute = parent.is_some_and(|p| {
-            p.kind() == "attribute"
-                && p.child_by_field_name("attribute")
-                    .is_some_and(|a| a.id() == node.id())
-        });
+        let attribute =
+            parent.is_some_and(|p| p.kind() == "attribute" && is_field(p, "attribute", node));
         let field = parent.is_some_and(|p| {
-            p.kind() == "assignment"
-                && p.child_by_field_name("left")
-                    .is_some_and(|l| l.id() == node.id())
-                && ancestor_is_class_body(p)
+            p.kind() == "assignment" && is_field(p, "left", node) && ancestor_is_class_body(p)
         });
         match attribute || field {
             true => key(format!("wire: an attribute of {class}, serialized")),
@@ -267,11 +260,9 @@ impl Analyzer<'_> {
         }
         let shorthand = node.kind() == "shorthand_property_identifier";
         let pair_key = node.kind() == "property_identifier"
-            && node.parent().is_some_and(|p| {
-                p.kind() == "pair"
-                    && p.child_by_field_name("key")
-                        .is_some_and(|k| k.id() == node.id())
-            });
+            && node
+                .parent()
+                .is_some_and(|p| p.kind() == "pair" && is_field(p, "key", node));
         if !shorthand && !pair_key {
             return Ok(None);
         }
@@ -361,10 +352,7 @@ impl Analyzer<'_> {
                 .root_node()
                 .descendant_for_byte_range(binding.at, binding.at);
             let Some(bound) = bound else { continue };
-            let names = |n: Node| {
-                n.child_by_field_name("name")
-                    .is_some_and(|name| name.id() == bound.id())
-            };
+            let names = |n: Node| is_field(n, "name", bound);
             let ours = std::iter::successors(Some(bound), |n| n.parent())
                 .take(4)
                 .any(|n| match n.kind() {

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::Key;
-use crate::index::symbols::last_name;
+use crate::lang::{is_field, last_name};
 
 /// The name a call chain starts from: `a` in `a.b.c(…)` or `a().b`.
 pub(super) fn leftmost_name(node: Node) -> Node {
@@ -71,10 +71,7 @@ pub(super) fn schema_key(node: Node) -> Option<Node> {
     let signature = node
         .parent()
         .filter(|p| p.kind() == "property_signature")
-        .filter(|p| {
-            p.child_by_field_name("name")
-                .is_some_and(|n| n.id() == node.id())
-        })?;
+        .filter(|p| is_field(*p, "name", node))?;
     // Out through the member types (`value: { sessionId: string }` is
     // stored data too) to the interface.
     let interface = std::iter::successors(signature.parent(), |n| n.parent())

@@ -204,11 +204,7 @@ fn python_root(node: Node) -> (Role, Option<Node>) {
     let Some(parent) = node.parent() else {
         return (Role::Name, Some(node));
     };
-    let is_field = |field: &str| {
-        parent
-            .child_by_field_name(field)
-            .is_some_and(|c| c.id() == node.id())
-    };
+    let is_field = |field: &str| crate::lang::is_field(parent, field, node);
     match parent.kind() {
         "attribute" if is_field("attribute") => (
             Role::Member,

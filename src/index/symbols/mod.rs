@@ -463,10 +463,5 @@ impl Class {
     }
 }
 
-/// `b` in `a.b`; the name itself without a dot.
-pub fn last_name(dotted: &str) -> &str {
-    dotted.rsplit('.').next().unwrap_or(dotted)
-}
-
 #[cfg(test)]
 mod tests;

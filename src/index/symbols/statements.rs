@@ -1,7 +1,7 @@
 //! Reading Python by its statements and their indentation: enough to
 //! find definitions, parameters and imports without a parse.
 
-use super::last_name;
+use crate::lang::last_name;
 
 /// The Python statements of `text`, each with its start: a line, or lines
 /// joined by open brackets, a backslash or a triple-quoted string. Comments
