@@ -122,22 +122,21 @@ impl Analyzer<'_> {
                         {
                             Verdict::Plain
                         }
-                        Shape::Identifier if !outcome.changed() => {
-                            let new = &outcome.new;
-                            self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
+                        Shape::Identifier => {
+                            // Only a name the rules rename can be someone
+                            // else's member (and needs that index).
+                            let member = match outcome.changed() {
+                                true => self.augmented(entry, syntax, at, word)?,
+                                false => None,
+                            };
+                            match member {
+                                Some(member) => member_verdict(member),
+                                None => {
+                                    let new = &outcome.new;
+                                    self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
+                                }
+                            }
                         }
-                        Shape::Identifier => match self.augmented(entry, syntax, at, word)? {
-                            Some(Member::Theirs(how)) => {
-                                Verdict::Kept(Reason::ThirdParty(how.to_string()))
-                            }
-                            Some(Member::Dynamic(string)) => Verdict::Blocked(Reason::Linked(
-                                format!("the string at {string} names this member, which the project declares nowhere: a name given at run time"),
-                            )),
-                            None => {
-                                let new = &outcome.new;
-                                self.name_verdict(entry, syntax, &mut scopes, at, word, new)?
-                            }
-                        },
                         // `__all__ = ["OriginalSession"]` names what the
                         // module imported from a third party.
                         Shape::Text
@@ -388,6 +387,16 @@ pub(super) enum Tie {
     /// Not made: the move it needs is not made. For a name bound in a
     /// scope, every occurrence of it there stays too.
     Blocked(Reason),
+}
+
+/// The verdict on a member whose name the project does not decide alone.
+fn member_verdict(member: Member) -> Verdict {
+    match member {
+        Member::Theirs(how) => Verdict::Kept(Reason::ThirdParty(how.to_string())),
+        Member::Dynamic(string) => Verdict::Blocked(Reason::Linked(format!(
+            "the string at {string} names this member, which the project declares nowhere: a name given at run time"
+        ))),
+    }
 }
 
 /// Lines (1-based) that a `retrace: keep` comment protects: its own line,
