@@ -91,6 +91,7 @@ const TRICKY: &[(&str, &str)] = &[
     ("ad.ts", "f(`session ${x}`, `session`);\nthis.d('a', `session has${y ? '' : ' not'}`);\ntype A = Foo<(`session`)>;\nlet b: F<`session`> = g<`session`>(`session`, `session`);\ntype C = keyof (`session`);\nh(x as `session`, <`session`>y, (`session`));\nnew K(`session`);\nf(new Map<string, `session`>());\nif (`session`) {}\nfunction k(a = `session`, b = f(`session`)) {}\n"),
     ("ae.py", "import os, requests.sessions as rs, a.session  # session\nfrom ..session import x\nfrom sqlalchemy.orm.session import Session\nimport a.session.b, c\nfrom a . session import y\nimport a.session as session\nfrom.session import z\nimport a.b as session_c\n"),
     ("af.ts", "import { Session, type SessionX as S } from '@supabase/supabase-js';\nexport { a as session, Session as S2 } from './session';\nexport * from 'session-lib'\nimport 'session.css';\nimport * as sessions from \"./sessions\";\nconst x = from('session');\nimport s = require('session');\nexport const session = 1;\nfrom\n'session';\n"),
+    ("ag.py", "def f(session, **kw):\n    class A:\n        x = kw['session']\n\n# session\n    def g(**kw):\n        return kw.get('session')\n    return 'session' in kw\ndef h(*a, **kw):\n    kw['session'] = 1\nasync def i(session, **kw): kw.pop('session')\nkw['session']\n"),
     ("o.ts", "class A { #session = 1; get session() { return this.#session; } }\nlet a = b < c; const d = e(f, 'session');\n"),
 ];
 

@@ -98,7 +98,7 @@ pub fn lex(lang: Lang, text: &str, hits: &[Range<usize>]) -> Option<Lexed> {
         templates: 0,
         unbalanced: false,
         splatted: OnceCell::new(),
-        params_seen: std::collections::HashSet::new(),
+        defs: Vec::new(),
     };
     match lang {
         Lang::Python => scanner.python()?,
@@ -277,6 +277,16 @@ enum Tok {
     Op(u8),
 }
 
+/// A Python function whose body may still be going on.
+struct Def<'t> {
+    /// The indentation of its `def` line: a logical line indented no
+    /// deeper ends it.
+    indent: usize,
+    /// The names in its parameter list (with, harmlessly, those in its
+    /// annotations and defaults): what a string may read from `**kwargs`.
+    params: Vec<&'t str>,
+}
+
 /// An open bracket.
 struct Opener {
     byte: u8,
@@ -324,8 +334,9 @@ struct Scanner<'t> {
     /// Python: the names the file splats as keywords (`**kwargs`), found
     /// when first asked.
     splatted: OnceCell<std::collections::HashSet<&'t str>>,
-    /// Python: the names of the parameters of the functions so far.
-    params_seen: std::collections::HashSet<&'t str>,
+    /// Python: the functions around the code being scanned, innermost
+    /// last.
+    defs: Vec<Def<'t>>,
 }
 
 impl Scanner<'_> {

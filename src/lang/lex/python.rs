@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{is_stray, is_word, Kind, Level, Opener, Scanner, Tok};
+use super::{is_stray, is_word, Def, Kind, Level, Opener, Scanner, Tok};
 use crate::lang::calls::PYTHON_CALLS as SPECIAL_CALLS;
 use crate::model::Class;
 use crate::model::Lang;
@@ -34,12 +34,30 @@ impl<'t> Scanner<'t> {
         let mut outermost = Level::default();
         let n = self.bytes.len();
         let mut i = 0;
+        // Where the logical line being scanned started, until its first
+        // token (whose column is its indentation) is seen.
+        let mut line: Option<usize> = Some(if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        });
+        // The indentation of the logical line being scanned.
+        let mut indent = 0;
         while i < n {
             let c = self.bytes[i];
             // Blanks (mostly indentation) go by before any state is looked at.
             if matches!(c, b' ' | b'\t' | b'\r' | 0x0c) || c == b'\n' && !stack.is_empty() {
                 i += 1;
                 continue;
+            }
+            if let Some(start) = line.filter(|_| !matches!(c, b'\n' | b'#')) {
+                indent = i - start;
+                // Tabs count as one byte, which can only keep a function
+                // open longer than Python does: more strings go to the tree.
+                while self.defs.last().is_some_and(|d| d.indent >= indent) {
+                    self.defs.pop();
+                }
+                line = None;
             }
             let statement_start = stack.is_empty() && matches!(prev, Tok::Start | Tok::Colon);
             let level = stack.last().map_or(outermost, |t| t.level);
@@ -51,6 +69,9 @@ impl<'t> Scanner<'t> {
                     (alias, all, outermost) = (false, None, Level::default());
                     prev = Tok::Start;
                     i += 1;
+                    if c == b'\n' {
+                        line = Some(i);
+                    }
                 }
                 b'\\' => {
                     // A line continuation: the logical line goes on.
@@ -102,11 +123,10 @@ impl<'t> Scanner<'t> {
                         (b"lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
                     }
-                    // A parameter's name (and, harmlessly, the names in
-                    // its annotation and default): what a string may
-                    // read from `**kwargs` by name.
                     if stack.last().is_some_and(|t| t.params) {
-                        self.params_seen.insert(&self.text[i..end]);
+                        if let Some(def) = self.defs.last_mut() {
+                            def.params.push(&self.text[i..end]);
+                        }
                     }
                     prev = Tok::Word(i..end);
                     i = end;
@@ -121,10 +141,15 @@ impl<'t> Scanner<'t> {
                         .then(|| all.filter(|&at| self.assigns_all(at, i)))
                         .flatten()
                         .map(|_| Vec::new());
+                    let params = c == b'(' && self.names_def(&prev);
+                    if params {
+                        let params = Vec::new();
+                        self.defs.push(Def { indent, params });
+                    }
                     stack.push(Opener {
                         all: all.is_some(),
                         annotation,
-                        params: c == b'(' && self.names_def(&prev),
+                        params,
                         all_list,
                         ..self.opener(c, &prev)
                     });
@@ -327,11 +352,12 @@ impl<'t> Scanner<'t> {
             }
             _ => None,
         };
-        // Read from `**mapping` by the name of a parameter declared so far
-        // (the function around the string declares its own before it).
-        // (`**mapping` must be a parameter too: a local dict is no `**kwargs`.)
-        let declared = self.params_seen.contains(&self.text[content.clone()]);
-        let kwargs = mapping.is_some_and(|m| self.params_seen.contains(m) && self.splats(m));
+        // Read from `**mapping` by the name of a parameter of a function
+        // around the string (the tree asks the innermost one). `**mapping`
+        // must be a parameter too: a local dict is no `**kwargs`.
+        let declares = |name: &str| self.defs.iter().any(|d| d.params.contains(&name));
+        let declared = declares(&self.text[content.clone()]);
+        let kwargs = mapping.is_some_and(|m| declares(m) && self.splats(m));
         if declared && kwargs {
             return true;
         }

@@ -172,6 +172,13 @@ fn python_strings_the_tree_must_judge() {
     ] {
         assert_eq!(place(py, text, "session'"), Place::Tree, "{text}");
     }
+    // Once that function has ended, its parameters are no longer read so.
+    for text in [
+        "def f(session, **kw):\n    pass\ndef g(**kw):\n    kw['session'] = 1\n",
+        "class A:\n    def f(self, session, **kw):\n        pass\n\n    def g(self, **kw):\n        # x\n        return kw.get('session')\n",
+    ] {
+        assert_ne!(place(py, text, "session'"), Place::Tree, "{text}");
+    }
 }
 
 #[test]
