@@ -42,6 +42,10 @@ pub enum Reason {
     Collision { with: String, at: String },
     /// Kept: bound by, or reached through, an import of this module.
     ThirdParty(String),
+    /// Kept: the name holds a third-party value of a type named with the
+    /// word (`sqlalchemy.orm.Session`): it names that sense, not the
+    /// project's.
+    Holds(String),
     /// Kept: matches this `[keep] names` pattern.
     KeepName(String),
     /// Kept: a `retrace: keep` comment.
@@ -68,6 +72,7 @@ impl fmt::Display for Reason {
             Reason::MoveBlocked(why) => write!(f, "collision: its module cannot move ({why})"),
             Reason::Collision { with, at } => write!(f, "collision with {with} at {at}"),
             Reason::ThirdParty(module) => write!(f, "third-party: {module}"),
+            Reason::Holds(held) => write!(f, "holds {held}"),
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
             Reason::KeepComment => f.write_str("keep: comment"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
@@ -86,7 +91,7 @@ impl Reason {
             Reason::Compound => "compound",
             Reason::MoveBlocked(_) => "collision",
             Reason::Collision { .. } => "collision",
-            Reason::ThirdParty(_) => "third-party",
+            Reason::ThirdParty(_) | Reason::Holds(_) => "third-party",
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
             Reason::SyntaxError => "syntax-error",
@@ -99,7 +104,7 @@ impl Reason {
     pub fn is_kept(&self) -> bool {
         matches!(
             self,
-            Reason::ThirdParty(_) | Reason::KeepName(_) | Reason::KeepComment
+            Reason::ThirdParty(_) | Reason::Holds(_) | Reason::KeepName(_) | Reason::KeepComment
         )
     }
 }
