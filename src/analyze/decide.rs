@@ -138,18 +138,17 @@ impl Analyzer<'_> {
                             }
                         }
                         // `__all__ = ["OriginalSession"]` names what the
-                        // module imported from a third party.
-                        Shape::Text
-                            if lang == Lang::Python
-                                && unit.class == Class::Code
-                                && unit_text == word
-                                && outcome.changed() =>
-                        {
-                            match self.reexported(word) {
+                        // module imported from a third party; `-> "orm.Session"`
+                        // is theirs where its root is.
+                        Shape::Text if lang == Lang::Python && unit.class == Class::Code => {
+                            let whole = unit_text == word && outcome.changed();
+                            match whole.then(|| self.reexported(word)).flatten() {
                                 Some(module) => {
                                     Verdict::Kept(Reason::ThirdParty(module.to_string()))
                                 }
-                                None => Verdict::Plain,
+                                None => {
+                                    self.annotation_verdict(entry, syntax, &mut scopes, unit, at)?
+                                }
                             }
                         }
                         _ => Verdict::Plain,

@@ -7,6 +7,7 @@ mod collisions;
 mod decide;
 mod links;
 pub mod scope;
+mod senses;
 mod syntax;
 mod verdict;
 

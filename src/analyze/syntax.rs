@@ -25,6 +25,9 @@ pub struct Syntax<'t> {
     pub(crate) sealed: OnceCell<bool>,
     /// Whether each new name asked about is spelled in the file.
     pub(crate) spelled: RefCell<HashMap<String, bool>>,
+    /// The third-party type each binding asked about holds (`senses`), by
+    /// where it binds.
+    pub(crate) held: RefCell<HashMap<usize, Option<String>>>,
 }
 
 /// Files up to this size are parsed to learn whether the syntax is sound
@@ -43,6 +46,7 @@ impl<'t> Syntax<'t> {
             imports_only_ours: OnceCell::new(),
             sealed: OnceCell::new(),
             spelled: RefCell::default(),
+            held: RefCell::default(),
         }
     }
 

@@ -129,6 +129,16 @@ impl<'a> Scopes<'a> {
         std::iter::successors(Some(scope), |&s| self.scopes[s].parent)
     }
 
+    /// Where scope `scope` starts (a function's or class's statement).
+    pub fn start_of(&self, scope: usize) -> usize {
+        self.scopes[scope].range.start
+    }
+
+    /// The text scope `scope` spans.
+    pub fn range_of(&self, scope: usize) -> Range<usize> {
+        self.scopes[scope].range.clone()
+    }
+
     pub fn bound_in(&self, scope: usize, name: &str) -> Option<&Binding> {
         self.scopes[scope].names.get(name)
     }
@@ -269,7 +279,10 @@ fn js_root(node: Node) -> (Role, Option<Node>) {
 fn js_chain_root(mut n: Node) -> Option<Node> {
     loop {
         n = match n.kind() {
-            "identifier" => return Some(n),
+            "identifier" | "type_identifier" => return Some(n),
+            // `e as Stripe.Checkout.Session` parses as `(e as Stripe.Checkout)
+            // .Session`: the member is the type's.
+            "as_expression" | "satisfies_expression" => n.named_child(1)?,
             "member_expression" | "subscript_expression" => n.child_by_field_name("object")?,
             "call_expression" => n.child_by_field_name("function")?,
             "nested_identifier"

@@ -179,7 +179,20 @@ impl<'a> Scopes<'a> {
             "augmented_assignment" | "for_statement" | "for_in_clause" => {
                 self.bind_pattern(scope, node.child_by_field_name("left")?);
             }
-            "as_pattern" => self.bind_pattern(scope, node.child_by_field_name("alias")?),
+            "as_pattern" => {
+                // `with requests.Session() as s`: `s` holds their value.
+                let alias = node.child_by_field_name("alias")?;
+                let target = alias.named_child(0).filter(|t| t.kind() == "identifier");
+                let made_by = node
+                    .named_child(0)
+                    .and_then(|v| self.factory_module(v, scope));
+                match (target, made_by) {
+                    (Some(name), Some(module)) => {
+                        self.bind_holding(scope, name, None, Some(module))
+                    }
+                    _ => self.bind_pattern(scope, alias),
+                }
+            }
             "named_expression" => self.bind(scope, node.child_by_field_name("name")?, None),
             _ => {}
         }
@@ -460,6 +473,10 @@ fn pattern_names(pattern: Node) -> Vec<Node> {
             | "object_pattern"
             | "array_pattern"
             | "rest_pattern"
+            | "as_pattern_target"
+            // Python: `with x as (a, b)` binds a tuple of names.
+            | "tuple"
+            | "list"
             | "parenthesized_expression" => todo.extend(named_children(n)),
             "pair_pattern" => todo.extend(n.child_by_field_name("value")),
             "assignment_pattern" | "object_assignment_pattern" => {

@@ -1,11 +1,10 @@
 //! What the project's Python code defines, by name, across its files: the
 //! keyword parameters each callable takes, the names it defines (classes,
 //! functions, methods, attributes), and the attributes of classes whose
-//! instances are serialized by introspection (wire keys). Links need these
-//! to tell whose a keyword or a string is: `f(session_id=…)` is the
-//! project's name only when a function `f` of the project takes
-//! `session_id`; `LocalProxy(ctx, "session")` names code only when the
-//! project defines `session`.
+//! instances are serialized by introspection (wire keys), and what types
+//! functions and fixtures give (`senses`). Links need these to tell whose
+//! a keyword or a string is: `f(session_id=…)` is the project's name only
+//! when a function `f` of the project takes `session_id`.
 //!
 //! Names, not bindings: a call's callee is rarely known more exactly than
 //! by its name (`self.client.start(…)`), so every definition of that name
@@ -14,12 +13,15 @@
 //! kept: no other is asked about. Files are read by their statements and
 //! indentation, not parsed: every one would need a tree otherwise.
 
+mod senses;
 mod statements;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use senses::{callee, dotted_names, Held};
+use senses::{returned, Fixture, Imports, Senses};
 use statements::{
     annotated, bases, capitalized_names, keyword, keywords, leading_module, leading_name, parts,
     serialized_names, split_header, statements,
@@ -36,6 +38,8 @@ pub struct Symbols {
     /// Names bound by importing them from an absolute module (`from
     /// requests import Session as OriginalSession`), with every such module.
     imported: HashMap<String, Vec<String>>,
+    /// What functions and fixtures give.
+    senses: Senses,
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +104,7 @@ impl Symbols {
             self.callables.entry(name).or_default().extend(callables);
         }
         self.defined.extend(other.defined);
+        self.senses.join(other.senses);
         for (name, modules) in other.imported {
             let known = self.imported.entry(name).or_default();
             for module in modules {
@@ -157,6 +162,18 @@ impl Symbols {
         }
     }
 
+    /// The imported type spelled with a rule word that a function named
+    /// `function` is annotated to return.
+    pub fn returns(&self, function: &str) -> Option<&Held> {
+        self.senses.returned(function)
+    }
+
+    /// As `returns`, for what a pytest fixture gives (`theirs`: is a
+    /// module third-party?): each test parameter of its name receives it.
+    pub fn fixture(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
+        self.senses.fixture_gives(name, theirs)
+    }
+
     /// The serialized classes whose attribute `name` is, if any.
     pub fn wire(&self, name: &str) -> Option<&str> {
         self.wire.get(name).map(String::as_str)
@@ -180,6 +197,8 @@ impl Symbols {
             .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
         let mut blocks: Vec<Block> = Vec::new();
         let mut decorators = String::new();
+        let mut imports = Imports::default();
+        let mut fixture: Option<Fixture> = None;
         // Lines counted as the statements go by, for the classes' lines.
         let (mut line, mut counted) = (1, 0);
         for (start, statement) in statements(text) {
@@ -188,6 +207,8 @@ impl Symbols {
             while blocks.last().is_some_and(|b| b.indent >= indent) {
                 blocks.pop();
             }
+            self.senses
+                .statement(&mut fixture, (indent, code), &imports, worded);
             let in_class = blocks.last().and_then(|b| b.class);
             let around = blocks.iter().rev().find_map(|b| b.class);
             if let Some(class) = around {
@@ -216,6 +237,7 @@ impl Symbols {
                 continue;
             }
             let decorated = std::mem::take(&mut decorators);
+            imports.add(code);
             if let Some(rest) = keyword(code, "from") {
                 self.imports(rest, worded);
                 continue;
@@ -244,6 +266,13 @@ impl Symbols {
                 .or_else(|| keyword(code, "async").and_then(|r| keyword(r, "def")))
             {
                 let (name, parameters) = split_header(header);
+                let held = returned(header, parameters).and_then(|r| imports.held(r, worded));
+                if let Some(held) = &held {
+                    self.senses.returns(name, held.clone());
+                }
+                if decorated.contains("fixture") {
+                    fixture = Some(Fixture::new(name, indent, held));
+                }
                 let mut keywords = keywords(parameters);
                 keywords.retain(|k| worded(k));
                 if let (Some(class), "__init__") = (in_class, name) {
@@ -276,6 +305,9 @@ impl Symbols {
                     classes[class].fields.push(name.to_string());
                 }
             }
+        }
+        if let Some(f) = fixture {
+            self.senses.fixture(f, &imports, worded);
         }
     }
 

@@ -34,15 +34,10 @@ impl<'t> Scanner<'t> {
         let mut outermost = Level::default();
         let n = self.bytes.len();
         let mut i = 0;
-        // Where the logical line being scanned started, until its first
-        // token (whose column is its indentation) is seen.
-        let mut line: Option<usize> = Some(if self.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        });
-        // The indentation of the logical line being scanned.
-        let mut indent = 0;
+        // Where the logical line started, until its first token (whose
+        // column is the line's `indent`) is seen.
+        let bom = "\u{feff}".len() * usize::from(self.text.starts_with('\u{feff}'));
+        let (mut line, mut indent) = (Some(bom), 0);
         while i < n {
             let c = self.bytes[i];
             // Blanks (mostly indentation) go by before any state is looked at.
@@ -123,10 +118,9 @@ impl<'t> Scanner<'t> {
                         (b"lambda", _) => level_mut(&mut stack, &mut outermost).lambda = true,
                         _ => {}
                     }
-                    if stack.last().is_some_and(|t| t.params) {
-                        if let Some(def) = self.defs.last_mut() {
-                            def.params.push(&self.text[i..end]);
-                        }
+                    let params = stack.last().is_some_and(|t| t.params);
+                    if let Some(def) = self.defs.last_mut().filter(|_| params) {
+                        def.params.push(&self.text[i..end]);
                     }
                     prev = Tok::Word(i..end);
                     i = end;

@@ -29,6 +29,35 @@ impl<'a> Builder<'_, 'a> {
         Some(())
     }
 
+    /// A `with` or `except` header's items (`A() as a, B() as (b, c)`,
+    /// `E as e`): what `as` binds (a name made by a third-party call holds
+    /// its value), and what the values bind.
+    pub(super) fn as_targets(&mut self, range: Range<usize>, scope: usize) -> Option<()> {
+        if range.is_empty() {
+            return Some(());
+        }
+        let whole =
+            self.op(range.start, "(") && self.tokens[range.start].pair as usize == range.end - 1;
+        let (inside, open) = match whole {
+            true => (range.start + 1..range.end - 1, range.start as u32),
+            false => (range.clone(), TOP),
+        };
+        for item in self.items(inside, open) {
+            let alias = self.level(item.clone(), open).find(|&j| self.word(j, "as"));
+            match alias {
+                // `with (A() as a):` is left to the tree.
+                Some(_) if open != TOP => return None,
+                Some(alias) => {
+                    self.expressions(item.start..alias, scope)?;
+                    let made_by = self.factory(item.start..alias, scope);
+                    self.target(alias + 1..item.end, made_by, scope)?;
+                }
+                None => self.expressions(item, scope)?,
+            }
+        }
+        Some(())
+    }
+
     /// The module named by the tokens in `path`, if it is third-party.
     pub(super) fn third_party(&self, path: Range<usize>) -> Option<String> {
         let bytes = self.tokens[path.start].range.start..self.tokens[path.end - 1].range.end;

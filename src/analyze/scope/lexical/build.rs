@@ -139,6 +139,8 @@ impl<'a> Builder<'_, 'a> {
                         .find(|&j| self.word(j, "in"))?;
                     self.pattern(k + 1..r#in, TOP, scope)?;
                     self.expressions(r#in + 1..colon, scope)?;
+                } else if matches!(word, "with" | "except") {
+                    self.as_targets(k + 1..colon, scope)?;
                 } else {
                     self.expressions(k + 1..colon, scope)?;
                 }

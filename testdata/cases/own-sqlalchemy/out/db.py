@@ -1,8 +1,8 @@
 from sqlalchemy.orm import Session, sessionmaker
 
-TraceLocal = sessionmaker()
+SessionLocal = sessionmaker()
 
 
 def with_db(orm: Session) -> Session:
-    trace: Session = TraceLocal()
-    return trace
+    session: Session = SessionLocal()
+    return session

@@ -3,6 +3,6 @@ import Stripe from "stripe";
 const stripe = new Stripe("sk_test");
 
 export async function checkout(traceId: string) {
-  const trace = await stripe.checkout.sessions.create({ client_reference_id: traceId });
-  return trace.url;
+  const session = await stripe.checkout.sessions.create({ client_reference_id: traceId });
+  return session.url;
 }

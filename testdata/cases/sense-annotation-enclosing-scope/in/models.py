@@ -1,0 +1,2 @@
+class SessionRecord:
+    user = None

@@ -1,0 +1,3 @@
+export async function saveSession(sessionId: string, url: string | null) {
+  return { sessionId, url };
+}

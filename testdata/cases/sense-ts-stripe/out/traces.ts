@@ -1,0 +1,3 @@
+export async function saveTrace(traceId: string, url: string | null) {
+  return { traceId, url };
+}
