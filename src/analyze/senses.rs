@@ -11,14 +11,22 @@
 //! `def f() -> stripe.checkout.Session`), or a pytest fixture that gives
 //! one (the fixture, and every test parameter of its name).
 //!
-//! The answer belongs to the binding, so every use of a name bound once
-//! gets the same one: it is worked out where the name is bound, from the
-//! text there, once per binding.
+//! Every use of a name must get one answer. A function's, a module's or a
+//! class's name is reached by name from other files and as a member
+//! (`db.SessionLocal`), so it gets the project index's answer, by name
+//! (Python; such TypeScript names are left to the rules); a function's
+//! local gets its binding's, worked out where it is bound, from the text
+//! there, once per binding.
 
-use crate::analyze::scope::Scopes;
+use crate::analyze::scope::{Role, Scopes};
+use anyhow::Result;
+
+use super::decide::Verdict;
 use crate::analyze::{Analyzer, Syntax};
-use crate::index::symbols::{callee, dotted_names, Held};
+use crate::index::symbols::{callee, dotted_names, made};
+use crate::lang::Unit;
 use crate::lang::{last_name, Lang};
+use crate::model::Reason;
 use crate::walk::Entry;
 
 /// How far a value is followed from name to name (`a = b`, `b = c()`).
@@ -32,10 +40,16 @@ impl Analyzer<'_> {
         entry: &Entry,
         syntax: &Syntax,
         scopes: &Scopes,
-        word: &str,
-        at: usize,
+        (word, at): (&str, usize),
+        role: Role,
     ) -> Option<String> {
-        let bound = scopes.resolve(word, at).1?.at;
+        let python = syntax.lang == Lang::Python;
+        let (scope, binding) = scopes.resolve(word, at);
+        let class = syntax.text[scopes.start_of(scope)..].starts_with("class");
+        if role == Role::Member || scope == 0 || binding.is_none() || class {
+            return python.then(|| self.held_name(word)).flatten();
+        }
+        let bound = binding?.at;
         if let Some(known) = syntax.held.borrow().get(&bound) {
             return known.clone();
         }
@@ -44,8 +58,51 @@ impl Analyzer<'_> {
         held
     }
 
-    /// As `held`, for the name `word` bound at `bound`, read from the
-    /// statement that binds it.
+    /// Python: a name in a string annotation (`-> "Session"`, `orm:
+    /// "orm.Session"`) is theirs where the dotted name's root is bound by a
+    /// third-party import or holds such a value, resolved where the
+    /// annotation is (for a parameter, outside its function).
+    pub(super) fn annotation_verdict<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        unit: &Unit,
+        at: usize,
+    ) -> Result<Verdict> {
+        let text = syntax.text;
+        let before = text[..unit.range.start].trim_end_matches(['"', '\'']);
+        let before = before.trim_end();
+        if !(before.ends_with(':') || before.ends_with("->")) {
+            return Ok(Verdict::Plain);
+        }
+        let part = |c: char| c.is_alphanumeric() || c == '_';
+        let inside = &text[unit.range.start..at];
+        let start = inside
+            .rfind(|c: char| !(part(c) || c == '.'))
+            .map_or(unit.range.start, |p| unit.range.start + p + 1);
+        let root = &text[start..];
+        let root = &root[..root.find(|c: char| !part(c)).unwrap_or(root.len())];
+        let scopes = self.scopes_in(entry, syntax, scopes)?;
+        let binding = scopes.resolve(root, unit.range.start).1;
+        Ok(
+            match binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())) {
+                Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
+                None => Verdict::Plain,
+            },
+        )
+    }
+
+    /// What the project index says the function, variable or attribute
+    /// `name` gives, where the type's module is third-party.
+    fn held_name(&self, name: &str) -> Option<String> {
+        let theirs = |module: &str| self.project.python_third_party(module);
+        let held = self.project.symbols().held(name, &theirs)?;
+        Some(held.path.clone())
+    }
+
+    /// As `holds_sense`, for the local name `word` bound at `bound`, read
+    /// from the statement that binds it.
     fn held_at(
         &self,
         entry: &Entry,
@@ -61,22 +118,17 @@ impl Analyzer<'_> {
         let before = text[line..bound].trim_end();
         let statement = before.trim_start();
         let after = text[bound + word.len()..].trim_start_matches([' ', '\t']);
-        let symbols = self.project.symbols();
-        let theirs = |module: &str| self.project.python_third_party(module);
-        let ours = |held: Option<&Held>| held.filter(|h| theirs(&h.module)).map(|h| h.path.clone());
         // Where a part of the text is: what it names is resolved there (an
         // annotation where the function is defined).
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
-        if python && ends_with_word(before, "def") {
-            return ours(symbols.returns(word))
-                .or_else(|| ours(symbols.fixture(word, &theirs)))
-                .or_else(|| self.function_returns(entry, syntax, scopes, bound, depth));
-        }
-        if python && (statement.starts_with("from ") || statement.starts_with("import ")) {
-            return ours(symbols.returns(word)).or_else(|| ours(symbols.fixture(word, &theirs)));
+        let imported = statement.starts_with("from ") || statement.starts_with("import ");
+        if python && (ends_with_word(before, "def") || imported) {
+            return self.held_name(word);
         }
         if python && is_test_file(entry) && is_parameter(statement) && !after.starts_with(':') {
-            return ours(symbols.fixture(word, &theirs));
+            let theirs = |module: &str| self.project.python_third_party(module);
+            let held = self.project.symbols().fixture(word, &theirs)?;
+            return Some(held.path.clone());
         }
         if let Some(head) = before
             .strip_suffix("as")
@@ -106,33 +158,6 @@ impl Analyzer<'_> {
         self.returned_by_function(syntax, scopes, word, bound)
     }
 
-    /// Python: the type a function (named at `bound`) returns, where a
-    /// `return` in it gives a value that holds one (`return
-    /// checkout_session` after `checkout_session = stripe.checkout.
-    /// Session.create(…)`).
-    fn function_returns(
-        &self,
-        entry: &Entry,
-        syntax: &Syntax,
-        scopes: &Scopes,
-        bound: usize,
-        depth: usize,
-    ) -> Option<String> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        let text = syntax.text;
-        let body = scopes.range_of(scopes.innermost(bound));
-        let body_text = &text[body.clone()];
-        body_text.match_indices("return ").find_map(|(i, _)| {
-            let at = body.start + i + "return ".len();
-            let line = &text[at..];
-            let value = &line[..line.find('\n').unwrap_or(line.len())];
-            let value = value.split('#').next().unwrap_or(value).trim();
-            self.value_held(entry, syntax, scopes, value, at, depth + 1)
-        })
-    }
-
     /// Python: the type the function around `bound` is annotated to
     /// return, where it returns the name `word` (`return checkout_session`).
     fn returned_by_function(
@@ -148,13 +173,13 @@ impl Analyzer<'_> {
         let header = header.strip_prefix("async").map_or(header, str::trim_start);
         let name = header.strip_prefix("def ")?.trim_start();
         let name = &name[..name.find(|c: char| !(c.is_alphanumeric() || c == '_'))?];
-        let held = self.project.symbols().returns(name)?;
+        let held = self.held_name(name)?;
         let returned = format!("return {word}");
         let body = &text[bound..];
         let returns = body.match_indices(&returned).any(|(i, _)| {
             !body[i + returned.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
         });
-        (returns && self.project.python_third_party(&held.module)).then(|| held.path.clone())
+        returns.then_some(held)
     }
 
     /// The third-party type an annotation names, where it is spelled with
@@ -173,7 +198,7 @@ impl Analyzer<'_> {
 
     /// The third-party type a value is: made by a constructor or call
     /// chain rooted at a third-party name, given by a project function
-    /// annotated to return one, or held by another name.
+    /// (the index's answer), or held by another local name.
     fn value_held(
         &self,
         entry: &Entry,
@@ -183,39 +208,30 @@ impl Analyzer<'_> {
         at: usize,
         depth: usize,
     ) -> Option<String> {
+        let python = syntax.lang == Lang::Python;
         let value = value.trim().trim_end_matches(';').trim_end();
         // `event.data.object as Stripe.Checkout.Session`.
-        if let Some((_, asserted)) = value
-            .rsplit_once(" as ")
-            .filter(|_| syntax.lang != Lang::Python)
-        {
+        if let Some((_, asserted)) = value.rsplit_once(" as ").filter(|_| !python) {
             return self.type_held(syntax, scopes, asserted, at);
         }
         let value = value.strip_prefix("new ").unwrap_or(value).trim_start();
         if let Some(callee) = callee(value) {
-            return self.their_type(syntax, scopes, callee, at).or_else(|| {
-                let held = self.project.symbols().returns(last_name(callee));
-                let python = syntax.lang == Lang::Python;
-                let held = held.filter(|h| python && self.project.python_third_party(&h.module));
-                match held {
-                    Some(held) => Some(held.path.clone()),
-                    // A function of this file: what it returns.
-                    None if python && !callee.contains('.') && depth < MAX_DEPTH => {
-                        let bound = scopes.resolve(callee, at).1?.at;
-                        self.held_at(entry, syntax, scopes, callee, bound, depth + 1)
-                    }
-                    None => None,
-                }
-            });
+            return self
+                .their_type(syntax, scopes, callee, at)
+                .or_else(|| python.then(|| self.held_name(last_name(callee))).flatten());
         }
         let plain = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || c == '_');
         if !plain || depth >= MAX_DEPTH {
             return None;
         }
-        let bound = scopes.resolve(value, at).1?.at;
-        (bound != at)
-            .then(|| self.held_at(entry, syntax, scopes, value, bound, depth + 1))
-            .flatten()
+        let (scope, binding) = scopes.resolve(value, at);
+        let bound = binding?.at;
+        match scope == 0 {
+            true => python.then(|| self.held_name(value)).flatten(),
+            false => (bound != at)
+                .then(|| self.held_at(entry, syntax, scopes, value, bound, depth + 1))
+                .flatten(),
+        }
     }
 
     /// The dotted name `name` as a third-party type or factory, where its
@@ -235,14 +251,13 @@ impl Analyzer<'_> {
         {
             return None;
         }
-        // `stripe.checkout.Session.create(…)` makes a `stripe.checkout.Session`.
-        let typed = name.rfind(|c: char| c.is_uppercase()).map_or(name, |i| {
-            name[i..].find('.').map_or(name, |dot| &name[..i + dot])
-        });
-        let name = typed;
+        let name = made(name);
         let (root, rest) = name.split_once('.').unwrap_or((name, ""));
         let binding = scopes.resolve(root, at).1?;
-        let module = binding.third_party.as_ref().or(binding.holds.as_ref())?;
+        let Some(module) = &binding.third_party else {
+            // A value of theirs (`engine = import_module(…)`): named as reached.
+            return binding.holds.as_ref().map(|m| format!("{name} from {m}"));
+        };
         Some(match syntax.lang {
             Lang::Python if module == root || module.ends_with(&format!(".{root}")) => match rest {
                 "" => module.clone(),

@@ -45,13 +45,21 @@ impl<'r> Analyzer<'r> {
         }
         Ok(match owner {
             Some((_, Some(module))) => Verdict::Kept(Reason::ThirdParty(module)),
-            Some((Role::Name, None)) => match self.holds_sense(entry, syntax, scopes, word, at) {
-                Some(held) => Verdict::Kept(Reason::Holds(held)),
-                None => Verdict::Scoped {
-                    scope: scopes.resolve(word, at).0,
-                    inner: scopes.innermost(at),
-                },
-            },
+            Some((Role::Name, None)) => {
+                match self.holds_sense(entry, syntax, scopes, (word, at), Role::Name) {
+                    Some(held) => Verdict::Kept(Reason::Holds(held)),
+                    None => Verdict::Scoped {
+                        scope: scopes.resolve(word, at).0,
+                        inner: scopes.innermost(at),
+                    },
+                }
+            }
+            Some((Role::Member, None)) => {
+                match self.holds_sense(entry, syntax, scopes, (word, at), Role::Member) {
+                    Some(held) => Verdict::Kept(Reason::Holds(held)),
+                    None => Verdict::Plain,
+                }
+            }
             _ => Verdict::Plain,
         })
     }
@@ -230,41 +238,6 @@ impl<'r> Analyzer<'r> {
         }
         let written = written_module(tree, text, unit);
         Ok(self.move_verdict(&module_form(lang, &entry.path, written)))
-    }
-
-    /// Python: a name in a string annotation (`-> "Session"`, `orm:
-    /// "orm.Session"`) is theirs where the dotted name's root is bound by a
-    /// third-party import or holds such a value, resolved where the
-    /// annotation is (for a parameter, outside its function).
-    pub(super) fn annotation_verdict<'t>(
-        &'t self,
-        entry: &'t Entry,
-        syntax: &'t Syntax<'t>,
-        scopes: &mut Option<Scopes<'t>>,
-        unit: &Unit,
-        at: usize,
-    ) -> Result<Verdict> {
-        let text = syntax.text;
-        let before = text[..unit.range.start].trim_end_matches(['"', '\'']);
-        let before = before.trim_end();
-        if !(before.ends_with(':') || before.ends_with("->")) {
-            return Ok(Verdict::Plain);
-        }
-        let part = |c: char| c.is_alphanumeric() || c == '_';
-        let inside = &text[unit.range.start..at];
-        let start = inside
-            .rfind(|c: char| !(part(c) || c == '.'))
-            .map_or(unit.range.start, |p| unit.range.start + p + 1);
-        let root = &text[start..];
-        let root = &root[..root.find(|c: char| !part(c)).unwrap_or(root.len())];
-        let scopes = self.scopes_in(entry, syntax, scopes)?;
-        let binding = scopes.resolve(root, unit.range.start).1;
-        Ok(
-            match binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())) {
-                Some(module) => Verdict::Kept(Reason::ThirdParty(module)),
-                None => Verdict::Plain,
-            },
-        )
     }
 
     /// A module path's verdict: blocked when its module's move collided,

@@ -20,8 +20,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use senses::{callee, dotted_names, Held};
-use senses::{returned, Fixture, Imports, Senses};
+pub use senses::{callee, dotted_names, made, Held};
+use senses::{returned, Body, Imports, Senses};
 use statements::{
     annotated, bases, capitalized_names, keyword, keywords, leading_module, leading_name, parts,
     serialized_names, split_header, statements,
@@ -162,14 +162,15 @@ impl Symbols {
         }
     }
 
-    /// The imported type spelled with a rule word that a function named
-    /// `function` is annotated to return.
-    pub fn returns(&self, function: &str) -> Option<&Held> {
-        self.senses.returned(function)
+    /// The imported type spelled with a rule word that the function,
+    /// module- or class-level variable `name` gives (`theirs`: is a module
+    /// third-party?), by annotation or by the call that makes its value.
+    pub fn held(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
+        self.senses.held_name(name, theirs)
     }
 
-    /// As `returns`, for what a pytest fixture gives (`theirs`: is a
-    /// module third-party?): each test parameter of its name receives it.
+    /// As `held`, for a pytest fixture: each test parameter of its name
+    /// receives it.
     pub fn fixture(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
         self.senses.fixture_gives(name, theirs)
     }
@@ -198,7 +199,7 @@ impl Symbols {
         let mut blocks: Vec<Block> = Vec::new();
         let mut decorators = String::new();
         let mut imports = Imports::default();
-        let mut fixture: Option<Fixture> = None;
+        let mut bodies: Vec<Body> = Vec::new();
         // Lines counted as the statements go by, for the classes' lines.
         let (mut line, mut counted) = (1, 0);
         for (start, statement) in statements(text) {
@@ -207,9 +208,10 @@ impl Symbols {
             while blocks.last().is_some_and(|b| b.indent >= indent) {
                 blocks.pop();
             }
-            self.senses
-                .statement(&mut fixture, (indent, code), &imports, worded);
+
             let in_class = blocks.last().and_then(|b| b.class);
+            let top = (indent, code, blocks.is_empty() || in_class.is_some());
+            self.senses.statement(&mut bodies, top, &imports, worded);
             let around = blocks.iter().rev().find_map(|b| b.class);
             if let Some(class) = around {
                 classes[class].attributes_of(code, worded);
@@ -267,12 +269,7 @@ impl Symbols {
             {
                 let (name, parameters) = split_header(header);
                 let held = returned(header, parameters).and_then(|r| imports.held(r, worded));
-                if let Some(held) = &held {
-                    self.senses.returns(name, held.clone());
-                }
-                if decorated.contains("fixture") {
-                    fixture = Some(Fixture::new(name, indent, held));
-                }
+                bodies.push(Body::new(name, indent, held, decorated.contains("fixture")));
                 let mut keywords = keywords(parameters);
                 keywords.retain(|k| worded(k));
                 if let (Some(class), "__init__") = (in_class, name) {
@@ -306,9 +303,7 @@ impl Symbols {
                 }
             }
         }
-        if let Some(f) = fixture {
-            self.senses.fixture(f, &imports, worded);
-        }
+        self.senses.finish(bodies, &imports, worded);
     }
 
     /// `from MODULE import a, b as c` (after `from`): the names it binds,

@@ -20,19 +20,24 @@ pub struct Held {
     pub module: String,
 }
 
-/// What a fixture gives: what its annotation or the call it gives the
-/// value of names (a type if its module is third-party), and the
-/// function it calls (whatever that function gives otherwise).
-#[derive(Debug)]
+/// What a name gives: the type its annotation or the call that makes its
+/// value names (a type only where its module is third-party, which the
+/// project decides when asked), and the function that call calls
+/// (whatever that function gives otherwise).
+#[derive(Debug, Default)]
 struct Gives {
     held: Option<Held>,
     call: Option<String>,
 }
 
-/// The senses the project's functions and fixtures give, by name.
+/// Names of functions, fixtures, and module- or class-level variables,
+/// with what each gives. Names, not bindings: the rest of the project
+/// reaches these by name (`from app.db import SessionLocal`, `db.
+/// get_orm_session()`, a test parameter), so every use of a name must get
+/// one answer.
 #[derive(Debug, Default)]
 pub(super) struct Senses {
-    returns: HashMap<String, Held>,
+    names: HashMap<String, Gives>,
     fixtures: HashMap<String, Gives>,
 }
 
@@ -82,7 +87,7 @@ impl Imports {
     /// spells a rule word, as a type (`Generator[Session, None, None]` →
     /// `sqlalchemy.orm.Session`).
     pub(super) fn held(&self, text: &str, worded: &dyn Fn(&str) -> bool) -> Option<Held> {
-        dotted_names(text).into_iter().find_map(|name| {
+        dotted_names(text).into_iter().map(made).find_map(|name| {
             let (root, rest) = name.split_once('.').unwrap_or((name, ""));
             let (module, path) = self.0.get(root)?;
             name.split('.').any(worded).then(|| Held {
@@ -121,6 +126,14 @@ pub(super) fn returned<'h>(header: &'h str, parameters: &str) -> Option<&'h str>
     Some(annotation.trim().trim_end_matches(':').trim_end())
 }
 
+/// What a dotted type or factory makes: `stripe.checkout.Session.create`
+/// (a method of a class) makes a `stripe.checkout.Session`.
+pub fn made(name: &str) -> &str {
+    name.rfind(char::is_uppercase).map_or(name, |i| {
+        name[i..].find('.').map_or(name, |dot| &name[..i + dot])
+    })
+}
+
 /// The value a `return`/`yield` statement gives, if `code` is one.
 pub(super) fn given(code: &str) -> Option<&str> {
     let value = keyword(code, "return").or_else(|| keyword(code, "yield"))?;
@@ -143,30 +156,33 @@ pub fn callee(value: &str) -> Option<&str> {
     }
 }
 
-/// A fixture being read: its name and indentation, what it is annotated
-/// to give, and the statements of its body read so far.
-pub(super) struct Fixture {
-    pub(super) name: String,
-    pub(super) indent: usize,
-    pub(super) held: Option<Held>,
+/// A function being read: its name and indentation, what it is
+/// annotated to give, whether it is a pytest fixture, and the statements
+/// of its body read so far.
+pub(super) struct Body {
+    name: String,
+    indent: usize,
+    held: Option<Held>,
+    fixture: bool,
     /// `name = value` and `with value as name` in its body.
     bound: Vec<(String, String)>,
     given: Vec<String>,
 }
 
-impl Fixture {
-    pub(super) fn new(name: &str, indent: usize, held: Option<Held>) -> Fixture {
-        Fixture {
+impl Body {
+    pub(super) fn new(name: &str, indent: usize, held: Option<Held>, fixture: bool) -> Body {
+        Body {
             name: name.to_string(),
             indent,
             held,
+            fixture,
             bound: Vec::new(),
             given: Vec::new(),
         }
     }
 
     /// A statement of its body.
-    pub(super) fn statement(&mut self, code: &str) {
+    fn statement(&mut self, code: &str) {
         if let Some(value) = given(code) {
             self.given.push(value.trim().to_string());
         } else if let Some(items) = keyword(code, "with") {
@@ -177,82 +193,130 @@ impl Fixture {
                         .push((name.trim().to_string(), value.trim().to_string()));
                 }
             }
-        } else if let Some((name, value)) = code.split_once('=') {
-            let name = name.trim();
-            if !value.starts_with('=') && leading_name(name) == name && !name.is_empty() {
-                self.bound
-                    .push((name.to_string(), value.trim().to_string()));
-            }
-        }
-    }
-}
-
-impl Senses {
-    /// A function named `name` returns `held`.
-    pub(super) fn returns(&mut self, name: &str, held: Held) {
-        self.returns.entry(name.to_string()).or_insert(held);
-    }
-
-    /// A statement at `indent` after a fixture's header: in its body, or
-    /// after it ended.
-    pub(super) fn statement(
-        &mut self,
-        fixture: &mut Option<Fixture>,
-        (indent, code): (usize, &str),
-        imports: &Imports,
-        worded: &dyn Fn(&str) -> bool,
-    ) {
-        match fixture.take() {
-            Some(f) if f.indent >= indent => self.fixture(f, imports, worded),
-            Some(mut f) => {
-                f.statement(code);
-                *fixture = Some(f);
-            }
-            None => {}
+        } else if let Some((name, value)) = assignment(code) {
+            self.bound.push((name.to_string(), value.to_string()));
         }
     }
 
-    /// The fixture ended: what it gives, if known.
-    pub(super) fn fixture(&mut self, f: Fixture, imports: &Imports, worded: &dyn Fn(&str) -> bool) {
-        let called = f.given.iter().find_map(|value| {
-            let value = f
+    /// The call whose value it gives, if one (`return x` after `x = f(…)`).
+    fn called(&self) -> Option<&str> {
+        self.given.iter().find_map(|value| {
+            let value = self
                 .bound
                 .iter()
                 .rev()
                 .find(|(n, _)| n == value)
                 .map_or(value.as_str(), |(_, v)| v.as_str());
             callee(value)
-        });
-        let gives = Gives {
-            held: f
-                .held
-                .or_else(|| called.and_then(|c| imports.held(c, worded))),
-            call: called.map(|c| crate::lang::last_name(c).to_string()),
-        };
-        if gives.held.is_some() || gives.call.is_some() {
-            self.fixtures.entry(f.name).or_insert(gives);
+        })
+    }
+}
+
+/// `name = value` or `name: T = value`: the name and the value.
+fn assignment(code: &str) -> Option<(&str, &str)> {
+    let (target, value) = code.split_once('=')?;
+    let name = target.split(':').next().unwrap_or(target).trim();
+    let plain = !value.starts_with('=') && !name.is_empty() && leading_name(name) == name;
+    plain.then(|| (name, value.trim()))
+}
+
+/// The most names a question follows (`a` gives what `b()` gives …).
+const MAX_CALLS: usize = 4;
+
+impl Senses {
+    /// A statement at `indent`: in the bodies of the functions open, or
+    /// after some ended; `top` when it is at module or class level, where
+    /// what it assigns is reached by name.
+    pub(super) fn statement(
+        &mut self,
+        bodies: &mut Vec<Body>,
+        (indent, code, top): (usize, &str, bool),
+        imports: &Imports,
+        worded: &dyn Fn(&str) -> bool,
+    ) {
+        while bodies.last().is_some_and(|b| b.indent >= indent) {
+            if let Some(body) = bodies.pop() {
+                self.ended(body, imports, worded);
+            }
+        }
+        if let Some(body) = bodies.last_mut() {
+            body.statement(code);
+        }
+        if let Some((name, value)) = assignment(code).filter(|(n, _)| top && worded(n)) {
+            let gives = gives(None, callee(value), imports, worded);
+            self.names.entry(name.to_string()).or_insert(gives);
         }
     }
 
+    /// The file ended: so did every function still open.
+    pub(super) fn finish(
+        &mut self,
+        bodies: Vec<Body>,
+        imports: &Imports,
+        worded: &dyn Fn(&str) -> bool,
+    ) {
+        for body in bodies.into_iter().rev() {
+            self.ended(body, imports, worded);
+        }
+    }
+
+    fn ended(&mut self, body: Body, imports: &Imports, worded: &dyn Fn(&str) -> bool) {
+        let gives = gives(body.held.clone(), body.called(), imports, worded);
+        if body.fixture {
+            let fixture = Gives {
+                held: gives.held.clone(),
+                call: gives.call.clone(),
+            };
+            self.fixtures.entry(body.name.clone()).or_insert(fixture);
+        }
+        self.names.entry(body.name).or_insert(gives);
+    }
+
     pub(super) fn join(&mut self, other: Senses) {
-        for (name, held) in other.returns {
-            self.returns.entry(name).or_insert(held);
+        for (name, gives) in other.names {
+            self.names.entry(name).or_insert(gives);
         }
         for (name, gives) in other.fixtures {
             self.fixtures.entry(name).or_insert(gives);
         }
     }
 
-    pub(super) fn returned(&self, function: &str) -> Option<&Held> {
-        self.returns.get(function)
+    /// What the function, variable or class attribute `name` gives, where
+    /// `theirs` says the type's module is third-party.
+    pub(super) fn held_name(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
+        self.resolve(self.names.get(name)?, theirs, 0)
     }
 
-    /// What the fixture `name` gives: the type its annotation or call
-    /// names where `theirs` says that type's module is third-party, else
-    /// what the function it calls returns.
+    /// As `held_name`, for the pytest fixture `name`.
     pub(super) fn fixture_gives(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
-        let gives = self.fixtures.get(name)?;
+        self.resolve(self.fixtures.get(name)?, theirs, 0)
+    }
+
+    fn resolve<'s>(
+        &'s self,
+        gives: &'s Gives,
+        theirs: &dyn Fn(&str) -> bool,
+        depth: usize,
+    ) -> Option<&'s Held> {
         let held = gives.held.as_ref().filter(|h| theirs(&h.module));
-        held.or_else(|| self.returns.get(gives.call.as_ref()?))
+        held.or_else(|| {
+            let next = self.names.get(gives.call.as_ref()?)?;
+            (depth < MAX_CALLS)
+                .then(|| self.resolve(next, theirs, depth + 1))
+                .flatten()
+        })
+    }
+}
+
+/// What a name annotated `held` whose value `called` makes gives.
+fn gives(
+    held: Option<Held>,
+    called: Option<&str>,
+    imports: &Imports,
+    worded: &dyn Fn(&str) -> bool,
+) -> Gives {
+    Gives {
+        held: held.or_else(|| called.and_then(|c| imports.held(c, worded))),
+        call: called.map(|c| crate::lang::last_name(c).to_string()),
     }
 }
