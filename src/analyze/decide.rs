@@ -97,7 +97,7 @@ impl Analyzer<'_> {
                 }
                 let at = unit.range.start + token.start;
                 let (line, column) = lines.position(at);
-                let mut verdict = if kept_lines.contains(&line) {
+                let verdict = if kept_lines.contains(&line) {
                     Verdict::Kept(Reason::KeepComment)
                 } else if let Some(pattern) = &outcome.kept {
                     Verdict::Kept(Reason::KeepName(pattern.clone()))
@@ -168,6 +168,11 @@ impl Analyzer<'_> {
                     _ => None,
                 };
                 let key = key.filter(|k| !(k.shorthand && matches!(verdict, Verdict::Kept(_))));
+                // A keyword of a parameter kept for its sense keeps with it.
+                let (key, mut verdict) = match key.map(|k| (k.held.clone(), k)) {
+                    Some((Some(held), _)) => (None, Verdict::Kept(Reason::Holds(held))),
+                    other => (other.map(|(_, k)| k), verdict),
+                };
                 let (class, mapped, key) = match key {
                     Some(key) if key.shorthand => {
                         (unit.class, mapped, Some((key, map(Class::String))))

@@ -31,6 +31,9 @@ use shapes::{
 pub(super) struct Key {
     /// Why it is a key, for the report (`keyword of dict(), …`).
     pub(super) note: String,
+    /// The callee's parameter of that name holds a third-party value of
+    /// this type: the keyword keeps its name with it (`senses`).
+    pub(super) held: Option<String>,
     /// TypeScript `{ sessionId }`: one token that is both the key and a
     /// variable. The variable may be renamed; the key stays
     /// (`{ sessionId: traceId }`).
@@ -185,6 +188,7 @@ impl Analyzer<'_> {
         let key = |note: String| {
             Ok(Some(Key {
                 note,
+                held: None,
                 shorthand: false,
             }))
         };
@@ -212,6 +216,15 @@ impl Analyzer<'_> {
                 return key(note);
             }
             let called = own_class(function, text).unwrap_or(last_name(callee));
+            let theirs = |module: &str| self.project.python_third_party(module);
+            if let Some(held) = self.project.symbols().held_parameter(called, word, &theirs) {
+                let (note, held) = (String::new(), Some(held.path.clone()));
+                return Ok(Some(Key {
+                    note,
+                    held,
+                    shorthand: false,
+                }));
+            }
             return match self.project.symbols().accepts(called, word) {
                 Accepts::Parameter => Ok(None),
                 Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
@@ -255,6 +268,7 @@ impl Analyzer<'_> {
             let module = self.theirs(entry, syntax, scopes, schema)?;
             return Ok(module.map(|module| Key {
                 note: format!("a key of {base} from {module}, which the strings used with it name"),
+                held: None,
                 shorthand: false,
             }));
         }
@@ -309,6 +323,7 @@ impl Analyzer<'_> {
                 "key of an object passed to {}, which {module} reads by name",
                 short(callee)
             ),
+            held: None,
             shorthand,
         }))
     }

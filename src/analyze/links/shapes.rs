@@ -37,6 +37,7 @@ pub(super) fn route_parameter(before: &str, after: &str) -> Option<Key> {
     let key = |shorthand| {
         Some(Key {
             note: note.to_string(),
+            held: None,
             shorthand,
         })
     };

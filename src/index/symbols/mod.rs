@@ -162,19 +162,6 @@ impl Symbols {
         }
     }
 
-    /// The imported type spelled with a rule word that the function,
-    /// module- or class-level variable `name` gives (`theirs`: is a module
-    /// third-party?), by annotation or by the call that makes its value.
-    pub fn held(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
-        self.senses.held_name(name, theirs)
-    }
-
-    /// As `held`, for a pytest fixture: each test parameter of its name
-    /// receives it.
-    pub fn fixture(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
-        self.senses.fixture_gives(name, theirs)
-    }
-
     /// The serialized classes whose attribute `name` is, if any.
     pub fn wire(&self, name: &str) -> Option<&str> {
         self.wire.get(name).map(String::as_str)
@@ -270,6 +257,8 @@ impl Symbols {
                 let (name, parameters) = split_header(header);
                 let held = returned(header, parameters).and_then(|r| imports.held(r, worded));
                 bodies.push(Body::new(name, indent, held, decorated.contains("fixture")));
+                self.senses
+                    .parameters(name, annotated(parameters), &imports, worded);
                 let mut keywords = keywords(parameters);
                 keywords.retain(|k| worded(k));
                 if let (Some(class), "__init__") = (in_class, name) {

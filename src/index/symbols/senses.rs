@@ -39,6 +39,34 @@ struct Gives {
 pub(super) struct Senses {
     names: HashMap<String, Gives>,
     fixtures: HashMap<String, Gives>,
+    /// Parameters annotated with such a type, by callable and name: a
+    /// keyword that names one keeps its name with it.
+    parameters: HashMap<(String, String), Held>,
+}
+
+impl super::Symbols {
+    /// The imported type spelled with a rule word that the function,
+    /// module- or class-level variable `name` gives (`theirs`: is a module
+    /// third-party?), by annotation or by the call that makes its value.
+    pub fn held(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
+        self.senses.held_name(name, theirs)
+    }
+
+    /// As `held`, for the parameter `param` of a callable `callee`.
+    pub fn held_parameter(
+        &self,
+        callee: &str,
+        param: &str,
+        theirs: &dyn Fn(&str) -> bool,
+    ) -> Option<&Held> {
+        self.senses.held_parameter(callee, param, theirs)
+    }
+
+    /// As `held`, for a pytest fixture: each test parameter of its name
+    /// receives it.
+    pub fn fixture(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
+        self.senses.fixture_gives(name, theirs)
+    }
 }
 
 /// A file's imports: each bound name, with its module and dotted path.
@@ -272,7 +300,25 @@ impl Senses {
         self.names.entry(body.name).or_insert(gives);
     }
 
+    /// The parameters (`annotated`) of the callable `name`.
+    pub(super) fn parameters(
+        &mut self,
+        name: &str,
+        annotated: Vec<(String, String)>,
+        imports: &Imports,
+        worded: &dyn Fn(&str) -> bool,
+    ) {
+        for (param, annotation) in annotated.into_iter().filter(|(p, _)| worded(p)) {
+            if let Some(held) = imports.held(&annotation, worded) {
+                self.parameters
+                    .entry((name.to_string(), param))
+                    .or_insert(held);
+            }
+        }
+    }
+
     pub(super) fn join(&mut self, other: Senses) {
+        self.parameters.extend(other.parameters);
         for (name, gives) in other.names {
             self.names.entry(name).or_insert(gives);
         }
@@ -285,6 +331,20 @@ impl Senses {
     /// `theirs` says the type's module is third-party.
     pub(super) fn held_name(&self, name: &str, theirs: &dyn Fn(&str) -> bool) -> Option<&Held> {
         self.resolve(self.names.get(name)?, theirs, 0)
+    }
+
+    /// The type the parameter `param` of the callable `callee` is
+    /// annotated with, where its module is third-party.
+    pub(super) fn held_parameter(
+        &self,
+        callee: &str,
+        param: &str,
+        theirs: &dyn Fn(&str) -> bool,
+    ) -> Option<&Held> {
+        let held = self
+            .parameters
+            .get(&(callee.to_string(), param.to_string()))?;
+        theirs(&held.module).then_some(held)
     }
 
     /// As `held_name`, for the pytest fixture `name`.

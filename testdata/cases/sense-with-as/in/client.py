@@ -18,3 +18,12 @@ def parse(raw):
         return raw["session"]
     except requests.exceptions.InvalidSession as session_error:
         raise ValueError(session_error)
+
+
+def post(session: requests.Session, session_id: str):
+    return session.post("/sessions", json={"id": session_id})
+
+
+def post_all(session_ids, http_session):
+    for session_id in session_ids:
+        post(session=http_session, session_id=session_id)

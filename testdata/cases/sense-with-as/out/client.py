@@ -18,3 +18,12 @@ def parse(raw):
         return raw["session"]
     except requests.exceptions.InvalidSession as session_error:
         raise ValueError(session_error)
+
+
+def post(session: requests.Session, trace_id: str):
+    return session.post("/sessions", json={"id": trace_id})
+
+
+def post_all(trace_ids, http_trace):
+    for trace_id in trace_ids:
+        post(session=http_trace, trace_id=trace_id)
