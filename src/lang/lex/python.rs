@@ -36,11 +36,8 @@ impl<'t> Scanner<'t> {
         let mut i = 0;
         // Where the logical line being scanned started, until its first
         // token (whose column is its indentation) is seen.
-        let mut line: Option<usize> = Some(if self.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        });
+        // (A BOM is three bytes before the first line's indentation.)
+        let mut line = Some(3 * usize::from(self.text.starts_with('\u{feff}')));
         // The indentation of the logical line being scanned.
         let mut indent = 0;
         while i < n {
