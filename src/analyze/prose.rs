@@ -124,6 +124,8 @@ impl Analyzer<'_> {
     ) -> Result<()> {
         let text = syntax.text;
         let mut decisions: Option<Decisions> = None;
+        // Whether the code spells each chain's first name, by name.
+        let mut spelled: HashMap<&str, bool> = HashMap::new();
         // The code in the comment being read, by its start.
         let mut code_in: Option<(usize, CodeIn)> = None;
         for i in 0..plans.len() {
@@ -153,7 +155,10 @@ impl Analyzer<'_> {
                 }
                 Span::Member { root } => {
                     let root = &comment[root];
-                    match self.chain_owner(entry, syntax, scopes, plan.at, root)? {
+                    let spelled = *spelled
+                        .entry(root)
+                        .or_insert_with(|| spelled_in_code(syntax, root));
+                    match self.chain_owner(entry, syntax, scopes, plan.at, root, spelled)? {
                         Some(module) => {
                             Some(Decision::Left(Reason::ThirdParty(module).to_string()))
                         }
@@ -173,7 +178,7 @@ impl Analyzer<'_> {
     /// The third-party module whose value the first name of a chain in a
     /// comment at `at` holds (bound by its import, or made by it), so that
     /// the chain's members are theirs. Scopes are asked only where the
-    /// file's code spells the name (and, in TypeScript read by the lexer,
+    /// file's code spells the name (`spelled`; and, in TypeScript read by the lexer,
     /// imports something third-party): a name it does not spell is bound
     /// by nothing, and is theirs only through `[keep] modules`.
     fn chain_owner<'t>(
@@ -183,24 +188,16 @@ impl Analyzer<'_> {
         scopes: &mut Option<Scopes<'t>>,
         at: usize,
         root: &str,
+        spelled: bool,
     ) -> Result<Option<String>> {
         if syntax.lang == Lang::Sql {
             return Ok(None);
         }
-        let text = syntax.text;
-        let lexed = syntax.lexed.as_ref();
-        let name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-        let bytes = text.as_bytes();
-        let spelled = memchr::memmem::find_iter(bytes, root.as_bytes()).any(|p| {
-            let after = bytes.get(p + root.len()).is_some_and(|&b| name(b));
-            let before = p > 0 && name(bytes[p - 1]);
-            !after && !before && !lexed.is_some_and(|l| l.in_text(p))
-        });
         if !spelled {
             let kept = self.rules.keep_modules.iter().find(|m| *m == root);
             return Ok(kept.cloned());
         }
-        let ours = match lexed {
+        let ours = match syntax.lexed.as_ref() {
             Some(lexed) if syntax.lang != Lang::Python => {
                 self.imports_only_ours(entry, syntax, lexed)
             }
@@ -212,6 +209,19 @@ impl Analyzer<'_> {
         let scopes = self.scopes_in(entry, syntax, scopes)?;
         Ok(scopes.resolve(root, at).1.and_then(|b| b.holds.clone()))
     }
+}
+
+/// Does the file's code (not a comment or string the lexer read) spell
+/// `root` as a whole name?
+fn spelled_in_code(syntax: &Syntax, root: &str) -> bool {
+    let lexed = syntax.lexed.as_ref();
+    let name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let bytes = syntax.text.as_bytes();
+    memchr::memmem::find_iter(bytes, root.as_bytes()).any(|p| {
+        let after = bytes.get(p + root.len()).is_some_and(|&b| name(b));
+        let before = p > 0 && name(bytes[p - 1]);
+        !after && !before && !lexed.is_some_and(|l| l.in_text(p))
+    })
 }
 
 /// A key in a comment that no string of the code spells: the strings
