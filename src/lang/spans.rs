@@ -172,16 +172,27 @@ fn line_end(bytes: &[u8], i: usize) -> usize {
     memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p)
 }
 
+/// How far a span's closing backticks or brace are looked for: spans are
+/// short, and a line of unclosed ones (minified code) stays linear.
+const REACH: usize = 400;
+
+/// The end of the stretch after `from` where a span's close may be: its
+/// line, within `REACH`.
+fn reach(bytes: &[u8], from: usize) -> usize {
+    let end = bytes.len().min(from + REACH);
+    memchr::memchr(b'\n', &bytes[from..end]).map_or(end, |p| from + p)
+}
+
 /// `byte` after `from`, on the same line.
 fn line_find(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    let end = line_end(bytes, from);
+    let end = reach(bytes, from);
     memchr::memchr(byte, &bytes[from..end]).map(|p| from + p)
 }
 
 /// The start of a run of exactly `run` backticks after `from`, on the
-/// same line.
+/// same line (within `REACH`).
 fn closing_run(bytes: &[u8], from: usize, run: usize) -> Option<usize> {
-    let end = line_end(bytes, from);
+    let end = reach(bytes, from);
     let mut i = from;
     while i < end {
         if bytes[i] != b'`' {
