@@ -44,16 +44,20 @@ impl CodeIn {
         // span (`` `app.config["KEY"]` ``) are keys too.
         let mut closing: Option<usize> = None;
         while i < bytes.len() {
-            let b = bytes[i];
             if line_start {
+                line_start = false;
                 if let Some(end) = doctest_line(bytes, i) {
                     out.code.push(i..end);
                     i = end;
                     continue;
                 }
-                line_start = false;
             }
-            match b {
+            // Prose is skipped to the next byte that may start code.
+            let Some(next) = memchr::memchr3(b'`', b'[', b'\n', &bytes[i..]) else {
+                break;
+            };
+            i += next;
+            match bytes[i] {
                 b'\n' => line_start = true,
                 b'`' => {
                     // A run of backticks opens a span that the same run
@@ -74,14 +78,7 @@ impl CodeIn {
                     i = body;
                     continue;
                 }
-                b'{' if bytes[i + 1..].starts_with(b"@link") => {
-                    if let Some(close) = line_find(bytes, i, b'}') {
-                        out.code.push(i + 1..close);
-                        i = close + 1;
-                        continue;
-                    }
-                }
-                b'[' if i > 0 && subscripted(bytes[i - 1]) => {
+                _ if i > 0 && subscripted(bytes[i - 1]) => {
                     if let Some(key) = key_at(bytes, i + 1) {
                         i = key.end + 2;
                         out.keys.push(key);
@@ -91,6 +88,14 @@ impl CodeIn {
                 _ => {}
             }
             i += 1;
+        }
+        // JSDoc links, found by their marker (rare, so apart).
+        let links = memchr::memmem::find_iter(bytes, b"{@link")
+            .filter_map(|at| line_find(bytes, at, b'}').map(|close| at + 1..close));
+        let before = out.code.len();
+        out.code.extend(links);
+        if out.code.len() > before {
+            out.code.sort_by_key(|r| r.start);
         }
         out
     }
