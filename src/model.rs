@@ -50,6 +50,10 @@ pub enum Reason {
     KeepName(String),
     /// Kept: a `retrace: keep` comment.
     KeepComment,
+    /// Kept: code written in a comment (`db.session.get(…)`, a key in
+    /// `["…"]`, a name in backticks) follows what the code does with that
+    /// name, which is not renamed, for this reason.
+    CodeInComment(String),
     /// In or named with a part of the file that does not parse: not
     /// renamed, since the tree cannot say what it is there.
     SyntaxError,
@@ -75,6 +79,7 @@ impl fmt::Display for Reason {
             Reason::Holds(held) => write!(f, "holds {held}"),
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
             Reason::KeepComment => f.write_str("keep: comment"),
+            Reason::CodeInComment(why) => write!(f, "{why} (code in a comment)"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
             Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
             Reason::Linked(note) => write!(f, "linked: {note}"),
@@ -94,6 +99,7 @@ impl Reason {
             Reason::ThirdParty(_) | Reason::Holds(_) => "third-party",
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
+            Reason::CodeInComment(_) => "code-in-comment",
             Reason::SyntaxError => "syntax-error",
             Reason::Needs(_) | Reason::Linked(_) => "linked",
             Reason::Text(_) => "text",
@@ -104,7 +110,11 @@ impl Reason {
     pub fn is_kept(&self) -> bool {
         matches!(
             self,
-            Reason::ThirdParty(_) | Reason::Holds(_) | Reason::KeepName(_) | Reason::KeepComment
+            Reason::ThirdParty(_)
+                | Reason::Holds(_)
+                | Reason::KeepName(_)
+                | Reason::KeepComment
+                | Reason::CodeInComment(_)
         )
     }
 }

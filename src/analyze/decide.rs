@@ -201,6 +201,7 @@ impl Analyzer<'_> {
                     _ => Tie::None,
                 };
                 plans.push(Plan {
+                    unit: unit.clone(),
                     class,
                     key,
                     in_sql_string: unit.shape == Shape::SqlInString,
@@ -217,7 +218,7 @@ impl Analyzer<'_> {
         let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
         let mut scanned = Scanned::default();
         // Why each plan is not renamed as its policies say, if it is not.
-        let blocked: Vec<Option<Reason>> = plans
+        let mut blocked: Vec<Option<Reason>> = plans
             .iter()
             .map(|plan| match (&plan.verdict, &plan.tie) {
                 (Verdict::Kept(reason), _) => Some(reason.clone()),
@@ -229,6 +230,14 @@ impl Analyzer<'_> {
                 (Verdict::Plain | Verdict::Follows(_), _) => None,
             })
             .collect();
+        self.code_in_comments(
+            entry,
+            syntax,
+            &mut scopes,
+            &matcher,
+            &mut plans,
+            &mut blocked,
+        )?;
         let renames = plans
             .iter()
             .zip(&blocked)
@@ -321,6 +330,8 @@ impl Analyzer<'_> {
 
 /// One token's decision before collisions are known.
 pub(super) struct Plan<'t> {
+    /// The identifier, comment or stretch of string it is a word of.
+    pub(super) unit: Unit,
     pub(super) class: Class,
     /// A key (see `links`), with what the rules make of it as a string.
     pub(super) key: Option<(Key, Rc<Mapped>)>,

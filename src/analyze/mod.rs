@@ -6,6 +6,7 @@ mod classify;
 mod collisions;
 mod decide;
 mod links;
+mod prose;
 pub mod scope;
 mod senses;
 mod syntax;

@@ -6,6 +6,7 @@
 pub mod calls;
 pub mod lex;
 pub mod lines;
+pub mod spans;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

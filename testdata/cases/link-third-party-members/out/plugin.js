@@ -13,8 +13,8 @@ function handler(request, fastify) {
 
 module.exports = { plugin, handler };
 
-// A member named at run time by a string option: `request.longTermTrace`
-// exists because `traceName: 'longTermTrace'` says so.
+// A member named at run time by a string option: `request.longTermSession`
+// exists because `traceName: 'longTermSession'` says so.
 function multi(fastify) {
   fastify.register(plugin, { traceName: 'longTermSession' });
   fastify.get('/', (request) => request.longTermSession.get('data'));

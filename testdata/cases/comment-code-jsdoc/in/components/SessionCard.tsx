@@ -1,0 +1,3 @@
+export function SessionCard({ id }: { id: string }) {
+  return <div>{id}</div>;
+}

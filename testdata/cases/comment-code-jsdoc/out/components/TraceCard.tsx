@@ -1,0 +1,3 @@
+export function TraceCard({ id }: { id: string }) {
+  return <div>{id}</div>;
+}
