@@ -259,11 +259,19 @@ fn strip_source_extension(path: &Path) -> PathBuf {
     }
 }
 
-/// The names a file imports by name, each with the module it names
-/// (`from M import N`; `import { N } from 'M'`, `import N from 'M'`),
-/// where `wanted` says the name is asked about. Aliased names are not:
-/// the alias is another name.
-pub fn imports(lang: Lang, text: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+/// One name a file imports by name: `from M import original as bound`,
+/// `import { original as bound } from 'M'`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub bound: String,
+    pub original: String,
+    pub module: String,
+}
+
+/// The names a file imports by name (`from M import N`; `import { N }
+/// from 'M'`, `import N from 'M'`), where `wanted` says the name bound or
+/// the name imported is asked about.
+pub fn imports(lang: Lang, text: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<Import> {
     static PY: OnceLock<Regex> = OnceLock::new();
     static JS: OnceLock<Regex> = OnceLock::new();
     let (regex, python) = match lang {
@@ -283,6 +291,11 @@ pub fn imports(lang: Lang, text: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<(St
         ),
         Lang::Sql => return Vec::new(),
     };
+    let is_name = |n: &str| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
     let mut out = Vec::new();
     for found in regex.captures_iter(text) {
         let (module, names) = match python {
@@ -293,17 +306,16 @@ pub fn imports(lang: Lang, text: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<(St
         let names = names.replace(['(', ')', '{', '}', '\\', '\n'], ",");
         for part in names.split(',') {
             let part = part.trim().trim_start_matches("type ").trim();
-            let name = match part.split_once(" as ") {
-                Some((original, alias)) if original.trim() == alias.trim() => original.trim(),
-                Some(_) => continue,
-                None => part,
+            let (original, bound) = match part.split_once(" as ") {
+                Some((original, alias)) => (original.trim(), alias.trim()),
+                None => (part, part),
             };
-            let is_name = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-            if is_name && wanted(name) {
-                out.push((name.to_string(), module.to_string()));
+            if is_name(original) && is_name(bound) && (wanted(bound) || wanted(original)) {
+                out.push(Import {
+                    bound: bound.to_string(),
+                    original: original.to_string(),
+                    module: module.to_string(),
+                });
             }
         }
     }
@@ -328,25 +340,31 @@ mod tests {
 
     #[test]
     fn imports_are_read_by_name() {
+        let read =
+            |lang, text: &str, wanted: &dyn Fn(&str) -> bool| -> Vec<(String, String, String)> {
+                let found = imports(lang, text, wanted).into_iter();
+                found.map(|i| (i.bound, i.original, i.module)).collect()
+            };
+        let t = |b: &str, o: &str, m: &str| (b.to_string(), o.to_string(), m.to_string());
         let all = |_: &str| true;
-        let py = "from app.session import Session, get as g\nfrom .models import (\n    Session as Session,\n    Other,\n)\nimport os\n";
-        let got = imports(Lang::Python, py, &all);
+        let py = "from app.session import Session, get as g\nfrom .models import (\n    Session as AuthSession,\n    Other,\n)\nimport os\n";
         assert_eq!(
-            got,
+            read(Lang::Python, py, &all),
             [
-                ("Session".into(), "app.session".into()),
-                ("Session".into(), ".models".into()),
-                ("Other".into(), ".models".into())
+                t("Session", "Session", "app.session"),
+                t("g", "get", "app.session"),
+                t("AuthSession", "Session", ".models"),
+                t("Other", "Other", ".models")
             ]
         );
         let ts = "import { Session, type ISession, x as y } from './session';\nimport Card from \"@/ui/card\";\nexport { Session as S } from './s';\nconst a = b;\n/**\n * import { Doc } from 'doc';\n */\n";
-        let got = imports(Lang::TypeScript, ts, &|n: &str| n != "x");
         assert_eq!(
-            got,
+            read(Lang::TypeScript, ts, &|n: &str| n != "x" && n != "y"),
             [
-                ("Session".into(), "./session".into()),
-                ("ISession".into(), "./session".into()),
-                ("Card".into(), "@/ui/card".into())
+                t("Session", "Session", "./session"),
+                t("ISession", "ISession", "./session"),
+                t("Card", "Card", "@/ui/card"),
+                t("S", "Session", "./s")
             ]
         );
     }

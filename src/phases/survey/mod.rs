@@ -38,8 +38,12 @@ struct File {
     abs: PathBuf,
     lang: Lang,
     occurrences: Vec<(Occurrence, Status)>,
-    /// The names it imports by name, with the module each names.
-    imports: HashMap<String, String>,
+    /// The names it imports by name (as bound), with the name each is
+    /// in the module it names, and that module.
+    imports: HashMap<String, (String, String)>,
+    /// Python: the dotted chain before each third-party name it keeps
+    /// (`stripe.checkout.` before `Session`), by line and column.
+    chains: HashMap<(usize, usize), String>,
     /// The names it defines at its top level.
     defines: Vec<String>,
 }
@@ -68,60 +72,75 @@ impl Pass<'_> {
         }
         let work = |e: &&Entry| {
             let outcome = context.process(e);
-            let imports = match (&outcome, e.lang) {
+            let read = match (&outcome, e.lang) {
                 (Outcome::Scanned(s), Some(lang)) if !s.is_empty() => {
                     let text = std::fs::read_to_string(&e.abs).unwrap_or_default();
                     let worded = |n: &str| self.rules.prefilter().is_match(n.as_bytes());
-                    definers::imports(lang, &text, &worded)
-                }
-                _ => Vec::new(),
-            };
-            (outcome, imports)
-        };
-        parallel::ordered(shown, self.threads, size, work, |e, (outcome, imports)| {
-            match outcome {
-                Outcome::Scanned(s) => {
-                    survey.scanned += 1;
-                    let (Some(lang), false) = (e.lang, s.is_empty()) else {
-                        return Ok(());
+                    let chains = match lang {
+                        Lang::Python => chains(&text, &s.kept),
+                        _ => HashMap::new(),
                     };
-                    survey.with_occurrences += 1;
-                    if let Some(new) = moves.to.get(&e.path) {
-                        let shown = e.path.display().to_string();
-                        survey.moves.insert(shown, new.display().to_string());
-                    }
-                    for d in &s.defines {
-                        definers.add(Definer::new(d, &e.path, &e.abs, lang, self.root));
-                    }
-                    let mut occurrences = Vec::new();
-                    let statuses = [
-                        (s.changes, Status::Renamed),
-                        (s.findings, Status::Reported),
-                        (s.kept, Status::Kept),
-                    ];
-                    for (list, status) in statuses {
-                        occurrences.extend(list.into_iter().map(|o| (o, status)));
-                    }
-                    occurrences.sort_by_key(|(o, _)| (o.line, o.column));
-                    files.push(File {
-                        path: e.path.display().to_string(),
-                        abs: e.abs.clone(),
-                        lang,
-                        occurrences,
-                        // The first import of a name is the one that binds it.
-                        imports: imports.into_iter().rev().collect(),
-                        defines: s.defines.iter().map(|d| d.name.to_string()).collect(),
-                    });
+                    (definers::imports(lang, &text, &worded), chains)
                 }
-                Outcome::Skipped(_) => survey.skipped += 1,
-                Outcome::Failed(message) => {
-                    eprintln!("retrace: {message}");
-                    survey.errors += 1;
+                _ => Default::default(),
+            };
+            (outcome, read)
+        };
+        parallel::ordered(
+            shown,
+            self.threads,
+            size,
+            work,
+            |e, (outcome, (imports, chains))| {
+                match outcome {
+                    Outcome::Scanned(s) => {
+                        survey.scanned += 1;
+                        let (Some(lang), false) = (e.lang, s.is_empty()) else {
+                            return Ok(());
+                        };
+                        survey.with_occurrences += 1;
+                        if let Some(new) = moves.to.get(&e.path) {
+                            let shown = e.path.display().to_string();
+                            survey.moves.insert(shown, new.display().to_string());
+                        }
+                        for d in &s.defines {
+                            definers.add(Definer::new(d, &e.path, &e.abs, lang, self.root));
+                        }
+                        let mut occurrences = Vec::new();
+                        let statuses = [
+                            (s.changes, Status::Renamed),
+                            (s.findings, Status::Reported),
+                            (s.kept, Status::Kept),
+                        ];
+                        for (list, status) in statuses {
+                            occurrences.extend(list.into_iter().map(|o| (o, status)));
+                        }
+                        occurrences.sort_by_key(|(o, _)| (o.line, o.column));
+                        files.push(File {
+                            path: e.path.display().to_string(),
+                            abs: e.abs.clone(),
+                            lang,
+                            occurrences,
+                            // The first import of a name is the one that binds it.
+                            imports: imports
+                                .into_iter()
+                                .rev()
+                                .map(|i| (i.bound, (i.original, i.module)))
+                                .collect(),
+                            chains,
+                            defines: s.defines.iter().map(|d| d.name.to_string()).collect(),
+                        });
+                    }
+                    Outcome::Skipped(_) => survey.skipped += 1,
+                    Outcome::Failed(message) => {
+                        eprintln!("retrace: {message}");
+                        survey.errors += 1;
+                    }
+                    Outcome::Other => {}
                 }
-                Outcome::Other => {}
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         survey.rules = senses(self.rules, &definers, &files);
         Ok(survey)
     }
@@ -186,11 +205,15 @@ fn sense_of<'d>(
     match &o.reason {
         Some(Reason::Holds(held)) => return (SenseKind::ThirdParty, held.clone(), None),
         Some(Reason::ThirdParty(how)) => {
-            return (
-                SenseKind::ThirdParty,
-                third_party(how, name, file.lang),
-                None,
-            )
+            // Under the name it has in its module, reached the way the
+            // file reaches it.
+            let original = file
+                .imports
+                .get(name)
+                .map_or(name, |(original, _)| original.as_str());
+            let chain = file.chains.get(&(o.line, o.column)).map(String::as_str);
+            let label = third_party(how, original, file.lang, chain);
+            return (SenseKind::ThirdParty, label, None);
         }
         Some(Reason::KeepName(_)) if rules.kept_by_platform_only(name) => {
             return (SenseKind::Platform, name.to_string(), None)
@@ -223,12 +246,14 @@ fn sense_of<'d>(
     // A file means the definition it makes, or the one it imports the
     // name from; a name it neither defines nor imports is a local, an
     // attribute or a parameter, whatever else the project defines.
-    let of = definers.of(name, file.lang == Lang::Python);
+    let imported = file.imports.get(name);
+    let original = imported.map_or(name, |(original, _)| original.as_str());
+    let of = definers.of(original, file.lang == Lang::Python);
     let definer = if of.is_empty() {
         return names;
     } else if file.defines.iter().any(|d| d == name) {
         Definers::made_by(&of, &file.abs)
-    } else if let Some(spec) = file.imports.get(name) {
+    } else if let Some((_, spec)) = imported {
         match (definers::resolve(&of, &file.abs, spec), of.as_slice()) {
             (Some(d), _) => Some(d),
             // Imported from a module that re-exports it, perhaps: the
@@ -243,7 +268,7 @@ fn sense_of<'d>(
         Some(d) => (SenseKind::Definition, d.label(), Some(d)),
         None => {
             let labels: Vec<String> = of.iter().map(|d| d.label()).collect();
-            let label = format!("{name}, one of {}", labels.join(" or "));
+            let label = format!("{original}, one of {}", labels.join(" or "));
             (SenseKind::Unresolved, label, None)
         }
     }
@@ -251,17 +276,58 @@ fn sense_of<'d>(
 
 /// A third party's name, from the module (or the account of how it is
 /// theirs) that the reason gives: `sqlalchemy.orm.Session`,
-/// `@supabase/supabase-js Session`.
-fn third_party(how: &str, name: &str, lang: Lang) -> String {
+/// `stripe.checkout.Session` (the chain the file reaches it by, from the
+/// module's root), `@supabase/supabase-js Session`.
+fn third_party(how: &str, name: &str, lang: Lang, chain: Option<&str>) -> String {
     let module = how.split(" (").next().unwrap_or(how);
     if module.contains(' ') {
         return format!("{name} ({how})");
     }
-    match lang {
-        Lang::Python if module == name || module.ends_with(&format!(".{name}")) => module.into(),
-        Lang::Python => format!("{module}.{name}"),
+    let root = module.split('.').next().unwrap_or(module);
+    match (lang, chain) {
+        (Lang::Python, Some(chain)) if chain.split('.').next() == Some(root) => {
+            format!("{chain}{name}")
+        }
+        (Lang::Python, _) if module == name || module.ends_with(&format!(".{name}")) => {
+            module.into()
+        }
+        (Lang::Python, _) => format!("{module}.{name}"),
         _ => format!("{module} {name}"),
     }
+}
+
+/// The dotted chain before each of `kept` on its line (`stripe.checkout.`
+/// before `Session`), where there is one, by line and column.
+fn chains(text: &str, kept: &[Occurrence]) -> HashMap<(usize, usize), String> {
+    let mut out = HashMap::new();
+    let lines: Vec<&str> = match kept
+        .iter()
+        .any(|o| matches!(o.reason, Some(Reason::ThirdParty(_))))
+    {
+        true => text.lines().collect(),
+        false => return out,
+    };
+    for o in kept
+        .iter()
+        .filter(|o| matches!(o.reason, Some(Reason::ThirdParty(_))))
+    {
+        let Some(line) = lines.get(o.line.wrapping_sub(1)) else {
+            continue;
+        };
+        let at = line
+            .char_indices()
+            .nth(o.column - 1)
+            .map_or(line.len(), |(i, _)| i);
+        let before = &line[..at];
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let chain = &before[start..];
+        if chain.ends_with('.') && !chain.starts_with('.') {
+            out.insert((o.line, o.column), chain.to_string());
+        }
+    }
+    out
 }
 
 fn new_sense(

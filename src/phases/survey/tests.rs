@@ -23,6 +23,7 @@ fn file(path: &str, lang: Lang) -> File {
         lang,
         occurrences: Vec::new(),
         imports: HashMap::new(),
+        chains: HashMap::new(),
         defines: Vec::new(),
     }
 }
@@ -124,6 +125,19 @@ fn each_occurrence_gets_the_sense_its_reason_and_class_say() {
         let old = o.old.clone();
         assert_eq!(sense(f, o), (kind, label.to_string()), "{old}");
     }
+    // An alias is known by its name in its module; a chain from the
+    // module's root says where in it the name is.
+    let mut aliased = file("app/client.py", Lang::Python);
+    let theirs = |module: &str| Some(Reason::ThirdParty(module.into()));
+    aliased.imports.insert(
+        "DbSession".into(),
+        ("Session".into(), "sqlalchemy.orm".into()),
+    );
+    aliased.chains.insert((1, 1), "stripe.checkout.".into());
+    let db = occurrence("DbSession", Class::Code, theirs("sqlalchemy.orm"));
+    assert_eq!(sense(&aliased, db).1, "sqlalchemy.orm.Session");
+    let checkout = occurrence("Session", Class::Code, theirs("stripe"));
+    assert_eq!(sense(&aliased, checkout).1, "stripe.checkout.Session");
     let moved = Occurrence {
         follows: Some(PathBuf::from("app/session.py")),
         ..occurrence("session", Class::Code, None)
@@ -169,13 +183,17 @@ fn a_name_goes_to_the_definition_its_file_makes_or_imports() {
     models.defines.push("Session".into());
     assert_eq!(session(&models), "app.auth.models.Session");
     let mut views = file("app/auth/views.py", Lang::Python);
-    views.imports.insert("Session".into(), ".models".into());
+    views
+        .imports
+        .insert("Session".into(), ("Session".into(), ".models".into()));
     assert_eq!(session(&views), "app.auth.models.Session");
     let mut api = file("app/api.py", Lang::Python);
-    api.imports.insert("Session".into(), "app.session".into());
+    api.imports
+        .insert("Session".into(), ("Session".into(), "app.session".into()));
     assert_eq!(session(&api), "app.session.Session");
     let mut both = file("app/x.py", Lang::Python);
-    both.imports.insert("Session".into(), "app".into());
+    both.imports
+        .insert("Session".into(), ("Session".into(), "app".into()));
     assert_eq!(
         session(&both),
         "Session, one of app.auth.models.Session or app.session.Session"
