@@ -230,6 +230,9 @@ fn survey_counts_every_sense_and_its_starter_keeps_exactly_the_senses_it_lists()
         summary.get("ambiguous").is_none(),
         "the rules decided it: {summary}"
     );
+    // Its comments name app/session.py, which moves: they are retrace's,
+    // not the project's text.
+    assert!(summary["findings"].get("text").is_none(), "{summary}");
     let out = retrace(root, &["survey", "--rules", "starter.toml"]);
     let listed = stdout(&out);
     assert!(
@@ -323,4 +326,34 @@ fn survey_refuses_machine_formats_it_does_not_print() {
         assert_eq!(out.status.code(), Some(2));
         assert!(stderr(&out).contains("human or json"), "{}", stderr(&out));
     }
+}
+
+#[test]
+fn a_starter_rule_for_one_name_leaves_its_comments_as_the_rules_treat_them() {
+    // Two modules define `make_sessionmaker`, a compound (reported, not
+    // renamed): the starter keeps the smaller sense by a rule for that
+    // name in lib/b.py, which must report the name in comments there as
+    // the word rule does, not rename it.
+    let dir = project(&[
+        ("lib/__init__.py", ""),
+        ("lib/a.py", "def make_sessionmaker():\n    pass\n"),
+        (
+            "lib/c.py",
+            "from lib.a import make_sessionmaker\n\nmake_sessionmaker()\nmake_sessionmaker()\n",
+        ),
+        (
+            "lib/b.py",
+            "# make_sessionmaker, the other one\ndef make_sessionmaker():\n    pass\n",
+        ),
+    ]);
+    let root = dir.path();
+    let out = retrace(root, &["survey", "--write", "starter.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let starter = std::fs::read_to_string(root.join("starter.toml")).unwrap();
+    let rule = "from = \"make_sessionmaker\"\nto = \"make_tracemaker\"\nmatch = \"exact\"\npaths = [\"lib/b.py\"]\ncode = \"keep\"\ncomments = \"report\"\n";
+    assert!(starter.contains(rule), "{starter}");
+    let out = retrace(root, &["check", "--rules", "starter.toml"]);
+    let comment = "lib/b.py:1:3: comment make_sessionmaker → make_tracemaker (make_sessionmaker→make_tracemaker) reported: comment policy: report";
+    assert!(stdout(&out).contains(comment), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("lib/b.py:2"), "{}", stdout(&out));
 }

@@ -196,6 +196,9 @@ pub struct Rules {
     pub keep_modules: Vec<String>,
     pub first_party: Vec<String>,
     pub sources: Vec<String>,
+    /// The rule files read (absolute): retrace's own configuration, whose
+    /// comments are not the project's text.
+    pub files: Vec<PathBuf>,
     /// `[check] baseline = true`: the baseline file `check` uses by default.
     pub baseline: Option<PathBuf>,
     /// Finds every needle, ignoring ASCII case, in one pass; built once.
@@ -235,6 +238,11 @@ impl Rules {
     /// The user's own `[keep] names` (not the platform list's).
     pub fn own_keep_names(&self) -> &[String] {
         &self.keep_names[self.platform_names..]
+    }
+
+    /// Is the file at `abs` one of the rule files in use?
+    pub fn is_rule_file(&self, abs: &Path) -> bool {
+        self.files.iter().any(|f| f == abs)
     }
 
     pub fn excluded(&self, abs_path: &Path) -> bool {

@@ -167,20 +167,34 @@ impl Definers {
     }
 }
 
+/// Which of the definitions of a name an import of it means.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved<'d> {
+    /// The one its specifier names best.
+    One(&'d Definer),
+    /// Several, as well as each other (a package that holds them all).
+    Several,
+    /// None: the specifier names no module that defines it (a submodule
+    /// of that name, another package's name).
+    None,
+}
+
 /// Of `definers` (of one name and family), the one that a file at `abs`
 /// that imports the name from `spec` means: the best match of the
 /// specifier, if one stands out.
-pub fn resolve<'d>(definers: &[&'d Definer], abs: &Path, spec: &str) -> Option<&'d Definer> {
+pub fn resolve<'d>(definers: &[&'d Definer], abs: &Path, spec: &str) -> Resolved<'d> {
     let scored: Vec<(u8, &Definer)> = definers
         .iter()
         .map(|d| (score(d, abs, spec), *d))
         .filter(|(s, _)| *s > 0)
         .collect();
-    let best = scored.iter().map(|(s, _)| *s).max()?;
+    let Some(best) = scored.iter().map(|(s, _)| *s).max() else {
+        return Resolved::None;
+    };
     let mut top = scored.iter().filter(|(s, _)| *s == best);
     match (top.next(), top.next()) {
-        (Some((_, d)), None) => Some(d),
-        _ => None,
+        (Some((_, d)), None) => Resolved::One(d),
+        _ => Resolved::Several,
     }
 }
 
@@ -375,17 +389,16 @@ mod tests {
         let auth = definer("app/auth/models.py", true, "app.auth.models");
         let both = [&product, &auth];
         let views = Path::new("/r/app/auth/views.py");
-        assert_eq!(resolve(&both, views, ".models"), Some(&auth));
-        assert_eq!(resolve(&both, views, "..session"), Some(&product));
-        assert_eq!(resolve(&both, views, "app.session"), Some(&product));
-        assert_eq!(resolve(&both, views, "auth.models"), Some(&auth));
-        assert_eq!(resolve(&both, views, "sqlalchemy.orm"), None);
-        assert_eq!(
-            resolve(&both, views, "app.auth"),
-            Some(&auth),
-            "a package re-exports it"
-        );
-        assert_eq!(resolve(&both, views, "app"), None, "both are in app");
+        let one = |d| Resolved::One(d);
+        assert_eq!(resolve(&both, views, ".models"), one(&auth));
+        assert_eq!(resolve(&both, views, "..session"), one(&product));
+        assert_eq!(resolve(&both, views, "app.session"), one(&product));
+        assert_eq!(resolve(&both, views, "auth.models"), one(&auth));
+        assert_eq!(resolve(&both, views, "sqlalchemy.orm"), Resolved::None);
+        let reexported = resolve(&both, views, "app.auth");
+        assert_eq!(reexported, one(&auth), "a package re-exports it");
+        let several = resolve(&both, views, "app");
+        assert_eq!(several, Resolved::Several, "both are in app");
         let lib = definer("web/lib/session.ts", false, "web/lib/session.ts");
         let auth = definer(
             "web/auth/session/index.ts",
@@ -394,13 +407,13 @@ mod tests {
         );
         let both = [&lib, &auth];
         let page = Path::new("/r/web/app/page.tsx");
-        assert_eq!(resolve(&both, page, "../lib/session"), Some(&lib));
-        assert_eq!(resolve(&both, page, "../auth/session"), Some(&auth));
-        assert_eq!(resolve(&both, page, "@/lib/session"), Some(&lib));
-        assert_eq!(resolve(&both, page, "next-auth"), None);
+        assert_eq!(resolve(&both, page, "../lib/session"), one(&lib));
+        assert_eq!(resolve(&both, page, "../auth/session"), one(&auth));
+        assert_eq!(resolve(&both, page, "@/lib/session"), one(&lib));
+        assert_eq!(resolve(&both, page, "next-auth"), Resolved::None);
         let types = definer("web/dist/types.d.ts", false, "web/dist/types.d.ts");
         let dist = Path::new("/r/web/dist/client.d.ts");
-        assert_eq!(resolve(&[&types, &lib], dist, "./types"), Some(&types));
+        assert_eq!(resolve(&[&types, &lib], dist, "./types"), one(&types));
     }
 
     #[test]

@@ -17,7 +17,9 @@ use std::path::{Component, Path};
 
 use super::{Name, RuleSurvey, Sense, SenseKind, Survey};
 use crate::config::emit;
-use crate::config::Rules;
+use crate::config::matcher::Matcher;
+use crate::config::{Action, Rules};
+use crate::model::Class;
 use crate::paths;
 
 /// Where the starter goes and how its paths are written.
@@ -50,7 +52,8 @@ const HEADER: &str = "\
 # name, limited to the files where it has this sense (`paths`, before and
 # after their moves), keeps it there as code (`code = \"keep\"`).
 # Paths are relative to this file's directory: use it there as
-# retrace.toml, or with --rules from there.
+# retrace.toml, or with --rules from there. (Until the moves it names
+# are made, `check` reports the moved paths this file spells as text.)
 ";
 
 /// The starter's text.
@@ -83,22 +86,25 @@ pub fn write(rules: &Rules, survey: &Survey, place: &Place) -> String {
                 let shared = spelled.get(n.name.as_str()).is_some_and(|s| s.len() > 1);
                 match (shared, moving.get(n.name.as_str())) {
                     (false, _) => names.push(n.name.as_str()),
+                    // Kept in some files only, the imports of the module
+                    // there would stay as it moves; kept by name, the other
+                    // senses would stay too. Yours to choose.
                     (true, Some(file)) => {
                         let _ = writeln!(
                             notes,
-                            "    # `{}` also names the module {file}, which moves: a rule for some\n    # files would keep its imports there as it moves, so it is kept\n    # everywhere (the file too), in comments and strings as well.",
-                            n.name
+                            "    # `{}` also names the module {file}, which moves, and another sense\n    # spells it: kept by name it stays everywhere (the file too, and in\n    # comments and strings); uncomment to keep it so.\n    # {},",
+                            n.name,
+                            emit::quoted(&n.name)
                         );
-                        names.push(n.name.as_str());
                     }
-                    (true, None) => exact += &exact_rule(n, &survey.moves, place),
+                    (true, None) => exact += &exact_rule(n, rules, &survey.moves, place),
                 }
             }
             if !exact.is_empty() {
                 let _ = write!(out, "# keep: {}\n{exact}\n", describe(sense));
             }
             names.retain(|n| kept_names.insert(n));
-            if !names.is_empty() {
+            if !names.is_empty() || !notes.is_empty() {
                 let _ = writeln!(keep_blocks, "    # keep: {}", describe(sense));
                 keep_blocks += &notes;
                 for name in names {
@@ -217,7 +223,7 @@ fn describe(sense: &Sense) -> String {
 
 /// A rule that keeps the name `n` in its files alone (at their paths
 /// before and after their moves).
-fn exact_rule(n: &Name, moves: &BTreeMap<String, String>, place: &Place) -> String {
+fn exact_rule(n: &Name, rules: &Rules, moves: &BTreeMap<String, String>, place: &Place) -> String {
     let mut globs = Vec::new();
     let mut outside = Vec::new();
     let moved = n.files.iter().filter_map(|f| moves.get(f));
@@ -247,6 +253,28 @@ fn exact_rule(n: &Name, moves: &BTreeMap<String, String>, place: &Place) -> Stri
         emit::quoted(&n.new),
         globs.join(", ")
     );
+    // In comments and strings the name stays as the rules treat it now
+    // (a compound is reported, not renamed): said where the policies
+    // this rule inherits would not.
+    let first = n
+        .files
+        .first()
+        .map(|f| paths::absolute(place.cwd, Path::new(f)));
+    let matcher = Matcher::for_file(rules, first.as_deref().unwrap_or(place.dir));
+    for (key, class, inherited) in [
+        ("comments", Class::Comment, rules.policy.comments),
+        ("strings", Class::String, rules.policy.strings),
+    ] {
+        let now = matcher.map(&n.name, class);
+        let action = match (now.changed(), now.reports.is_empty()) {
+            (true, _) => Action::Rename,
+            (false, false) => Action::Report,
+            (false, true) => Action::Keep,
+        };
+        if action != inherited {
+            let _ = writeln!(out, "{key} = \"{action}\"");
+        }
+    }
     out
 }
 

@@ -15,7 +15,7 @@ use anyhow::Result;
 use super::{size, Pass};
 use crate::config::matcher::Matcher;
 use crate::config::Rules;
-use crate::index::definers::{self, Definer, Definers};
+use crate::index::definers::{self, Definer, Definers, Resolved};
 use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::model::{Class, Lang, Mode, Occurrence, Outcome, Reason};
@@ -254,12 +254,12 @@ fn sense_of<'d>(
     } else if file.defines.iter().any(|d| d == name) {
         Definers::made_by(&of, &file.abs)
     } else if let Some((_, spec)) = imported {
-        match (definers::resolve(&of, &file.abs, spec), of.as_slice()) {
-            (Some(d), _) => Some(d),
-            // Imported from a module that re-exports it, perhaps: the
-            // project defines it once.
-            (None, [one]) => Some(*one),
-            (None, _) => None,
+        match definers::resolve(&of, &file.abs, spec) {
+            Resolved::One(d) => Some(d),
+            Resolved::Several => None,
+            // From a module that defines no such name (`from pkg import
+            // session` imports the submodule): not a definition's.
+            Resolved::None => return names,
         }
     } else {
         return names;
