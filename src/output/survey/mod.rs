@@ -166,9 +166,12 @@ impl Sense {
     /// (app/session.py:3)`, `third-party sqlalchemy.orm.Session`.
     pub fn title(&self) -> String {
         match (self.kind(), &self.definition) {
-            (SenseKind::Definition, Some((_, kind, at))) => {
-                format!("first-party {kind} {} ({at})", self.label)
-            }
+            // A module's definition by its dotted name; a file's by its
+            // name, the file being in its place.
+            (SenseKind::Definition, Some((name, kind, at))) => match self.label.contains(' ') {
+                true => format!("first-party {kind} {name} ({at})"),
+                false => format!("first-party {kind} {} ({at})", self.label),
+            },
             (SenseKind::Unresolved, _) => format!("first-party {}", self.label),
             (SenseKind::ThirdParty, _) => format!("third-party {}", self.label),
             (SenseKind::Platform, _) => format!("platform {}", self.label),
