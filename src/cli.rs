@@ -18,7 +18,7 @@ pub struct Cli {
     /// Rule file to use instead of retrace.toml discovery (repeatable).
     #[arg(long = "rules", value_name = "FILE", global = true)]
     pub rules: Vec<PathBuf>,
-    /// Output format (check and diff).
+    /// Output format (check and diff; human or json for survey).
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
     /// When to colour output. NO_COLOR is respected.
@@ -59,6 +59,15 @@ pub enum Command {
         /// Record today's findings in FILE (default .retrace-baseline.json) and exit 0.
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::model::BASELINE_FILE)]
         write_baseline: Option<PathBuf>,
+    },
+    /// Group every occurrence of each rule's word by sense (the definition
+    /// it resolves to), with counts, main files and an example line.
+    Survey {
+        paths: Vec<PathBuf>,
+        /// Write a starter retrace.toml to FILE (never over an existing
+        /// file) whose blocks keep the senses the rules are taken not to mean.
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
     },
     /// Show how the rules treat each NAME, and why.
     Explain {
@@ -108,8 +117,12 @@ pub struct Options {
 impl Options {
     pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Options> {
         let scans = matches!(cli.command, Command::Diff { .. } | Command::Check { .. });
-        if cli.format.is_some() && !scans {
-            bail!("--format applies to `check` and `diff` only");
+        let survey = matches!(cli.command, Command::Survey { .. });
+        match cli.format {
+            Some(Format::Human | Format::Json) if survey => {}
+            Some(_) if survey => bail!("`survey` prints --format human or json"),
+            Some(_) if !scans => bail!("--format applies to `check`, `diff` and `survey` only"),
+            _ => {}
         }
         if cli.threads == Some(0) {
             bail!("--threads must be at least 1");
@@ -135,7 +148,8 @@ impl Options {
         let given = match &self.command {
             Command::Diff { paths }
             | Command::Apply { paths, .. }
-            | Command::Check { paths, .. } => paths.clone(),
+            | Command::Check { paths, .. }
+            | Command::Survey { paths, .. } => paths.clone(),
             _ => Vec::new(),
         };
         if given.is_empty() {

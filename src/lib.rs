@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let mode = match &options.command {
         Command::Diff { .. } => Mode::Diff,
         Command::Apply { .. } => Mode::Apply,
-        Command::Check { .. } => Mode::Check,
+        Command::Check { .. } | Command::Survey { .. } => Mode::Check,
         Command::Explain { names } => {
             return print(output::explain::names(&rules, names).as_bytes())
         }
@@ -60,6 +60,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions { .. } | Command::Man => unreachable!("generated above"),
     };
 
+    if let Command::Survey {
+        write: Some(file), ..
+    } = &options.command
+    {
+        // Before anything is read: a survey takes a while.
+        if std::fs::symlink_metadata(file).is_ok() {
+            anyhow::bail!(
+                "{}: the file exists; survey --write never overwrites one (name another)",
+                file.display()
+            );
+        }
+    }
     // The project is the whole repository, whatever PATHs are given.
     let absolute: Vec<PathBuf> = paths.iter().map(|p| walk::absolute(&cwd, p)).collect();
     let root = walk::project_root(&absolute, rules_dir.as_deref());
@@ -108,6 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         rules: &rules,
         project: &project,
         threads,
+        root: &root,
     };
     let (frozen, read_only) = pass.read_frozen(&walked.files, &held, &mut moves)?;
     // Routes whose URLs strings name move only with all of those strings.
@@ -116,6 +129,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
     // Phase 2: the files under the PATHs.
     let shown: Vec<&Entry> = walked.files.iter().filter(|e| e.named.is_some()).collect();
+    if let Command::Survey { write, .. } = &options.command {
+        let mut survey = pass.survey(&shown, &moves, &frozen)?;
+        survey.errors += walked.errors.len();
+        survey.skipped += walked.skipped.values().sum::<usize>();
+        print_survey(&survey, &options, write.as_deref(), (&rules, &cwd, &paths))?;
+        std::mem::forget((project, walked, rules));
+        return Ok(exit_code(survey.errors, false));
+    }
     if let Command::Apply {
         allow_dirty: false, ..
     } = options.command
@@ -180,6 +201,46 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         summary.errors,
         mode == Mode::Check && pending > 0,
     ))
+}
+
+/// `survey`'s output, and its starter rule file if asked for one.
+fn print_survey(
+    survey: &output::survey::Survey,
+    options: &Options,
+    write: Option<&Path>,
+    (rules, cwd, paths): (&config::Rules, &Path, &[PathBuf]),
+) -> Result<()> {
+    let text = match options.format {
+        cli::Format::Json => format!("{:#}\n", output::survey::json(survey)),
+        _ => output::survey::human(survey),
+    };
+    print(text.as_bytes())?;
+    let Some(file) = write else {
+        return Ok(());
+    };
+    let abs = paths::absolute(cwd, file);
+    let place = output::survey::starter::Place {
+        dir: abs.parent().unwrap_or(cwd),
+        cwd,
+        surveyed: paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let starter = output::survey::starter::write(rules, survey, &place);
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&abs)
+        .with_context(|| format!("{}: cannot write the starter rule file", file.display()))?;
+    out.write_all(starter.as_bytes())
+        .with_context(|| format!("{}: cannot write the starter rule file", file.display()))?;
+    eprintln!(
+        "retrace: wrote {}: its active blocks keep the senses the rules are taken not to mean; delete a block to rename that sense",
+        file.display()
+    );
+    Ok(())
 }
 
 /// Shell completions and the man page, generated from the clap

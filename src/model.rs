@@ -227,6 +227,20 @@ pub struct Scanned {
     /// The file had syntax errors before any rename (renames are made
     /// only where its tree is sound).
     pub syntax_errors: bool,
+    /// Its top-level definitions of names with a rule word.
+    pub defines: Vec<Defined>,
+}
+
+/// A top-level definition of a name with a rule word (a Python `class` or
+/// `def`; a TypeScript/JavaScript `class`, `function`, `interface`, `type`
+/// or `enum`): one sense of the word, which `survey` tells apart from the
+/// others, and the closing summary when two modules define one name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defined {
+    pub name: Arc<str>,
+    /// `class`, `function`, `interface`, `type` or `enum`.
+    pub kind: &'static str,
+    pub line: usize,
 }
 
 /// A file's text and the edits that rewrite it.

@@ -21,7 +21,7 @@ use crate::config::matcher::{self, Matcher};
 use crate::config::Rules;
 use crate::lang::lines::Lines;
 use crate::lang::{Lang, Shape, Unit};
-use crate::model::{Class, Edit, Occurrence, Reason, Scanned};
+use crate::model::{Class, Defined, Edit, Occurrence, Reason, Scanned};
 use crate::walk::read::{comment_text, COMMENT_MARKERS};
 use crate::walk::Entry;
 
@@ -44,6 +44,7 @@ impl Analyzer<'_> {
         let mut scopes: Option<Scopes> = None;
         let mut plans = Vec::new();
         let mut mapped: HashMap<(&str, Class), Rc<Mapped>> = HashMap::new();
+        let mut defines = Vec::new();
         // Units and their tokens come in order: so do the hits.
         let mut next_hit = 0;
         for unit in units {
@@ -97,6 +98,14 @@ impl Analyzer<'_> {
                 }
                 let at = unit.range.start + token.start;
                 let (line, column) = lines.position(at);
+                if unit.shape == Shape::Identifier && unit.class == Class::Code {
+                    let kind = crate::lang::heads::defined_at(lang, text, at);
+                    defines.extend(kind.map(|kind| Defined {
+                        name: Arc::from(word),
+                        kind,
+                        line,
+                    }));
+                }
                 let verdict = if kept_lines.contains(&line) {
                     Verdict::Kept(Reason::KeepComment)
                 } else if let Some(pattern) = &outcome.kept {
@@ -216,7 +225,10 @@ impl Analyzer<'_> {
             }
         }
         let collisions = self.collisions(entry, syntax, &plans, scopes.as_ref(), &lines)?;
-        let mut scanned = Scanned::default();
+        let mut scanned = Scanned {
+            defines,
+            ..Scanned::default()
+        };
         // Why each plan is not renamed as its policies say, if it is not.
         let mut blocked: Vec<Option<Reason>> = plans
             .iter()

@@ -73,6 +73,11 @@ impl PathGlobs {
         &self.patterns
     }
 
+    /// The directory the patterns are relative to.
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
     /// What makes two lists of globs the same scope: they match the same paths.
     pub(crate) fn scope(&self) -> Scope<'_> {
         (&self.base, &self.patterns)

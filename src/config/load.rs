@@ -243,12 +243,15 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut keep = GlobSetBuilder::new();
     let mut platform_names = 0;
     let mut compiled = Compiled::default();
+    let mut files = Vec::new();
     for source in sources {
         let name = source.name();
         let (text, base) = match source {
             Source::File { path, base } => {
                 let bytes = std::fs::read(path)
                     .with_context(|| format!("{}: cannot read rule file", path.display()))?;
+                let cwd = std::env::current_dir().unwrap_or_default();
+                files.push(crate::paths::absolute(&cwd, path));
                 (utf8(bytes, &name)?, base)
             }
             Source::Bundled { base } => (BUNDLED.to_string(), base),
@@ -316,6 +319,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_modules,
         first_party,
         sources: sources.iter().map(Source::name).collect(),
+        files,
         baseline,
         prefilter,
         index,

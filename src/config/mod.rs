@@ -7,6 +7,7 @@
 //! `FILE:LINE:COL`.
 
 pub mod case;
+pub mod emit;
 mod globs;
 mod load;
 pub mod matcher;
@@ -156,6 +157,30 @@ impl Rename {
     pub fn applies_to(&self, abs_path: &Path) -> bool {
         self.paths.as_ref().is_none_or(|p| p.matches(abs_path))
     }
+
+    /// Does this rule match the name `name`: all of it (an exact rule), or
+    /// one of its segments (a word rule, singular or plural)?
+    pub fn matches_name(&self, name: &str) -> bool {
+        match &self.form {
+            Form::Exact => self.from == name,
+            Form::Word { from_plural, .. } => case::segments(name)
+                .into_iter()
+                .filter_map(|s| name.get(s))
+                .map(str::to_lowercase)
+                .any(|s| s == self.from || s == *from_plural),
+        }
+    }
+
+    /// The per-rule policy keys this rule sets itself (`code = "keep"`).
+    pub fn overrides(&self) -> [(&'static str, Option<Action>); 4] {
+        let o = &self.overrides;
+        [
+            ("code", o.code),
+            ("comments", o.comments),
+            ("strings", o.strings),
+            ("compounds", o.compounds),
+        ]
+    }
 }
 
 /// All active rules, merged from every rule file.
@@ -171,6 +196,9 @@ pub struct Rules {
     pub keep_modules: Vec<String>,
     pub first_party: Vec<String>,
     pub sources: Vec<String>,
+    /// The rule files read (absolute): retrace's own configuration, whose
+    /// comments are not the project's text.
+    pub files: Vec<PathBuf>,
     /// `[check] baseline = true`: the baseline file `check` uses by default.
     pub baseline: Option<PathBuf>,
     /// Finds every needle, ignoring ASCII case, in one pass; built once.
@@ -194,6 +222,27 @@ impl Rules {
     pub fn kept_by_platform_only(&self, name: &str) -> bool {
         let matches = self.keep_set.matches(name);
         !matches.is_empty() && matches.iter().all(|&i| i < self.platform_names)
+    }
+
+    /// Have the rules said which sense of `name` they mean, where the
+    /// files `defining` (absolute) each define one? They have when a
+    /// `[keep] names` pattern of their own keeps it, or when a rule with
+    /// `paths` that matches it covers one of those files.
+    pub fn decides(&self, name: &str, defining: &[&Path]) -> bool {
+        let kept = self.kept(name).is_some() && !self.kept_by_platform_only(name);
+        kept || self.renames.iter().any(|r| {
+            r.paths.is_some() && r.matches_name(name) && defining.iter().any(|f| r.applies_to(f))
+        })
+    }
+
+    /// The user's own `[keep] names` (not the platform list's).
+    pub fn own_keep_names(&self) -> &[String] {
+        &self.keep_names[self.platform_names..]
+    }
+
+    /// Is the file at `abs` one of the rule files in use?
+    pub fn is_rule_file(&self, abs: &Path) -> bool {
+        self.files.iter().any(|f| f == abs)
     }
 
     pub fn excluded(&self, abs_path: &Path) -> bool {

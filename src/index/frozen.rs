@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::definers::Definer;
+
 /// Why a file does not change in this run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Why {
@@ -48,6 +50,9 @@ impl fmt::Display for Held {
 #[derive(Debug, Default)]
 pub struct Frozen {
     names: HashMap<String, Held>,
+    /// Their top-level definitions of names with a rule word: senses of
+    /// the word, whichever files a run changes.
+    pub defined: Vec<Definer>,
 }
 
 impl Frozen {

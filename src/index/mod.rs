@@ -5,6 +5,7 @@
 //! still spell (`frozen`).
 
 pub mod augments;
+pub mod definers;
 pub mod definitions;
 pub mod frozen;
 mod modules;

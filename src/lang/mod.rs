@@ -4,6 +4,7 @@
 //! project owns is decided later (`analyze`).
 
 pub mod calls;
+pub mod heads;
 pub mod lex;
 pub mod lines;
 pub mod spans;

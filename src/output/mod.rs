@@ -9,6 +9,7 @@ mod printer;
 mod progress;
 pub mod review;
 mod summary;
+pub mod survey;
 
 pub use printer::Printer;
 pub use progress::Progress;

@@ -263,7 +263,7 @@ impl Printer {
             writeln!(self.out)?;
         }
         if self.format == Format::Json {
-            let value = json!({
+            let mut value = json!({
                 "version": formats::JSON_VERSION,
                 "type": "summary",
                 "files_scanned": summary.scanned,
@@ -278,6 +278,14 @@ impl Printer {
                 "moves": summary.moves,
                 "errors": summary.errors,
             });
+            if !summary.ambiguous.is_empty() {
+                let ambiguous: Vec<serde_json::Value> = summary
+                    .ambiguous
+                    .iter()
+                    .map(|a| json!({"name": a.name, "definitions": a.definitions}))
+                    .collect();
+                value["ambiguous"] = json!(ambiguous);
+            }
             writeln!(self.out, "{value}")?;
             return self.out.flush();
         }

@@ -23,6 +23,9 @@ pub struct Summary {
     pub new_findings: usize,
     /// How often each name was reported, for the "most reported" line.
     pub reported_names: std::collections::HashMap<String, usize>,
+    /// Names two first-party modules define, renamed by the rules in
+    /// both, which the rules have not said which one they mean.
+    pub ambiguous: Vec<super::survey::Ambiguous>,
 }
 
 impl Summary {
@@ -62,6 +65,9 @@ impl Summary {
         }
     }
 }
+
+/// How many names with several first-party definitions the summary names.
+const AMBIGUOUS_SHOWN: usize = 3;
 
 pub(super) fn dropped_text(d: Dropped) -> String {
     format!("changes dropped: {d}")
@@ -152,6 +158,22 @@ pub fn summary_text(s: &Summary, mode: Mode) -> String {
         };
         out += &format!(
             "syntax errors: {had} syntax errors before; renamed where the tree is sound\n"
+        );
+    }
+    // A few names, said once each; survey lists them all.
+    for a in s.ambiguous.iter().take(AMBIGUOUS_SHOWN) {
+        out += &a.summary_line();
+        out.push('\n');
+    }
+    if let Some(more) = s
+        .ambiguous
+        .len()
+        .checked_sub(AMBIGUOUS_SHOWN)
+        .filter(|&n| n > 0)
+    {
+        let names = if more == 1 { "name" } else { "names" };
+        out += &format!(
+            "senses: {more} more {names} with several first-party definitions each; `retrace survey` lists them\n"
         );
     }
     if s.errors > 0 {

@@ -6,15 +6,17 @@
 //! (`apply`).
 
 mod apply;
+pub mod survey;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
 pub use apply::Apply;
 
 use crate::config::Rules;
+use crate::index::definers::{Definer, Definers};
 use crate::index::frozen::{Frozen, Held, Why};
 use crate::index::moves::Moves;
 use crate::index::project::Project;
@@ -80,6 +82,8 @@ pub struct Pass<'r> {
     pub rules: &'r Rules,
     pub project: &'r Project,
     pub threads: usize,
+    /// The project's root: Python modules are named from it.
+    pub root: &'r Path,
 }
 
 /// Files with hits are the ones that take time: the biggest start first.
@@ -111,6 +115,12 @@ impl Pass<'_> {
             let work = |(_, e): &(usize, &Entry)| context.process(e);
             parallel::ordered(&list, self.threads, size, work, |&(i, e), outcome| {
                 let why = held[&i];
+                if let (Outcome::Scanned(s), Some(lang)) = (&outcome, e.lang) {
+                    let defined = s.defines.iter();
+                    let defined =
+                        defined.map(|d| Definer::new(d, &e.path, &e.abs, lang, self.root));
+                    frozen.defined.extend(defined);
+                }
                 if let Outcome::Scanned(s) = &outcome {
                     for c in &s.changes {
                         if c.class != Class::Comment {
@@ -163,12 +173,24 @@ impl Pass<'_> {
             progress.tick();
             outcome
         };
+        let mut definers = Definers::default();
+        for d in &frozen.defined {
+            definers.add(d.clone());
+        }
         parallel::ordered(shown, self.threads, size, work, |entry, outcome| {
+            if let (Outcome::Scanned(s), Some(lang)) = (&outcome, entry.lang) {
+                for d in &s.defines {
+                    definers.add(Definer::new(d, &entry.path, &entry.abs, lang, self.root));
+                }
+            }
             printer
                 .file(&entry.path, movement(moves, entry), &outcome, summary)
                 .context("cannot write output")
         })?;
         progress.finish();
+        // Two first-party definitions of one renamed name: said once, in
+        // the summary, until the rules decide which one they mean.
+        summary.ambiguous = survey::undecided(self.rules, &definers);
         Ok(())
     }
 }

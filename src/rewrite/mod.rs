@@ -80,7 +80,8 @@ impl<'r> Context<'r> {
                 return Ok(Outcome::Other);
             }
             let renamed = self.renamed.get_or_init(|| ends::Renamed::new(moves));
-            return ends::process(entry, renamed, self.mode);
+            let rule_file = self.analyzer.rules.is_rule_file(&entry.abs);
+            return ends::process(entry, renamed, self.mode, rule_file);
         };
         // The walk read the file already: most need nothing more.
         match entry.seen {

@@ -175,20 +175,22 @@ fn dir_of(path: &Path) -> &Path {
 
 /// A file of another language, in a run that moves files: the edits its
 /// manifest keys need and the places it names a moved path, or `Other`
-/// when it is no text file or names none.
-pub fn process(entry: &Entry, renamed: &Renamed, mode: Mode) -> Result<Outcome> {
+/// when it is no text file or names none. In a rule file in use
+/// (`rule_file`), comments are retrace's, not the project's text (a
+/// `survey --write` starter names the files of each sense in them).
+pub fn process(entry: &Entry, renamed: &Renamed, mode: Mode, rule_file: bool) -> Result<Outcome> {
     if renamed.is_empty() || !text::is_text(&entry.path) {
         return Ok(Outcome::Other);
     }
     read::with_text(&entry.path, read::Until::End, |text| match text {
         // Binary, invalid UTF-8 or too large: no text to name a path.
         Err(_) => Outcome::Other,
-        Ok(full) => scan(entry, renamed, mode, full),
+        Ok(full) => scan(entry, renamed, mode, full, rule_file),
     })
 }
 
 /// One text file's other ends, its whole text (BOM included) at hand.
-fn scan(entry: &Entry, renamed: &Renamed, mode: Mode, full: &str) -> Outcome {
+fn scan(entry: &Entry, renamed: &Renamed, mode: Mode, full: &str, rule_file: bool) -> Outcome {
     let (bom, text) = read::split_bom(full);
     let lines = Lines::new(text);
     let mut scanned = Scanned::default();
@@ -218,7 +220,10 @@ fn scan(entry: &Entry, renamed: &Renamed, mode: Mode, full: &str) -> Outcome {
         change.follows = Some(e.by.clone());
         scanned.changes.push(change);
     }
-    let edited: Vec<std::ops::Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+    let mut edited: Vec<std::ops::Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+    if rule_file {
+        edited.extend(text::toml_comments(text));
+    }
     for found in text::named_paths(&entry.path, text, renamed, &edited) {
         let why = "text: names a moved path where retrace does not edit it".to_string();
         scanned.findings.push(occurrence(

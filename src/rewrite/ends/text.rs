@@ -38,6 +38,34 @@ pub fn is_text(path: &Path) -> bool {
         || TEXT_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e))
 }
 
+/// The comments of a TOML text (`#` outside a string, to the line's end).
+pub fn toml_comments(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some('"'), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !escaped => quote = None,
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => {
+                    out.push(start + i..start + line.len());
+                    break;
+                }
+                _ => {}
+            }
+            escaped = false;
+        }
+        start += line.len();
+    }
+    out
+}
+
 /// One place a text names a moved path.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Named {
@@ -142,5 +170,12 @@ mod tests {
         assert_eq!(olds, ["src/session/index.js", "src/session", "src/session"]);
         let in_src = named_paths(Path::new("src/NOTES.md"), "run session/index.js", &r, &[]);
         assert_eq!(in_src[0].new, "trace/index.js");
+    }
+
+    #[test]
+    fn toml_comments_are_found_outside_strings() {
+        let text = "# a\npaths = [\"a#b\", 'c#d'] # e\nx = \"q\\\"#\" # f\n";
+        let comments: Vec<&str> = toml_comments(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(comments, ["# a\n", "# e\n", "# f\n"]);
     }
 }

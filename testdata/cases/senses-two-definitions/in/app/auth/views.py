@@ -1,0 +1,5 @@
+from .models import Session
+
+
+def login(user: str) -> Session:
+    return Session(user)

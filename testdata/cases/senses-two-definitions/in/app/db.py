@@ -1,0 +1,5 @@
+from sqlalchemy.orm import Session
+
+
+def rows(db: Session) -> list:
+    return db.query("x")

@@ -1,0 +1,3 @@
+export function remember(key: string, value: string): void {
+  sessionStorage.setItem(key, value);
+}

@@ -1,0 +1,3 @@
+class Trace:
+    def __init__(self, user: str):
+        self.user = user

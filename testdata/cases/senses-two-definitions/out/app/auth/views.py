@@ -1,0 +1,5 @@
+from .models import Trace
+
+
+def login(user: str) -> Trace:
+    return Trace(user)
