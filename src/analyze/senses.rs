@@ -18,10 +18,10 @@
 //! local gets its binding's, worked out where it is bound, from the text
 //! there, once per binding.
 
-use crate::analyze::scope::{Role, Scopes};
 use anyhow::Result;
 
 use super::decide::Verdict;
+use crate::analyze::scope::{Role, Scopes};
 use crate::analyze::{Analyzer, Syntax};
 use crate::index::symbols::{callee, dotted_names, made};
 use crate::lang::Unit;
@@ -31,6 +31,9 @@ use crate::walk::Entry;
 
 /// How far a value is followed from name to name (`a = b`, `b = c()`).
 const MAX_DEPTH: usize = 4;
+
+/// How far back from a name its binding statement's head is read.
+const MAX_HEAD: usize = 512;
 
 impl Analyzer<'_> {
     /// The third-party type the value of the name `word` at `at` is, where
@@ -114,7 +117,14 @@ impl Analyzer<'_> {
     ) -> Option<String> {
         let text = syntax.text;
         let python = syntax.lang == Lang::Python;
-        let line = text[..bound].rfind('\n').map_or(0, |p| p + 1);
+        // The statement's head, as far as the keywords that bind a name
+        // reach back (a long line's bindings must not each scan it).
+        let window = bound.saturating_sub(MAX_HEAD);
+        let line = match memchr::memrchr(b'\n', &text.as_bytes()[window..bound]) {
+            Some(i) => window + i + 1,
+            None => window,
+        };
+        let line = (line..bound).find(|&i| text.is_char_boundary(i))?;
         let before = text[line..bound].trim_end();
         let statement = before.trim_start();
         let after = text[bound + word.len()..].trim_start_matches([' ', '\t']);

@@ -9,10 +9,20 @@ use crate::model::Lang;
 /// The kind of top-level definition the name at byte `at` of `text` is
 /// the name of, if it is one (see `top_level_definition`).
 pub fn defined_at(lang: Lang, text: &str, at: usize) -> Option<&'static str> {
-    let before = text.get(..at)?;
-    let start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
-    top_level_definition(lang, &before[start..])
+    let before = text.get(..at)?.as_bytes();
+    // No definition's head is longer (`export default abstract class `):
+    // a longer look back would make a long line's names quadratic.
+    let window = at.saturating_sub(MAX_HEAD + 1);
+    let start = match memchr::memrchr(b'\n', &before[window..]) {
+        Some(i) => window + i + 1,
+        None if window == 0 => 0,
+        None => return None,
+    };
+    top_level_definition(lang, text.get(start..at)?)
 }
+
+/// The longest line head `top_level_definition` may accept.
+const MAX_HEAD: usize = 64;
 
 /// The kind of top-level definition that the line `head` (its text from
 /// its start up to a name) opens for that name: `class`, `function`,

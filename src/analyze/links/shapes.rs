@@ -25,6 +25,9 @@ pub(super) fn leftmost_name(node: Node) -> Node {
     }
 }
 
+/// How far a destructuring pattern's `}` is looked for.
+const MAX_PATTERN: usize = 4096;
+
 /// The request objects of Express, Koa and their kin.
 const ROUTE_PARAMS: [&str; 3] = ["req.params", "request.params", "ctx.params"];
 
@@ -54,7 +57,10 @@ pub(super) fn route_parameter(before: &str, after: &str) -> Option<Key> {
     if !before.ends_with(['{', ',']) || !(shorthand || renamed) {
         return None;
     }
-    let close = after.find('}')?;
+    // A pattern closes within a few names: a long array of names (`[a,
+    // b, …]`) must not be searched to its end from each of them.
+    let window = &after.as_bytes()[..after.len().min(MAX_PATTERN)];
+    let close = memchr::memchr(b'}', window)?;
     let source = after[close + 1..]
         .trim_start()
         .strip_prefix('=')?

@@ -134,11 +134,6 @@ impl<'a> Scopes<'a> {
         self.scopes[scope].range.start
     }
 
-    /// The text scope `scope` spans.
-    pub fn range_of(&self, scope: usize) -> Range<usize> {
-        self.scopes[scope].range.clone()
-    }
-
     pub fn bound_in(&self, scope: usize, name: &str) -> Option<&Binding> {
         self.scopes[scope].names.get(name)
     }
