@@ -412,7 +412,19 @@ impl Part {
         for (abs, shown) in files {
             // A file that cannot be read now was reported by the walk, or
             // will be when it is processed.
-            if let Ok(text) = std::fs::read_to_string(abs) {
+            let Ok(text) = std::fs::read_to_string(abs) else {
+                continue;
+            };
+            // A file with no rule word defines nothing asked about, unless
+            // it serializes (or models) values: then its classes and its
+            // serializers' annotations make others' attributes wire keys.
+            let serializes = || {
+                SERIALIZERS
+                    .iter()
+                    .chain(&["BaseModel", "dataclass"])
+                    .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some())
+            };
+            if worded(&text) || serializes() {
                 let found = (&mut part.classes, &mut part.serialized);
                 part.symbols.read(shown, &text, worded, found);
             }
