@@ -30,10 +30,11 @@ pub struct Project {
     by_path: OnceLock<HashMap<PathBuf, usize>>,
     /// Each source file's top-level definitions, read when first asked.
     definitions: Vec<OnceLock<Definitions>>,
-    /// The Python files, as shown: what `symbols` reads. (All of them:
-    /// the class that makes another serialized, by being its base or by
-    /// serializing values annotated with it, may spell no rule word, and
-    /// must be found when a second run reads only the words left.)
+    /// The Python files, as shown, that `symbols` reads: those with rule
+    /// words, and those that serialize or model values (the class that
+    /// makes another serialized, by being its base or by serializing
+    /// values annotated with it, may spell no rule word, and must be found
+    /// when a second run reads only the words left).
     python_files: Vec<(PathBuf, String)>,
     /// The TypeScript/JavaScript files with rule words, as shown: what
     /// `augments` reads.
@@ -86,9 +87,17 @@ impl Project {
             .filter(|f| matches!(f.seen, Some(Seen::Hits(_))))
             .map(shown)
             .collect();
+        // A file without a rule word that does not serialize defines
+        // nothing the index is asked about.
         let python_files = files
             .iter()
             .filter(|f| f.lang == Some(Lang::Python))
+            .filter(|f| {
+                !matches!(
+                    f.seen,
+                    Some(Seen::Nothing { serializes: false } | Seen::Skipped(_))
+                )
+            })
             .map(shown)
             .collect();
         Project {

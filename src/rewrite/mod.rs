@@ -85,7 +85,7 @@ impl<'r> Context<'r> {
         };
         // The walk read the file already: most need nothing more.
         match entry.seen {
-            Some(Seen::Nothing) => return Ok(Outcome::Scanned(Scanned::default())),
+            Some(Seen::Nothing { .. }) => return Ok(Outcome::Scanned(Scanned::default())),
             Some(Seen::Skipped(skip)) => return Ok(Outcome::Skipped(skip)),
             Some(Seen::Hits(_)) | None => {}
         }

@@ -315,7 +315,7 @@ fn visit(result: Result<ignore::DirEntry, ignore::Error>, rules: &Rules, scope: 
         lang,
         root_parts,
         named,
-        seen: lang.and_then(|_| read::see(dent.path(), rules.prefilter())),
+        seen: lang.and_then(|l| read::see(dent.path(), rules.prefilter(), l == Lang::Python)),
     })
 }
 

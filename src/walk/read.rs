@@ -115,8 +115,11 @@ pub fn split_bom(full: &str) -> (&'static str, &str) {
 /// What reading a file during the walk showed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seen {
-    /// No rule word: nothing to do.
-    Nothing,
+    /// No rule word: nothing to do. A Python file that serializes or
+    /// models values (`SERIALIZES`) is still read by the project index.
+    Nothing {
+        serializes: bool,
+    },
     Skipped(Skip),
     /// Rule words: the file, this many bytes, is read again and processed.
     Hits(u64),
@@ -124,13 +127,14 @@ pub enum Seen {
 
 /// Read `path` and tell whether it needs processing; None when it cannot
 /// be read (the error is reported when the file is processed).
-pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
+pub fn see(path: &Path, prefilter: &Prefilter, python: bool) -> Option<Seen> {
     let seen = with_text(path, Until::Short, |text| match text {
         Err(skip) => Seen::Skipped(skip),
         Ok(full) => {
             let (_, text) = split_bom(full);
             if !prefilter.is_match(text.as_bytes()) {
-                Seen::Nothing
+                let serializes = python && SERIALIZING.is_match(text.as_bytes());
+                Seen::Nothing { serializes }
             } else if keeps_file(text) {
                 Seen::Skipped(Skip::KeepFile)
             } else {
@@ -140,6 +144,23 @@ pub fn see(path: &Path, prefilter: &Prefilter) -> Option<Seen> {
     });
     seen.ok()
 }
+
+/// What serializes a Python value by introspection, or models one to be
+/// serialized: a class's attributes are wire keys where these are.
+pub const SERIALIZES: [&str; 7] = [
+    "__dict__",
+    "vars(",
+    "asdict(",
+    "astuple(",
+    "model_dump(",
+    "BaseModel",
+    "dataclass",
+];
+
+static SERIALIZING: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(SERIALIZES).expect("fixed patterns build")
+    });
 
 pub const COMMENT_MARKERS: [&str; 4] = ["#", "//", "--", "/*"];
 

@@ -412,19 +412,7 @@ impl Part {
         for (abs, shown) in files {
             // A file that cannot be read now was reported by the walk, or
             // will be when it is processed.
-            let Ok(text) = std::fs::read_to_string(abs) else {
-                continue;
-            };
-            // A file with no rule word defines nothing asked about, unless
-            // it serializes (or models) values: then its classes and its
-            // serializers' annotations make others' attributes wire keys.
-            let serializes = || {
-                SERIALIZERS
-                    .iter()
-                    .chain(&["BaseModel", "dataclass"])
-                    .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some())
-            };
-            if worded(&text) || serializes() {
+            if let Ok(text) = std::fs::read_to_string(abs) {
                 let found = (&mut part.classes, &mut part.serialized);
                 part.symbols.read(shown, &text, worded, found);
             }
@@ -435,7 +423,7 @@ impl Part {
 
 /// What serializes a value by introspection (`serialized_names` reads
 /// which value).
-const SERIALIZERS: [&str; 5] = ["__dict__", "vars(", "asdict(", "astuple(", "model_dump("];
+const SERIALIZERS: &[&str] = crate::walk::read::SERIALIZES.split_at(5).0;
 
 /// An open block: a class or a function, with the function's annotated
 /// parameters.
