@@ -8,10 +8,12 @@
 //!
 //! Names, not bindings: a call's callee is rarely known more exactly than
 //! by its name (`self.client.start(…)`), so every definition of that name
-//! counts. Every Python file is read (a class that makes another
-//! serialized may spell no rule word), but only names with a rule word are
-//! kept: no other is asked about. Files are read by their statements and
-//! indentation, not parsed: every one would need a tree otherwise.
+//! counts. The files read are those with rule words and those that
+//! serialize or model values (a class that makes another serialized may
+//! spell no rule word: `Project` picks them from the walk), but only names
+//! with a rule word are kept: no other is asked about. Files are read by
+//! their statements and indentation, not parsed: every one would need a
+//! tree otherwise.
 
 mod senses;
 mod statements;
@@ -23,7 +25,7 @@ use std::sync::Arc;
 pub use senses::{callee, dotted_names, made, Held};
 use senses::{returned, Body, Imports, Senses};
 use statements::{
-    annotated, bases, capitalized_names, keyword, keywords, leading_module, leading_name, parts,
+    annotated, bases, capitalized_names, from_import, keyword, keywords, leading_name,
     serialized_names, split_header, statements,
 };
 
@@ -195,7 +197,6 @@ impl Symbols {
             while blocks.last().is_some_and(|b| b.indent >= indent) {
                 blocks.pop();
             }
-
             let in_class = blocks.last().and_then(|b| b.class);
             let top = (indent, code, blocks.is_empty() || in_class.is_some());
             self.senses.statement(&mut bodies, top, &imports, worded);
@@ -298,20 +299,10 @@ impl Symbols {
     /// `from MODULE import a, b as c` (after `from`): the names it binds,
     /// where MODULE is absolute.
     fn imports(&mut self, rest: &str, worded: &dyn Fn(&str) -> bool) {
-        let module = leading_module(rest);
-        let Some(names) = keyword(rest[module.len()..].trim_start(), "import") else {
+        let Some((module, names)) = from_import(rest) else {
             return;
         };
-        if module.is_empty() {
-            return;
-        }
-        let names = names.trim_start_matches('(').trim_end_matches(')');
-        for part in parts(names) {
-            let bound = match part.split_once(" as ") {
-                Some((_, alias)) => alias.trim(),
-                None => part,
-            };
-            let bound = leading_name(bound);
+        for (_, bound) in names {
             if bound.is_empty() || !worded(bound) {
                 continue;
             }

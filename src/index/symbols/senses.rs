@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::statements::{keyword, leading_module, leading_name, parts};
+use super::statements::{from_import, keyword, leading_module, leading_name, parts};
 
 /// An imported type, as the module that binds it and its dotted path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Held {
 /// value names (a type only where its module is third-party, which the
 /// project decides when asked), and the function that call calls
 /// (whatever that function gives otherwise).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Gives {
     held: Option<Held>,
     call: Option<String>,
@@ -78,19 +78,12 @@ impl Imports {
     /// `import a.b as c`, `import a.b`).
     pub(super) fn add(&mut self, code: &str) {
         if let Some(rest) = keyword(code, "from") {
-            let module = leading_module(rest);
-            let Some(names) = keyword(rest[module.len()..].trim_start(), "import") else {
+            let Some((module, names)) = from_import(rest) else {
                 return;
             };
-            let names = names.trim_start_matches('(').trim_end_matches(')');
-            for part in parts(names) {
-                let (name, bound) = match part.split_once(" as ") {
-                    Some((name, alias)) => (name.trim(), alias.trim()),
-                    None => (part, part),
-                };
-                let path = format!("{module}.{}", leading_name(name));
-                self.0
-                    .insert(leading_name(bound).to_string(), (module.to_string(), path));
+            for (name, bound) in names {
+                let path = format!("{module}.{name}");
+                self.0.insert(bound.to_string(), (module.to_string(), path));
             }
         } else if let Some(rest) = keyword(code, "import") {
             for part in parts(rest) {
@@ -291,10 +284,7 @@ impl Senses {
     fn ended(&mut self, body: Body, imports: &Imports, worded: &dyn Fn(&str) -> bool) {
         let gives = gives(body.held.clone(), body.called(), imports, worded);
         if body.fixture {
-            let fixture = Gives {
-                held: gives.held.clone(),
-                call: gives.call.clone(),
-            };
+            let fixture = gives.clone();
             self.fixtures.entry(body.name.clone()).or_insert(fixture);
         }
         self.names.entry(body.name).or_insert(gives);

@@ -172,6 +172,24 @@ pub(super) fn leading_module(text: &str) -> &str {
     }
 }
 
+/// `from MODULE import a, b as c` (the text after `from`), with MODULE
+/// absolute: MODULE, and each name imported with the name it is bound to.
+pub(super) fn from_import(rest: &str) -> Option<(&str, Vec<(&str, &str)>)> {
+    let module = leading_module(rest);
+    let names = keyword(rest[module.len()..].trim_start(), "import")?;
+    if module.is_empty() {
+        return None;
+    }
+    let names = names.trim_start_matches('(').trim_end_matches(')');
+    let bound = parts(names)
+        .into_iter()
+        .map(|part| match part.split_once(" as ") {
+            Some((name, alias)) => (leading_name(name.trim()), leading_name(alias.trim())),
+            None => (leading_name(part), leading_name(part)),
+        });
+    Some((module, bound.collect()))
+}
+
 /// The annotated parameters of a parameter list: (name, annotation).
 pub(super) fn annotated(parameters: &str) -> Vec<(String, String)> {
     parts(parameters)
