@@ -76,6 +76,9 @@ pub enum Command {
     },
     /// List the active rules and the files they came from.
     Rules,
+    /// Write the database migration the rules imply, as the history's next
+    /// migration (PostgreSQL).
+    Migrate(Migrate),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -83,6 +86,37 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Migrate {
+    /// The migration history to replay into a throwaway PostgreSQL server
+    /// (default: supabase/migrations, db/migrations or migrations).
+    #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
+    pub schema: Option<PathBuf>,
+    /// Read the schema from this live database's catalog instead.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Keep each renamed table's old name as a view for old clients.
+    #[arg(long, value_enum, default_value_t = CompatViews::Views)]
+    pub compat: CompatViews,
+    /// Write the reverse of the migration this schema gets.
+    #[arg(long, conflicts_with = "contract")]
+    pub down: bool,
+    /// Write the later migration that drops the compat views.
+    #[arg(long)]
+    pub contract: bool,
+    /// Where to write it; `-` prints it (default: the history directory,
+    /// in its naming convention).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `migrate --compat`: old table names kept as views, or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompatViews {
+    Views,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod database;
 pub mod index;
 pub mod lang;
 pub mod model;
@@ -57,6 +58,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             return print(output::explain::names(&rules, names).as_bytes())
         }
         Command::Rules => return print(output::explain::rules(&rules).as_bytes()),
+        Command::Migrate(migrate) => {
+            let root = walk::project_root(std::slice::from_ref(&cwd), rules_dir.as_deref());
+            database::migrate(migrate, &rules, &root)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Completions { .. } | Command::Man => unreachable!("generated above"),
     };
 
@@ -269,7 +275,7 @@ fn load_rules(
     cwd: &Path,
 ) -> Result<(config::Rules, Option<PathBuf>)> {
     let start = match &options.command {
-        Command::Explain { .. } | Command::Rules => Path::new("."),
+        Command::Explain { .. } | Command::Rules | Command::Migrate(_) => Path::new("."),
         _ => paths[0].as_path(),
     };
     let sources = config::discover(&options.rules, start, cwd);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, first to last: a module may use modules of its own layer
 /// and of the layers before it. `ARCHITECTURE.md` says what each is for.
-const LAYERS: [&[&str]; 11] = [
+const LAYERS: [&[&str]; 12] = [
     &["model", "paths", "parallel"],
     &["cli"],
     &["config"],
@@ -22,6 +22,7 @@ const LAYERS: [&[&str]; 11] = [
     &["analyze"],
     &["rewrite"],
     &["write"],
+    &["database"],
     &["output"],
     &["phases"],
 ];

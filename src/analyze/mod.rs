@@ -2,7 +2,7 @@
 //! name it is and what becomes of it (decide): the edits its renames make
 //! and the occurrences it reports.
 
-mod classify;
+pub mod classify;
 mod collisions;
 mod decide;
 mod links;

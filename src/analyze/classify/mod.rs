@@ -9,7 +9,7 @@
 
 mod js;
 mod python;
-mod sql;
+pub mod sql;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -106,6 +106,16 @@ struct Token {
     class: Option<Class>,
 }
 
+/// The names in SQL `text` (bare or quoted, keywords aside), outside its
+/// strings and comments; a dollar-quoted body is read as code (plpgsql).
+pub fn code_names(text: &str) -> Vec<Range<usize>> {
+    lex(text, 0..text.len())
+        .into_iter()
+        .filter(|t| t.class == Some(Class::Code))
+        .map(|t| t.range)
+        .collect()
+}
+
 /// Lex `text[range]` into names, quoted names, strings and comments.
 fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
     // Only the region's bytes: a token that looks past its end (`/*` at the

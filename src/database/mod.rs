@@ -1,0 +1,221 @@
+//! `retrace migrate`: the database change the rules imply. The schema is
+//! read from PostgreSQL's own catalog, of a live database
+//! (`--database-url`) or of a throwaway server into which the migration
+//! history is replayed: the server itself is the one reader that follows
+//! every statement a history holds (RLS policies, plpgsql bodies,
+//! extensions), where a parser outside it would guess.
+
+pub mod catalog;
+pub mod plan;
+pub mod postgres;
+pub mod replay;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{CompatViews, Migrate};
+use crate::config::matcher::Matcher;
+use crate::config::Rules;
+use crate::model::Class;
+use catalog::Catalog;
+
+/// Where the history lives, in the conventions `migrate` knows, first found
+/// first (a project with Supabase's directory uses it).
+const HISTORY_DIRS: [&str; 3] = ["supabase/migrations", "db/migrations", "migrations"];
+
+/// Write (or print) the migration; the statements the replay could not
+/// follow and the objects kept are said on stderr.
+pub fn migrate(options: &Migrate, rules: &Rules, root: &Path) -> Result<()> {
+    let history = match &options.schema {
+        Some(dir) => Some(dir.clone()),
+        None if options.database_url.is_some() => None,
+        None => Some(find_history(root)?),
+    };
+    let supabase = history
+        .as_deref()
+        .is_some_and(|h| h.ends_with("supabase/migrations"))
+        || root.join("supabase").is_dir();
+    let catalog = read_catalog(options, history.as_deref(), supabase)?;
+    let matcher = Matcher::new(rules, |_| false);
+    let rename = |name: &str| {
+        let out = matcher.map(name, Class::Code);
+        (out.kept.is_none() && out.new != name).then_some(out.new)
+    };
+    let plan = plan::plan(&catalog, &rename);
+    for collision in &plan.collisions {
+        eprintln!("retrace: kept: {collision}");
+    }
+    let header = postgres::Header {
+        title: &title(rules),
+        supabase,
+        compat: options.compat == CompatViews::Views,
+    };
+    let (sql, step) = if options.contract {
+        if !catalog.relations.iter().any(|r| r.compat) {
+            eprintln!(
+                "retrace: no compat view ({}) in the schema: nothing to contract",
+                postgres::COMPAT_MARKER
+            );
+            return Ok(());
+        }
+        (postgres::contract(&catalog, &header), "drop_compat")
+    } else if plan.is_empty() {
+        eprintln!("retrace: the rules rename nothing in the schema: no migration written");
+        return Ok(());
+    } else if options.down {
+        (postgres::down(&plan, &header), "revert")
+    } else {
+        (postgres::up(&plan, &catalog, &header), "rename")
+    };
+    write(
+        options,
+        history.as_deref(),
+        &migration_name(rules, step, history.as_deref()),
+        &sql,
+    )
+}
+
+fn find_history(root: &Path) -> Result<PathBuf> {
+    HISTORY_DIRS
+        .iter()
+        .map(|d| root.join(d))
+        .find(|d| replay::history_files(d).is_ok_and(|f| !f.is_empty()))
+        .with_context(|| {
+            format!(
+                "no migration history found under {} (looked in {}): name it with --schema DIR, or a live database with --database-url",
+                root.display(),
+                HISTORY_DIRS.join(", ")
+            )
+        })
+}
+
+fn read_catalog(options: &Migrate, history: Option<&Path>, supabase: bool) -> Result<Catalog> {
+    if let Some(url) = &options.database_url {
+        let mut client = ::postgres::Client::connect(url, ::postgres::NoTls)
+            .with_context(|| format!("cannot connect to {url}"))?;
+        return Catalog::read(&mut client);
+    }
+    let Some(history) = history else {
+        bail!("no schema to read: give --schema DIR or --database-url URL");
+    };
+    let files = replay::history_files(history)?;
+    let server = server::Server::start()?;
+    let mut client = server.connect()?;
+    if supabase {
+        client
+            .batch_execute(replay::SUPABASE_PRELUDE)
+            .context("cannot prepare the throwaway server as Supabase prepares a project")?;
+    }
+    for refused in replay::replay(&mut client, &files)? {
+        eprintln!("retrace: {refused}");
+    }
+    Catalog::read(&mut client)
+}
+
+/// `session -> trace`: the first rule, which names the migration.
+fn title(rules: &Rules) -> String {
+    rules
+        .renames
+        .first()
+        .map_or("rename".to_string(), |r| format!("{} -> {}", r.from, r.to))
+}
+
+/// The file name in the history's convention: a 14-digit timestamp
+/// (Supabase's), or the next number at the width the history uses.
+fn migration_name(rules: &Rules, step: &str, history: Option<&Path>) -> String {
+    let words = rules.renames.first().map_or("rules".to_string(), |r| {
+        format!("{}_to_{}", snake(&r.from), snake(&r.to))
+    });
+    let stem = format!("{step}_{words}.sql");
+    let files = history
+        .map(|h| replay::history_files(h).unwrap_or_default())
+        .unwrap_or_default();
+    let last = files
+        .last()
+        .and_then(|f| f.file_name()?.to_str().map(str::to_string));
+    let digits = last
+        .as_deref()
+        .map(|l| {
+            l.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    if !digits.is_empty() && digits.len() < 14 {
+        let next = digits.parse::<u64>().unwrap_or(0) + 1;
+        return format!("{next:0width$}_{stem}", width = digits.len());
+    }
+    format!("{}_{stem}", timestamp())
+}
+
+fn snake(word: &str) -> String {
+    word.to_ascii_lowercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
+/// Now, UTC, as YYYYMMDDHHMMSS.
+fn timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil(days as i64);
+    format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 as a proleptic Gregorian date (Howard Hinnant's
+/// algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `-o -` prints; `-o FILE` writes there; otherwise the file goes into the
+/// history directory (stdout when there is none).
+fn write(options: &Migrate, history: Option<&Path>, name: &str, sql: &str) -> Result<()> {
+    let path = match (&options.output, history) {
+        (Some(p), _) if p.as_os_str() == "-" => None,
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(h)) => Some(h.join(name)),
+        (None, None) => None,
+    };
+    let Some(path) = path else {
+        print!("{sql}");
+        return Ok(());
+    };
+    if path.exists() {
+        bail!(
+            "{}: the file exists; migrate never overwrites one",
+            path.display()
+        );
+    }
+    std::fs::write(&path, sql).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("retrace: wrote {}", path.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(20_523), (2026, 3, 10));
+        assert_eq!(civil(11_016), (2000, 2, 29));
+    }
+}
