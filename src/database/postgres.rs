@@ -12,6 +12,11 @@ use super::plan::{quote, Compat, Object, Plan, Rename};
 /// `check` recognize.
 pub const COMPAT_MARKER: &str = "retrace: compat";
 
+/// A rename takes an ACCESS EXCLUSIVE lock for an instant, but waiting for
+/// it behind a long query would stall every query queued after it: give up
+/// instead, and run the migration again.
+const TIMEOUTS: &str = "SET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '60s';\n\n";
+
 /// What the migration's header and its end say.
 pub struct Header<'a> {
     /// `session -> trace`, from the rules.
@@ -30,7 +35,8 @@ pub fn up(plan: &Plan, catalog: &Catalog, header: &Header) -> String {
              -- without it would bypass the tables' row-level security.\n",
         );
     }
-    out.push_str("BEGIN;\n\n");
+    out.push_str("BEGIN;\n");
+    out.push_str(TIMEOUTS);
     for rename in &plan.renames {
         out.push_str(&statement(rename, false));
     }

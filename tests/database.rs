@@ -1,0 +1,335 @@
+//! `retrace migrate` against a real PostgreSQL server: the fixture's
+//! Supabase-style history is applied, rows are inserted, the generated
+//! migration runs, and the data, foreign keys, policies, functions,
+//! triggers and the old names (through compat views, under row-level
+//! security) are checked; then `--down` brings the old schema back with the
+//! data. PostgreSQL and squawk are installed by `scripts/database.sh` when
+//! missing; each server is a throwaway cluster (`database::server`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use postgres::Client;
+use retrace::database::replay;
+use retrace::database::server::Server;
+
+const ORG_A: &str = "00000000-0000-0000-0000-00000000000a";
+const ORG_B: &str = "00000000-0000-0000-0000-00000000000b";
+const USER_A: &str = "00000000-0000-0000-0000-0000000000a1";
+const USER_B: &str = "00000000-0000-0000-0000-0000000000b1";
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn history() -> PathBuf {
+    repo().join("testdata/database/supabase/migrations")
+}
+
+/// Install what is missing, once per test binary; the squawk binary.
+fn tools() -> &'static Path {
+    static SQUAWK: OnceLock<PathBuf> = OnceLock::new();
+    SQUAWK.get_or_init(|| {
+        let dir = repo().join("target/tools");
+        let out = Command::new("bash")
+            .arg(repo().join("scripts/database.sh"))
+            .arg(&dir)
+            .output()
+            .expect("scripts/database.sh runs");
+        assert!(
+            out.status.success(),
+            "scripts/database.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    })
+}
+
+/// `retrace migrate ARGS --schema <fixture> -o -`: the migration's text.
+fn migrate(args: &[&str]) -> String {
+    tools();
+    let schema = history();
+    let mut all = vec!["migrate", "--schema", schema.to_str().unwrap(), "-o", "-"];
+    all.extend(args);
+    let out = common::retrace(repo(), &all);
+    assert!(
+        out.status.success(),
+        "migrate failed: {}",
+        common::stderr(&out)
+    );
+    common::stdout(&out)
+}
+
+/// A server with the fixture's history applied and rows in its tables.
+fn seeded() -> (Server, Client) {
+    tools();
+    let server = Server::start().unwrap();
+    let mut db = server.connect().unwrap();
+    db.batch_execute(replay::SUPABASE_PRELUDE).unwrap();
+    for file in replay::history_files(&history()).unwrap() {
+        db.batch_execute(&std::fs::read_to_string(file).unwrap())
+            .unwrap();
+    }
+    db.batch_execute(&format!(
+        "INSERT INTO auth.users VALUES ('{USER_A}', 'a@example.com'), ('{USER_B}', 'b@example.com');
+         INSERT INTO public.orgs VALUES ('{ORG_A}', 'A'), ('{ORG_B}', 'B');
+         INSERT INTO public.user_orgs VALUES ('{USER_A}', '{ORG_A}'), ('{USER_B}', '{ORG_B}');
+         INSERT INTO public.sessions (org_id, session_name) VALUES
+           ('{ORG_A}', 'a1'), ('{ORG_A}', 'a2'), ('{ORG_B}', 'b1');
+         INSERT INTO public.spans SELECT 'span-' || session_name, 'otel-trace', id FROM public.sessions;
+         REFRESH MATERIALIZED VIEW public.daily_sessions;"
+    ))
+    .unwrap();
+    (server, db)
+}
+
+fn count(db: &mut Client, query: &str) -> i64 {
+    db.query_one(query, &[]).unwrap().get(0)
+}
+
+fn counts(db: &mut Client, tables: &[&str]) -> Vec<i64> {
+    tables
+        .iter()
+        .map(|t| count(db, &format!("SELECT count(*) FROM public.{t}")))
+        .collect()
+}
+
+/// As Supabase runs a logged-in user's query: role `authenticated`, with
+/// the JWT's claims in `request.jwt.claims`.
+fn as_user(db: &mut Client, user: &str) {
+    db.batch_execute(&format!(
+        "SET ROLE authenticated; SELECT set_config('request.jwt.claims', '{{\"sub\": \"{user}\"}}', false);"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn the_rename_migration_keeps_data_links_and_old_clients_working() {
+    let up = migrate(&[]);
+    let down = migrate(&["--down"]);
+    let (_server, mut db) = seeded();
+    let before = counts(
+        &mut db,
+        &["orgs", "sessions", "stats", "spans", "user_orgs"],
+    );
+    assert_eq!(before, vec![2, 3, 3, 3, 2]);
+
+    db.batch_execute(&up).unwrap();
+    let after = counts(&mut db, &["orgs", "traces", "stats", "spans", "user_orgs"]);
+    assert_eq!(after, before, "rows under the new names");
+
+    // Foreign keys follow: stats.trace_id references traces, and a stats row
+    // for no trace is refused.
+    let fk: String = db
+        .query_one(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'stats_trace_id_fkey'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        fk,
+        "FOREIGN KEY (trace_id) REFERENCES traces(id) ON DELETE CASCADE"
+    );
+    let orphan = db.execute(
+        "INSERT INTO public.stats (trace_id) VALUES ('00000000-0000-0000-0000-000000000999')",
+        &[],
+    );
+    assert!(orphan.is_err(), "the foreign key still holds");
+
+    // The spans' own trace_id was there: their session_id is kept.
+    assert!(up.contains("-- kept: column public.spans.session_id keeps its name"));
+    assert_eq!(
+        count(&mut db, "SELECT count(session_id) FROM public.spans"),
+        3
+    );
+
+    // The policy under its new name, its expression on the renamed objects.
+    let policy: String = db
+        .query_one(
+            "SELECT qual FROM pg_policies WHERE tablename = 'traces' AND policyname = 'traces of the user''s orgs'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(policy.contains("user_orgs"), "{policy}");
+
+    // The trigger and its function work under their new names: a new trace
+    // gets its stats row.
+    db.batch_execute(&format!(
+        "INSERT INTO public.traces (org_id, trace_name) VALUES ('{ORG_A}', 'a3')"
+    ))
+    .unwrap();
+    assert_eq!(count(&mut db, "SELECT count(*) FROM public.stats"), 4);
+    let trigger: String = db
+        .query_one(
+            "SELECT tgfoid::regproc::text FROM pg_trigger WHERE tgname = 'on_trace_created'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(trigger, "create_trace_stats");
+    assert_eq!(
+        count(&mut db, &format!("SELECT public.count_traces('{ORG_A}')")),
+        3
+    );
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(trace_id) FROM public.trace_summaries"
+        ),
+        4
+    );
+
+    // Old clients: the old names answer SELECT, INSERT and UPDATE.
+    assert_eq!(count(&mut db, "SELECT count(*) FROM public.sessions"), 4);
+    db.batch_execute(&format!(
+        "INSERT INTO public.sessions (org_id, session_name) VALUES ('{ORG_B}', 'b2');
+         UPDATE public.sessions SET session_name = 'renamed' WHERE session_name = 'a1';"
+    ))
+    .unwrap();
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(*) FROM public.traces WHERE trace_name IN ('b2', 'renamed')"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(session_id) FROM public.session_summaries"
+        ),
+        5
+    );
+
+    // Row-level security through the compat view: a member of org A sees
+    // through `sessions` exactly what `traces` shows, none of org B's.
+    as_user(&mut db, USER_A);
+    let through_view = count(&mut db, "SELECT count(*) FROM public.sessions");
+    let through_table = count(&mut db, "SELECT count(*) FROM public.traces");
+    let foreign = count(
+        &mut db,
+        &format!("SELECT count(*) FROM public.sessions WHERE org_id = '{ORG_B}'"),
+    );
+    assert_eq!((through_view, through_table, foreign), (3, 3, 0));
+    let sneaky = db.batch_execute(&format!(
+        "INSERT INTO public.sessions (org_id, session_name) VALUES ('{ORG_B}', 'sneaky')"
+    ));
+    assert!(
+        sneaky.is_err(),
+        "the policy's WITH CHECK holds through the view"
+    );
+    db.batch_execute("RESET ROLE").unwrap();
+
+    // Down: the old schema, with the data.
+    db.batch_execute(&down).unwrap();
+    let back = counts(
+        &mut db,
+        &["orgs", "sessions", "stats", "spans", "user_orgs"],
+    );
+    assert_eq!(back, vec![2, 5, 5, 3, 2]);
+    let traces = count(
+        &mut db,
+        "SELECT count(*) FROM pg_class WHERE relname LIKE '%trace%'",
+    );
+    assert_eq!(traces, 0, "no new name is left after --down");
+    db.batch_execute(&format!(
+        "INSERT INTO public.sessions (org_id, session_name) VALUES ('{ORG_A}', 'after-down')"
+    ))
+    .unwrap();
+    assert_eq!(
+        count(&mut db, "SELECT count(*) FROM public.stats"),
+        6,
+        "the old trigger works"
+    );
+}
+
+#[test]
+fn the_contract_migration_drops_exactly_the_compat_views() {
+    let up = migrate(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&copy).unwrap();
+    for file in replay::history_files(&history()).unwrap() {
+        std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(copy.join("20990101000000_rename_session_to_trace.sql"), &up).unwrap();
+    // Nothing is left to rename once the history holds the migration.
+    let again = common::retrace(dir.path(), &["migrate", "-o", "-"]);
+    assert!(again.status.success(), "{}", common::stderr(&again));
+    assert_eq!(common::stdout(&again), "");
+    assert!(common::stderr(&again).contains("rename nothing"));
+
+    let contract = common::retrace(dir.path(), &["migrate", "--contract", "-o", "-"]);
+    let contract = common::stdout(&contract);
+    let drops: Vec<&str> = contract.lines().filter(|l| l.starts_with("DROP")).collect();
+    assert_eq!(
+        drops,
+        vec![
+            "DROP VIEW public.daily_sessions;",
+            "DROP VIEW public.session_summaries;",
+            "DROP VIEW public.sessions;",
+        ]
+    );
+    let (_server, mut db) = seeded();
+    db.batch_execute(&up).unwrap();
+    db.batch_execute(&contract).unwrap();
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(*) FROM pg_views WHERE viewname = 'sessions'"
+        ),
+        0
+    );
+    assert_eq!(count(&mut db, "SELECT count(*) FROM public.traces"), 3);
+}
+
+#[test]
+fn the_migration_is_named_in_the_history_convention_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&copy).unwrap();
+    for file in replay::history_files(&history()).unwrap() {
+        std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
+    }
+    tools();
+    let out = common::retrace(dir.path(), &["migrate"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let written: Vec<String> = replay::history_files(&copy)
+        .unwrap()
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written.len(), 3);
+    let name = &written[2];
+    assert!(name.ends_with("_rename_session_to_trace.sql"), "{name}");
+    assert!(name[..14].chars().all(|c| c.is_ascii_digit()), "{name}");
+    assert!(
+        name.as_str() > written[1].as_str(),
+        "sorts after the history"
+    );
+}
+
+#[test]
+fn squawk_finds_nothing_but_the_renames_themselves() {
+    // The renames are the point, and the compat views are what keeps old
+    // clients working through them (README, "Database").
+    let up = migrate(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("up.sql");
+    std::fs::write(&file, up).unwrap();
+    let out = Command::new(tools())
+        .arg("--exclude=renaming-table,renaming-column,renaming-object")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "squawk: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
