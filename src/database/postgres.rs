@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::catalog::Catalog;
-use super::plan::{quote, Compat, Object, Plan, Rename};
+use super::names::{qualified, quote};
+use super::plan::{Compat, Object, Plan, Rename};
 
 /// The marker of generated compatibility objects, which `--contract` and
 /// `check` recognize.
@@ -136,10 +137,6 @@ fn end(mut out: String, supabase: bool) -> String {
     }
     out.push_str("\nCOMMIT;\n");
     out
-}
-
-fn qualified(schema: &str, name: &str) -> String {
-    format!("{}.{}", quote(schema), quote(name))
 }
 
 /// One rename, or (`back`) its reverse.

@@ -4,7 +4,7 @@
 
 /// The calls whose string arguments the classifiers may call code, besides
 /// the query methods. The lexer sends strings passed to them to the tree.
-pub const PYTHON_CALLS: [&str; 9] = [
+pub const PYTHON_CALLS: [&str; 10] = [
     "patch",
     "import_module",
     "object",
@@ -14,6 +14,8 @@ pub const PYTHON_CALLS: [&str; 9] = [
     "delattr",
     "table",
     "from_",
+    // `supabase.rpc("count_sessions", …)`: a database function's name.
+    "rpc",
 ];
 
 /// Supabase/PostgREST query builder methods whose first argument names
@@ -46,7 +48,7 @@ pub const QUERY_METHODS: [&str; 22] = [
 /// The calls whose first string argument the classifiers may
 /// call code, besides the query methods. The lexer sends strings passed to
 /// them to the tree.
-pub const JS_CALLS: [&str; 5] = ["mock", "from", "table", "import", "require"];
+pub const JS_CALLS: [&str; 6] = ["mock", "from", "table", "rpc", "import", "require"];
 
 /// Is a call to `name` one whose string arguments `string_use` may call
 /// code: one of the language's `calls`, or a query method?

@@ -104,7 +104,9 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                     StringUse::Code(Shape::ModulePath)
                 }
                 // `Array.from('…')`, `Buffer.from('…')`: a class, not a query.
-                "from" | "table" if !object_text.starts_with(|c: char| c.is_uppercase()) => {
+                "from" | "table" | "rpc"
+                    if !object_text.starts_with(|c: char| c.is_uppercase()) =>
+                {
                     StringUse::Code(Shape::Text)
                 }
                 m if QUERY_METHODS.contains(&m)

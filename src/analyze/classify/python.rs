@@ -121,7 +121,7 @@ pub fn string_use(string: Node, env: &Env) -> StringUse {
                 ("getattr" | "hasattr" | "setattr" | "delattr", 1) => {
                     return StringUse::Code(Shape::Text)
                 }
-                ("table" | "from_", 0) => return StringUse::Code(Shape::Text),
+                ("table" | "from_" | "rpc", 0) => return StringUse::Code(Shape::Text),
                 (q, 0)
                     if QUERY_METHODS.contains(&q)
                         && in_query_chain(function, text, &[".table", ".from_"]) =>

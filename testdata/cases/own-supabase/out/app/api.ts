@@ -5,5 +5,6 @@ const supabase = createClient("url", "key");
 export async function loadAll(userId: string) {
   const { data: traces } = await supabase.from("traces").select("trace_id, user_id").eq("user_id", userId);
   const { data: { session } } = await supabase.auth.getSession();
-  return { traces, session };
+  const { data: count } = await supabase.rpc("count_traces", { user_id: userId });
+  return { traces, session, count };
 }
