@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules => return print(output::explain::rules(&rules).as_bytes()),
         Command::Migrate(migrate) => {
             let root = walk::project_root(std::slice::from_ref(&cwd), rules_dir.as_deref());
-            database::migrate(migrate, &rules, &root)?;
+            database::migrate(migrate, &rules, &cwd, &root)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Completions { .. } | Command::Man => unreachable!("generated above"),

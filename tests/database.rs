@@ -333,3 +333,38 @@ fn squawk_finds_nothing_but_the_renames_themselves() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A real project's history (opt-in: `RETRACE_REAL_HISTORY=DIR cargo test
+/// --release --test database -- --ignored`): replayed, then the generated
+/// migration, its reverse and the migration again all run without error.
+#[test]
+#[ignore]
+fn a_real_history_takes_the_migration_and_its_reverse() {
+    let dir = PathBuf::from(std::env::var("RETRACE_REAL_HISTORY").expect("RETRACE_REAL_HISTORY"));
+    tools();
+    let run = |args: &[&str]| {
+        let mut all = vec!["migrate", "--schema", dir.to_str().unwrap(), "-o", "-"];
+        all.extend(args);
+        let out = common::retrace(repo(), &all);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        eprint!("{}", common::stderr(&out));
+        common::stdout(&out)
+    };
+    let (up, down) = (run(&[]), run(&["--down"]));
+    let server = Server::start().unwrap();
+    let mut db = server.connect().unwrap();
+    db.batch_execute(replay::SUPABASE_PRELUDE).unwrap();
+    let refused = replay::replay(&mut db, &replay::history_files(&dir).unwrap()).unwrap();
+    eprintln!("{} statements refused by the replay", refused.len());
+    let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
+    let before = count(&mut db, tables);
+    db.batch_execute(&up).expect("the migration runs");
+    db.batch_execute(&down).expect("its reverse runs");
+    assert_eq!(count(&mut db, tables), before);
+    db.batch_execute(&up).expect("the migration runs again");
+    eprintln!(
+        "{before} tables; up {} lines, down {} lines",
+        up.lines().count(),
+        down.lines().count()
+    );
+}

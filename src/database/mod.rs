@@ -28,16 +28,17 @@ const HISTORY_DIRS: [&str; 3] = ["supabase/migrations", "db/migrations", "migrat
 
 /// Write (or print) the migration; the statements the replay could not
 /// follow and the objects kept are said on stderr.
-pub fn migrate(options: &Migrate, rules: &Rules, root: &Path) -> Result<()> {
+pub fn migrate(options: &Migrate, rules: &Rules, cwd: &Path, root: &Path) -> Result<()> {
     let history = match &options.schema {
         Some(dir) => Some(dir.clone()),
         None if options.database_url.is_some() => None,
-        None => Some(find_history(root)?),
+        None => Some(find_history(cwd, root)?),
     };
     let supabase = history
         .as_deref()
         .is_some_and(|h| h.ends_with("supabase/migrations"))
-        || root.join("supabase").is_dir();
+        || root.join("supabase").is_dir()
+        || cwd.join("supabase").is_dir();
     let catalog = read_catalog(options, history.as_deref(), supabase)?;
     let matcher = Matcher::new(rules, |_| false);
     let rename = |name: &str| {
@@ -78,10 +79,18 @@ pub fn migrate(options: &Migrate, rules: &Rules, root: &Path) -> Result<()> {
     )
 }
 
-fn find_history(root: &Path) -> Result<PathBuf> {
-    HISTORY_DIRS
-        .iter()
-        .map(|d| root.join(d))
+/// The history in the current directory, or in the nearest directory above
+/// it up to the project's root (a monorepo keeps it in `app/supabase/`).
+fn find_history(cwd: &Path, root: &Path) -> Result<PathBuf> {
+    let dirs: Vec<&Path> = match cwd.starts_with(root) {
+        true => cwd
+            .ancestors()
+            .take_while(|d| d.starts_with(root))
+            .collect(),
+        false => vec![root],
+    };
+    dirs.iter()
+        .flat_map(|dir| HISTORY_DIRS.iter().map(move |d| dir.join(d)))
         .find(|d| replay::history_files(d).is_ok_and(|f| !f.is_empty()))
         .with_context(|| {
             format!(

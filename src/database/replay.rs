@@ -7,14 +7,35 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 /// What Supabase creates before a project's first migration runs, in the
-/// shape its migrations use: the API roles, and `auth`'s functions reading
-/// the request's JWT claims (as PostgREST sets them) and its users table.
+/// shape its migrations use: the API roles and their default privileges,
+/// `auth`'s functions reading the request's JWT claims (as PostgREST sets
+/// them) and its users table, and `storage`'s tables. Platform extensions
+/// (`pg_jsonschema`) are not here: their statements are reported.
 pub const SUPABASE_PRELUDE: &str = "
 CREATE ROLE anon NOLOGIN;
 CREATE ROLE authenticated NOLOGIN;
 CREATE ROLE service_role NOLOGIN BYPASSRLS;
+CREATE ROLE authenticator NOINHERIT LOGIN;
+GRANT anon, authenticated, service_role TO authenticator;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public
+  GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public
+  GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
 CREATE SCHEMA auth;
 CREATE SCHEMA extensions;
+CREATE SCHEMA storage;
+CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, owner uuid,
+  created_at timestamptz DEFAULT now(), updated_at timestamptz DEFAULT now(),
+  public boolean DEFAULT false, avif_autodetection boolean DEFAULT false,
+  file_size_limit bigint, allowed_mime_types text[], owner_id text);
+CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  bucket_id text REFERENCES storage.buckets (id), name text, owner uuid,
+  created_at timestamptz DEFAULT now(), updated_at timestamptz DEFAULT now(),
+  last_accessed_at timestamptz DEFAULT now(), metadata jsonb, path_tokens text[],
+  version text, owner_id text);
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE sql IMMUTABLE AS
+  $$ SELECT (string_to_array(name, '/'))[1:array_length(string_to_array(name, '/'), 1) - 1] $$;
 CREATE TABLE auth.users (id uuid PRIMARY KEY, email text);
 CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS
   $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb $$;
@@ -22,7 +43,7 @@ CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS
   $$ SELECT (auth.jwt() ->> 'sub')::uuid $$;
 CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT auth.jwt() ->> 'role' $$;
-GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA auth, storage TO anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
 ";
 
