@@ -90,8 +90,13 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct Migrate {
+    /// The database (default: ClickHouse when the history's statements
+    /// say `ENGINE =`, PostgreSQL otherwise).
+    #[arg(long, value_enum)]
+    pub dialect: Option<Dialect>,
     /// The migration history to replay into a throwaway PostgreSQL server
-    /// (default: supabase/migrations, db/migrations or migrations).
+    /// (default: supabase/migrations, clickhouse/migrations, db/migrations
+    /// or migrations, from the current directory up).
     #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
     pub schema: Option<PathBuf>,
     /// Read the schema from this live database's catalog instead.
@@ -110,6 +115,12 @@ pub struct Migrate {
     /// in its naming convention).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Dialect {
+    Postgres,
+    Clickhouse,
 }
 
 /// `migrate --compat`: old table names kept as views, or not.

@@ -29,10 +29,17 @@ fn history() -> PathBuf {
     repo().join("testdata/database/supabase/migrations")
 }
 
-/// Install what is missing, once per test binary; the squawk binary.
-fn tools() -> &'static Path {
-    static SQUAWK: OnceLock<PathBuf> = OnceLock::new();
-    SQUAWK.get_or_init(|| {
+/// What `scripts/database.sh` installed.
+struct Tools {
+    squawk: PathBuf,
+    /// For PYTHONPATH.
+    chdb: PathBuf,
+}
+
+/// Install what is missing, once per test binary.
+fn tools() -> &'static Tools {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| {
         let dir = repo().join("target/tools");
         let out = Command::new("bash")
             .arg(repo().join("scripts/database.sh"))
@@ -44,7 +51,15 @@ fn tools() -> &'static Path {
             "scripts/database.sh failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+        let printed = String::from_utf8(out.stdout).unwrap();
+        let path = |key: &str| {
+            let line = printed.lines().find_map(|l| l.strip_prefix(key));
+            PathBuf::from(line.unwrap_or_else(|| panic!("no {key} in {printed}")))
+        };
+        Tools {
+            squawk: path("squawk="),
+            chdb: path("chdb="),
+        }
     })
 }
 
@@ -322,7 +337,7 @@ fn squawk_finds_nothing_but_the_renames_themselves() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("up.sql");
     std::fs::write(&file, up).unwrap();
-    let out = Command::new(tools())
+    let out = Command::new(&tools().squawk)
         .arg("--exclude=renaming-table,renaming-column,renaming-object")
         .arg(&file)
         .output()
@@ -367,4 +382,119 @@ fn a_real_history_takes_the_migration_and_its_reverse() {
         up.lines().count(),
         down.lines().count()
     );
+}
+
+/// Runs statement lists on chDB (ClickHouse's engine, embedded in Python):
+/// `steps` is a JSON list of `[name, [statements], [queries]]`; prints a
+/// JSON object of each step's query results (CSV text) or error.
+const CHDB_RUNNER: &str = r#"
+import json, sys
+from chdb import session
+steps = json.load(open(sys.argv[1]))
+s = session.Session(sys.argv[2])
+out = {}
+for name, statements, queries in steps:
+    try:
+        for statement in statements:
+            s.query(statement)
+        out[name] = [str(s.query(q, "CSV")).strip() for q in queries]
+    except Exception as e:
+        out[name] = "error: " + str(e)[:300]
+print(json.dumps(out))
+"#;
+
+fn statements(sql: &str) -> Vec<String> {
+    replay::statements(sql)
+        .into_iter()
+        .map(|s| s.text.trim_end_matches(';').to_string())
+        .collect()
+}
+
+#[test]
+fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
+    let schema = repo().join("testdata/database/clickhouse/migrations");
+    let migrate = |args: &[&str]| {
+        let mut all = vec!["migrate", "--schema", schema.to_str().unwrap(), "-o", "-"];
+        all.extend(args);
+        let out = common::retrace(repo(), &all);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        (common::stdout(&out), common::stderr(&out))
+    };
+    let ((up, said), (down, _)) = (migrate(&[]), migrate(&["--down"]));
+    assert!(
+        said.contains("materialized view app.daily_sessions stores its own rows"),
+        "{said}"
+    );
+    let history: Vec<String> = replay::history_files(&schema)
+        .unwrap()
+        .iter()
+        .flat_map(|f| statements(&std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let rows = "INSERT INTO app.sessions VALUES ('s1', 'p1', now(), 'one'), ('s2', 'p1', now(), 'two'), ('s3', 'p2', now(), 'three');
+                INSERT INTO app.session_events VALUES ('s1', now(), 'start'), ('s2', now(), 'start')";
+    let steps = serde_json::json!([
+        ["history", history, []],
+        [
+            "rows",
+            statements(rows),
+            ["SELECT count() FROM app.sessions"]
+        ],
+        [
+            "up",
+            statements(&up),
+            [
+                "SELECT count() FROM app.traces",
+                "SELECT trace_id, trace_name FROM app.traces ORDER BY trace_id LIMIT 1",
+                "SELECT count() FROM app.trace_events WHERE trace_id = 's1'",
+                "SELECT session_id, session_name FROM app.sessions ORDER BY session_id LIMIT 1",
+                "SELECT count() FROM app.session_events",
+                "SELECT count() FROM app.recent_traces",
+            ]
+        ],
+        [
+            "new rows",
+            statements("INSERT INTO app.traces VALUES ('t4', 'p1', now(), 'four')"),
+            [
+                "SELECT traces FROM app.trace_counts FINAL WHERE project_id = 'p1'",
+                "SELECT count() FROM app.sessions",
+            ]
+        ],
+        [
+            "down",
+            statements(&down),
+            [
+                "SELECT count() FROM app.sessions",
+                "SELECT session_id FROM app.sessions ORDER BY session_id LIMIT 1",
+                "SELECT count() FROM app.session_events",
+                "EXISTS TABLE app.traces",
+            ]
+        ],
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (steps_file, script) = (dir.path().join("steps.json"), dir.path().join("run.py"));
+    std::fs::write(&steps_file, steps.to_string()).unwrap();
+    std::fs::write(&script, CHDB_RUNNER).unwrap();
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&steps_file)
+        .arg(dir.path().join("db"))
+        .env("PYTHONPATH", &tools().chdb)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = serde_json::json!({
+        "history": [],
+        "rows": ["3"],
+        "up": ["3", "\"s1\",\"one\"", "1", "\"s1\",\"one\"", "2", "3"],
+        // p1's two rows counted before, and the new one by the re-created
+        // materialized view.
+        "new rows": ["3", "4"],
+        "down": ["4", "\"s1\"", "2", "0"],
+    });
+    assert_eq!(results, expected);
 }

@@ -6,6 +6,7 @@
 //! extensions), where a parser outside it would guess.
 
 pub mod catalog;
+pub mod clickhouse;
 pub mod names;
 pub mod plan;
 pub mod postgres;
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{CompatViews, Migrate};
+use crate::cli::{CompatViews, Dialect, Migrate};
 use crate::config::matcher::Matcher;
 use crate::config::Rules;
 use crate::model::Class;
@@ -24,7 +25,12 @@ use catalog::Catalog;
 
 /// Where the history lives, in the conventions `migrate` knows, first found
 /// first (a project with Supabase's directory uses it).
-const HISTORY_DIRS: [&str; 3] = ["supabase/migrations", "db/migrations", "migrations"];
+const HISTORY_DIRS: [&str; 4] = [
+    "supabase/migrations",
+    "clickhouse/migrations",
+    "db/migrations",
+    "migrations",
+];
 
 /// Write (or print) the migration; the statements the replay could not
 /// follow and the objects kept are said on stderr.
@@ -32,44 +38,28 @@ pub fn migrate(options: &Migrate, rules: &Rules, cwd: &Path, root: &Path) -> Res
     let history = match &options.schema {
         Some(dir) => Some(dir.clone()),
         None if options.database_url.is_some() => None,
-        None => Some(find_history(cwd, root)?),
+        None => Some(find_history(cwd, root, options.dialect)?),
     };
-    let supabase = history
-        .as_deref()
-        .is_some_and(|h| h.ends_with("supabase/migrations"))
-        || root.join("supabase").is_dir()
-        || cwd.join("supabase").is_dir();
-    let catalog = read_catalog(options, history.as_deref(), supabase)?;
     let matcher = Matcher::new(rules, |_| false);
     let rename = |name: &str| {
         let out = matcher.map(name, Class::Code);
         (out.kept.is_none() && out.new != name).then_some(out.new)
     };
-    let plan = plan::plan(&catalog, &rename);
-    for collision in &plan.collisions {
-        eprintln!("retrace: kept: {collision}");
-    }
-    let header = postgres::Header {
-        title: &title(rules),
-        supabase,
-        compat: options.compat == CompatViews::Views,
+    let dialect = match (options.dialect, history.as_deref()) {
+        (Some(d), _) => d,
+        (None, Some(h)) if is_clickhouse(h)? => Dialect::Clickhouse,
+        (None, _) => Dialect::Postgres,
     };
-    let (sql, step) = if options.contract {
-        if !catalog.relations.iter().any(|r| r.compat) {
-            eprintln!(
-                "retrace: no compat view ({}) in the schema: nothing to contract",
-                postgres::COMPAT_MARKER
-            );
-            return Ok(());
+    let (sql, step) = match (dialect, history.as_deref()) {
+        (Dialect::Clickhouse, Some(h)) => clickhouse_migration(options, h, &rename)?,
+        (Dialect::Clickhouse, None) => {
+            bail!("ClickHouse's schema is read from its history: give --schema DIR")
         }
-        (postgres::contract(&catalog, &header), "drop_compat")
-    } else if plan.is_empty() {
-        eprintln!("retrace: the rules rename nothing in the schema: no migration written");
+        (Dialect::Postgres, h) => postgres_migration(options, rules, h, cwd, root, &rename)?,
+    }
+    .unzip();
+    let (Some(sql), Some(step)) = (sql, step) else {
         return Ok(());
-    } else if options.down {
-        (postgres::down(&plan, &header), "revert")
-    } else {
-        (postgres::up(&plan, &catalog, &header), "rename")
     };
     write(
         options,
@@ -79,9 +69,101 @@ pub fn migrate(options: &Migrate, rules: &Rules, cwd: &Path, root: &Path) -> Res
     )
 }
 
+/// The migration text and the step that names its file; None (said on
+/// stderr) when there is nothing to write.
+type Written = Option<(String, &'static str)>;
+
+fn postgres_migration(
+    options: &Migrate,
+    rules: &Rules,
+    history: Option<&Path>,
+    cwd: &Path,
+    root: &Path,
+    rename: &dyn Fn(&str) -> Option<String>,
+) -> Result<Written> {
+    let supabase = history.is_some_and(|h| h.ends_with("supabase/migrations"))
+        || root.join("supabase").is_dir()
+        || cwd.join("supabase").is_dir();
+    let catalog = read_catalog(options, history, supabase)?;
+    let plan = plan::plan(&catalog, rename);
+    for collision in &plan.collisions {
+        eprintln!("retrace: kept: {collision}");
+    }
+    let header = postgres::Header {
+        title: &title(rules),
+        supabase,
+        compat: options.compat == CompatViews::Views,
+    };
+    Ok(if options.contract {
+        if !catalog.relations.iter().any(|r| r.compat) {
+            eprintln!(
+                "retrace: no compat view ({}) in the schema: nothing to contract",
+                postgres::COMPAT_MARKER
+            );
+            return Ok(None);
+        }
+        Some((postgres::contract(&catalog, &header), "drop_compat"))
+    } else if plan.is_empty() {
+        eprintln!("retrace: the rules rename nothing in the schema: no migration written");
+        None
+    } else if options.down {
+        Some((postgres::down(&plan, &header), "revert"))
+    } else {
+        Some((postgres::up(&plan, &catalog, &header), "rename"))
+    })
+}
+
+fn clickhouse_migration(
+    options: &Migrate,
+    history: &Path,
+    rename: &dyn Fn(&str) -> Option<String>,
+) -> Result<Written> {
+    let mut schema = clickhouse::schema::Schema::default();
+    let mut text = String::new();
+    for file in replay::history_files(history)? {
+        let script = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        for statement in replay::statements(&script) {
+            schema.apply(&statement, &file.display().to_string());
+        }
+        text.push_str(&script);
+    }
+    for unread in &schema.unread {
+        eprintln!("retrace: {unread}");
+    }
+    let (migration, step) = if options.contract {
+        (clickhouse::contract(&text), "drop_compat")
+    } else if options.down {
+        (clickhouse::down(&schema, rename), "revert")
+    } else {
+        (clickhouse::up(&schema, rename), "rename")
+    };
+    for note in &migration.notes {
+        eprintln!("retrace: kept: {note}");
+    }
+    if migration.changes == 0 {
+        eprintln!("retrace: the rules rename nothing in the schema: no migration written");
+        return Ok(None);
+    }
+    Ok(Some((migration.sql, step)))
+}
+
+/// A history whose statements create tables with `ENGINE =` is ClickHouse's.
+fn is_clickhouse(history: &Path) -> Result<bool> {
+    for file in replay::history_files(history)? {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let upper = text.to_ascii_uppercase();
+        if upper.contains("ENGINE =") || upper.contains("ENGINE=") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The history in the current directory, or in the nearest directory above
 /// it up to the project's root (a monorepo keeps it in `app/supabase/`).
-fn find_history(cwd: &Path, root: &Path) -> Result<PathBuf> {
+fn find_history(cwd: &Path, root: &Path, dialect: Option<Dialect>) -> Result<PathBuf> {
     let dirs: Vec<&Path> = match cwd.starts_with(root) {
         true => cwd
             .ancestors()
@@ -91,6 +173,7 @@ fn find_history(cwd: &Path, root: &Path) -> Result<PathBuf> {
     };
     dirs.iter()
         .flat_map(|dir| HISTORY_DIRS.iter().map(move |d| dir.join(d)))
+        .filter(|d| dialect != Some(Dialect::Clickhouse) || d.ends_with("clickhouse/migrations"))
         .find(|d| replay::history_files(d).is_ok_and(|f| !f.is_empty()))
         .with_context(|| {
             format!(
