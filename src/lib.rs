@@ -112,7 +112,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     for why in unread {
         eprintln!("retrace: {why}; the package it names is not known to be the project's");
     }
-    let mut moves = Moves::plan(&walked.files, &rules);
+    let mut moves = Moves::plan(&walked.files, &rules, &project.history);
     let force_readonly = matches!(
         options.command,
         Command::Apply {
@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ..
         }
     );
-    let held = phases::held_files(&walked.files, mode, force_readonly);
+    let held = phases::held_files(&walked.files, mode, force_readonly, &project.history);
     phases::block_fixed_moves(&walked.files, &held, &mut moves);
     let pass = phases::Pass {
         rules: &rules,

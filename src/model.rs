@@ -50,6 +50,9 @@ pub enum Reason {
     KeepName(String),
     /// Kept: a `retrace: keep` comment.
     KeepComment,
+    /// Kept: in migration history (an applied migration), which is never
+    /// rewritten: changing it changes no deployed database.
+    History,
     /// Kept: code written in a comment (`db.session.get(…)`, a key in
     /// `["…"]`, a name in backticks) follows what the code does with that
     /// name, which is not renamed, for this reason.
@@ -57,8 +60,9 @@ pub enum Reason {
     /// In or named with a part of the file that does not parse: not
     /// renamed, since the tree cannot say what it is there.
     SyntaxError,
-    /// The same name is renamed in a file this run does not change (one
-    /// outside the PATHs given, or read-only): `app/x.py, which is …`.
+    /// A file this run does not change needs the name as it is: it renames
+    /// it too (one outside the PATHs given, or read-only), or imports it
+    /// (migration history): `app/x.py, which is …, renames it too`.
     Needs(String),
     /// A key: its other end reads it by this name, and stays (`keyword of
     /// dict(), …`, `wire: an attribute of class X, serialized`).
@@ -79,9 +83,10 @@ impl fmt::Display for Reason {
             Reason::Holds(held) => write!(f, "holds {held}"),
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
             Reason::KeepComment => f.write_str("keep: comment"),
+            Reason::History => f.write_str("history"),
             Reason::CodeInComment(why) => write!(f, "{why} (code in a comment)"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
-            Reason::Needs(held) => write!(f, "linked: {held}, renames it too"),
+            Reason::Needs(held) => write!(f, "linked: {held}"),
             Reason::Linked(note) => write!(f, "linked: {note}"),
             Reason::Text(why) => f.write_str(why),
         }
@@ -99,6 +104,7 @@ impl Reason {
             Reason::ThirdParty(_) | Reason::Holds(_) => "third-party",
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
+            Reason::History => "history",
             Reason::CodeInComment(_) => "code-in-comment",
             Reason::SyntaxError => "syntax-error",
             Reason::Needs(_) | Reason::Linked(_) => "linked",
@@ -114,6 +120,7 @@ impl Reason {
                 | Reason::Holds(_)
                 | Reason::KeepName(_)
                 | Reason::KeepComment
+                | Reason::History
                 | Reason::CodeInComment(_)
         )
     }
@@ -215,7 +222,7 @@ pub struct Scanned {
     pub changes: Vec<Occurrence>,
     /// Occurrences reported and left alone.
     pub findings: Vec<Occurrence>,
-    /// Occurrences kept on purpose (third-party, keep lists): explained,
+    /// Occurrences kept on purpose (third-party, keep lists, history): explained,
     /// never findings.
     pub kept: Vec<Occurrence>,
     pub dropped: Option<Dropped>,
@@ -260,6 +267,20 @@ impl Scanned {
             && self.dropped.is_none()
             && self.diff.is_none()
             && self.rewrite.is_none()
+    }
+
+    /// Keep every occurrence, for `reason` alone (it overrides any other):
+    /// no change, no finding, no diff, no rewrite.
+    pub fn keep_all(&mut self, reason: &Reason) {
+        let all = [&mut self.changes, &mut self.findings, &mut self.kept];
+        let mut kept: Vec<Occurrence> = all.into_iter().flat_map(|v| v.drain(..)).collect();
+        for o in &mut kept {
+            o.reason = Some(reason.clone());
+        }
+        self.kept = kept;
+        self.dropped = None;
+        self.diff = None;
+        self.rewrite = None;
     }
 }
 

@@ -557,6 +557,29 @@ fn findings_and_kept_occurrences_explain_themselves_in_json() {
     assert_eq!(summary["kept"]["third-party"], 1);
 }
 
+#[test]
+fn migration_history_is_kept_in_json_and_never_fails_check() {
+    let dir = project(&[(
+        "supabase/migrations/20230101000000_init.sql",
+        "CREATE TABLE sessions (session_id uuid);\n",
+    )]);
+    let out = retrace(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kept: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["type"] == "kept")
+        .map(|l| (l["old"].as_str().unwrap(), l["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kept, [("sessions", "history"), ("session_id", "history")]);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["kept"]["history"], 2);
+    assert_eq!(summary["findings"], serde_json::json!({}));
+}
+
 /// An `apply` killed at any moment leaves every file exactly once, at its
 /// old or new path, with its old or new content; running `apply` again
 /// gives the same tree as an uninterrupted run, and removes what the kill

@@ -20,7 +20,7 @@ fn differences(root: &Path) -> (Vec<String>, usize) {
     let abs = walk::absolute(&cwd, root);
     let walked = walk::walk(&abs, &[root.to_path_buf()], &rules, &cwd, 2);
     let project = project::Project::new(&walked.files, &rules);
-    let moves = moves::Moves::plan(&walked.files, &rules);
+    let moves = moves::Moves::plan(&walked.files, &rules, &project.history);
     let lexed = Context::new(&rules, &project, &moves, Mode::Diff);
     let parsed = Context::new(&rules, &project, &moves, Mode::Diff).without_lexer();
     let mut out = Vec::new();

@@ -235,7 +235,7 @@ impl Analyzer<'_> {
             .map(|plan| match (&plan.verdict, &plan.tie) {
                 (Verdict::Kept(reason), _) => Some(reason.clone()),
                 _ if plan.class != Class::Comment && self.held(plan.word).is_some() => {
-                    self.held(plan.word).map(|h| Reason::Needs(h.to_string()))
+                    self.held(plan.word).map(|h| Reason::Needs(h.needs()))
                 }
                 (_, Tie::Blocked(reason)) | (Verdict::Blocked(reason), _) => Some(reason.clone()),
                 (Verdict::Scoped { scope, .. }, _) => collisions.get(&(*scope, plan.word)).cloned(),

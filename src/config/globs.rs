@@ -1,5 +1,5 @@
-//! Globs of a rule file (`paths`, `[files] exclude`), relative to the
-//! directory they were written for.
+//! Globs of a rule file (`paths`, `[files] exclude` and `history`),
+//! relative to the directory they were written for.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::Place;
@@ -108,5 +109,41 @@ impl Compiled {
         let globs = PathGlobs::new(base, patterns, place, "`paths`")?;
         self.0.insert(key, globs.clone());
         Ok(globs)
+    }
+}
+
+/// A rule file's `[files]` table.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFiles {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    history: Vec<Spanned<String>>,
+    history_default: Option<bool>,
+}
+
+/// The `[files]` tables of every rule file, merged: lists appended, and
+/// `history_default` from the last file that sets it.
+#[derive(Default)]
+pub(super) struct FileGlobs {
+    pub(super) exclude: Vec<PathGlobs>,
+    pub(super) history: Vec<PathGlobs>,
+    pub(super) history_default: Option<bool>,
+}
+
+impl FileGlobs {
+    /// Add one rule file's `[files]`, its globs relative to `base`.
+    pub(super) fn add(&mut self, raw: RawFiles, base: &Path, place: &Place) -> Result<()> {
+        if !raw.exclude.is_empty() {
+            let exclude = PathGlobs::new(base, &raw.exclude, place, "[files] exclude")?;
+            self.exclude.push(exclude);
+        }
+        if !raw.history.is_empty() {
+            let history = PathGlobs::new(base, &raw.history, place, "[files] history")?;
+            self.history.push(history);
+        }
+        self.history_default = raw.history_default.or(self.history_default);
+        Ok(())
     }
 }

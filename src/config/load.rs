@@ -10,7 +10,7 @@ use globset::{Glob, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::globs::{Compiled, Scope};
+use super::globs::{Compiled, FileGlobs, RawFiles, Scope};
 use super::matcher::Index;
 use super::prefilter::Prefilter;
 use super::{
@@ -128,13 +128,6 @@ struct RawRename {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawFiles {
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawKeep {
     #[serde(default)]
     names: Vec<Spanned<String>>,
@@ -235,7 +228,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let sources = sources.as_slice();
     let mut renames = Vec::new();
     let mut policy = RawPolicy::default();
-    let mut exclude = Vec::new();
+    let mut file_globs = FileGlobs::default();
     let mut keep_names = Vec::new();
     let mut keep_modules = Vec::new();
     let mut first_party = Vec::new();
@@ -274,14 +267,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
                 compounds: p.compounds.or(policy.compounds),
             };
         }
-        if !raw.files.exclude.is_empty() {
-            exclude.push(PathGlobs::new(
-                base,
-                &raw.files.exclude,
-                &place,
-                "[files] exclude",
-            )?);
-        }
+        file_globs.add(raw.files, base, &place)?;
         for n in raw.keep.names {
             let glob = Glob::new(n.get_ref()).map_err(|e| {
                 place.error(
@@ -312,7 +298,10 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     Ok(Rules {
         renames,
         policy,
-        exclude,
+        exclude: file_globs.exclude,
+        history: file_globs.history,
+        // Detected history counts unless a rule file says otherwise.
+        history_default: file_globs.history_default.unwrap_or(true),
         keep_set: keep.build().context("cannot compile the [keep] names")?,
         keep_names,
         platform_names,

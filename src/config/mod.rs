@@ -189,6 +189,12 @@ pub struct Rules {
     pub renames: Vec<Rename>,
     pub policy: Policy,
     pub exclude: Vec<PathGlobs>,
+    /// `[files] history`: files that are migration history, besides (or,
+    /// with `history_default = false`, instead of) the directories
+    /// `index::history` detects.
+    pub history: Vec<PathGlobs>,
+    /// `[files] history_default`: whether the detected directories count.
+    pub history_default: bool,
     pub keep_names: Vec<String>,
     /// How many of `keep_names`, first, are the platform list's.
     platform_names: usize,

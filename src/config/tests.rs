@@ -173,3 +173,45 @@ fn fifty_thousand_rules_load() {
     // The last rule's origin is counted from the start of the file.
     assert_eq!(rules.renames[49_999].origin.line, 49_999 * 3 + 2);
 }
+
+#[test]
+fn files_history_adds_globs_and_history_default_turns_detection_off() {
+    let rules =
+        load_str("[files]\nhistory = [\"db/legacy/**\"]\nhistory_default = false\n").unwrap();
+    assert!(!rules.history_default);
+    let globs = &rules.history[0];
+    assert!(globs.matches(&globs.base().join("db/legacy/001_init.sql")));
+    assert!(!globs.matches(&globs.base().join("db/001_init.sql")));
+    // Without them: the detected history only.
+    let rules = load_str("[files]\nexclude = [\"vendor/**\"]\n").unwrap();
+    assert!(rules.history_default && rules.history.is_empty());
+}
+
+#[test]
+fn files_history_values_are_checked_where_they_are_written() {
+    for (text, want) in [
+        (
+            "[files]\nhistory = \"db/**\"\n",
+            "2:11: invalid type: string \"db/**\", expected a sequence",
+        ),
+        (
+            "[files]\nhistory = [1]\n",
+            "2:12: invalid type: integer `1`, expected a string",
+        ),
+        (
+            "[files]\nhistory = [\"ok/**\", \"{x\"]\n",
+            "2:21: [files] history: invalid glob `{x`",
+        ),
+        (
+            "[files]\nhistory_default = \"no\"\n",
+            "2:19: invalid type: string \"no\", expected a boolean",
+        ),
+        (
+            "[files]\nhistory_defaults = false\n",
+            "2:1: unknown field `history_defaults`",
+        ),
+    ] {
+        let got = error_of(text);
+        assert!(got.starts_with(want), "{text:?}: {got}");
+    }
+}

@@ -2,6 +2,10 @@
 //! (a pre-commit hook names a few files; the project is still the whole
 //! repository) and, in `apply`, read-only ones. A rename in a changed
 //! file that one of them would need too is reported instead of half-made.
+//! Migration history is never changed either, but only its imports hold
+//! anything back (the project's names they import, and the moves they
+//! follow): the other names it spells are renamed elsewhere, since a
+//! schema changes by a new migration, not by rewriting the applied ones.
 //!
 //! Until the project index knows which names are linked across files,
 //! "would need" is judged by spelling: a name renamed as code or string in
@@ -21,6 +25,8 @@ pub enum Why {
     NotNamed,
     /// Read-only, and `apply` was not given `--force-readonly`.
     ReadOnly,
+    /// Migration history (`index::history`).
+    History,
 }
 
 impl fmt::Display for Why {
@@ -28,6 +34,7 @@ impl fmt::Display for Why {
         f.write_str(match self {
             Why::NotNamed => "is not among the PATHs given",
             Why::ReadOnly => "is read-only",
+            Why::History => "is migration history",
         })
     }
 }
@@ -42,6 +49,18 @@ pub struct Held {
 impl fmt::Display for Held {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, which {}", self.file.display(), self.why)
+    }
+}
+
+impl Held {
+    /// Why the file needs a name it spells: `app/session.py, which is
+    /// read-only, renames it too`; history imports the name.
+    pub fn needs(&self) -> String {
+        let how = match self.why {
+            Why::History => "imports it",
+            Why::NotNamed | Why::ReadOnly => "renames it too",
+        };
+        format!("{self}, {how}")
     }
 }
 

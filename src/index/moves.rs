@@ -6,11 +6,13 @@
 //! every file knows where every other goes. Directory components move for
 //! every file below them; a file's own name moves only for the five
 //! languages. A move onto an existing path, or two moves onto one path,
-//! is not done and is reported as a collision.
+//! is not done and is reported as a collision. Migration history never
+//! moves (`history`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
+use super::history::History;
 use super::routes;
 use crate::config::case;
 use crate::config::matcher::Matcher;
@@ -41,16 +43,27 @@ pub struct Moves {
 }
 
 impl Moves {
-    pub fn plan(files: &[Entry], rules: &Rules) -> Moves {
+    pub fn plan(files: &[Entry], rules: &Rules, history: &History) -> Moves {
         let prefilter = rules.prefilter();
         let mut wanted: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+        // What would move with a history file, and the first such file.
+        let mut with_history: BTreeMap<PathBuf, &Path> = BTreeMap::new();
         // Most paths hold no needle and cannot move.
         let candidates = files
             .iter()
             .filter(|e| prefilter.is_match(e.path.as_os_str().as_encoded_bytes()));
         for entry in candidates {
-            if let Some(new) = new_path(entry, rules) {
-                wanted.insert(entry.path.clone(), new);
+            let Some(new) = new_path(entry, rules) else {
+                continue;
+            };
+            match history.contains(entry) {
+                true => {
+                    let unit = unit(&entry.path, &new);
+                    with_history.entry(unit).or_insert(&entry.path);
+                }
+                false => {
+                    wanted.insert(entry.path.clone(), new);
+                }
             }
         }
         let mut targets: HashMap<&PathBuf, usize> = HashMap::new();
@@ -61,6 +74,15 @@ impl Moves {
         // A directory moves whole or not at all: the first reason any of
         // its files cannot move holds for all of them.
         let mut why_not: BTreeMap<PathBuf, String> = BTreeMap::new();
+        // History never moves, so neither does a renamed directory that
+        // holds some (`sessions/` holding `sessions/migrations/`): moving
+        // the rest without it would be half a move, the directory split
+        // in two. The move is reported instead, as other moves that
+        // cannot be made whole are.
+        for (unit, file) in with_history {
+            let why = format!("{} is migration history, which never moves", file.display());
+            why_not.insert(unit, why);
+        }
         for (old, new) in &wanted {
             let why = if targets[new] > 1 {
                 Some(format!(

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::augments::Augments;
 use super::definitions::Definitions;
+use super::history::History;
 use super::modules::ModuleTree;
 use super::packages::Packages;
 use super::symbols::Symbols;
@@ -50,6 +51,8 @@ pub struct Project {
     symbols: OnceLock<Symbols>,
     /// The template files: the other ends of names handed to templates.
     pub templates: Templates,
+    /// The files that are migration history, never rewritten or moved.
+    pub history: History,
     /// The walked Python files' modules. Built when first asked, by that
     /// worker, so that no file waits for it to start.
     python_modules: OnceLock<ModuleTree>,
@@ -109,6 +112,7 @@ impl Project {
             threads: 1,
             symbols: OnceLock::new(),
             templates: Templates::new(files),
+            history: History::new(files, rules),
             sources,
             by_path: OnceLock::new(),
             python_modules: OnceLock::new(),

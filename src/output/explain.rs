@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::config::matcher::{Matcher, Outcome};
-use crate::config::{Form, Policy, Rules};
+use crate::config::{Form, PathGlobs, Policy, Rules};
 use crate::index::moves;
 use crate::model::Class;
 use crate::model::Lang;
@@ -144,14 +144,8 @@ pub fn rules(rules: &Rules) -> String {
     }
     let _ = writeln!(out, "policy: {}", policy_text(&rules.policy));
     let lists = [
-        (
-            "exclude",
-            rules
-                .exclude
-                .iter()
-                .flat_map(|g| g.patterns().iter().cloned())
-                .collect::<Vec<_>>(),
-        ),
+        ("exclude", patterns(&rules.exclude)),
+        ("history", patterns(&rules.history)),
         ("keep names", rules.keep_names.clone()),
         ("keep modules", rules.keep_modules.clone()),
         ("first party", rules.first_party.clone()),
@@ -161,5 +155,16 @@ pub fn rules(rules: &Rules) -> String {
             let _ = writeln!(out, "{label}: {}", items.join(", "));
         }
     }
+    if !rules.history_default {
+        let _ = writeln!(
+            out,
+            "history_default: false (only the history globs are history)"
+        );
+    }
     out
+}
+
+/// Every pattern of these lists of globs, in order.
+fn patterns(lists: &[PathGlobs]) -> Vec<String> {
+    lists.iter().flat_map(|g| g.patterns().to_vec()).collect()
 }

@@ -17,7 +17,7 @@ pub enum Kind {
     Change,
     /// Reported and left alone: fails `check`.
     Finding,
-    /// Kept on purpose (third-party, keep lists): explained, never a finding.
+    /// Kept on purpose (third-party, keep lists, history): explained, never a finding.
     Kept,
     /// A file move made or pending.
     Move,

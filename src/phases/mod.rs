@@ -16,19 +16,26 @@ use anyhow::{Context as _, Result};
 pub use apply::Apply;
 
 use crate::config::Rules;
-use crate::index::definers::{Definer, Definers};
+use crate::index::definers::{self, Definer, Definers};
 use crate::index::frozen::{Frozen, Held, Why};
+use crate::index::history::History;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
-use crate::model::{Class, Mode, Movement, Outcome};
+use crate::model::{Class, Mode, Movement, Outcome, Reason, Scanned};
 use crate::output::{self, Printer, Summary};
 use crate::parallel;
 use crate::rewrite::Context;
 use crate::walk::{self, Entry};
 
 /// The files with hits this run reads but does not change, by index, and
-/// why: those outside the PATHs given, and in `apply` read-only ones.
-pub fn held_files(files: &[Entry], mode: Mode, force_readonly: bool) -> BTreeMap<usize, Why> {
+/// why: those outside the PATHs given, migration history, and in `apply`
+/// read-only ones.
+pub fn held_files(
+    files: &[Entry],
+    mode: Mode,
+    force_readonly: bool,
+    history: &History,
+) -> BTreeMap<usize, Why> {
     let mut held = BTreeMap::new();
     for (i, e) in files.iter().enumerate() {
         if !matches!(e.seen, Some(walk::read::Seen::Hits(_))) {
@@ -37,6 +44,8 @@ pub fn held_files(files: &[Entry], mode: Mode, force_readonly: bool) -> BTreeMap
         let read_only = || std::fs::metadata(&e.path).is_ok_and(|m| m.permissions().readonly());
         if e.named.is_none() {
             held.insert(i, Why::NotNamed);
+        } else if history.contains(e) {
+            held.insert(i, Why::History);
         } else if mode == Mode::Apply && !force_readonly && read_only() {
             held.insert(i, Why::ReadOnly);
         }
@@ -122,6 +131,9 @@ impl Pass<'_> {
                     frozen.defined.extend(defined);
                 }
                 if let Outcome::Scanned(s) = &outcome {
+                    if self.project.history.contains(e) {
+                        self.hold_history(e, s, &mut frozen, &mut follows);
+                    }
                     for c in &s.changes {
                         if c.class != Class::Comment {
                             frozen.add(&c.old, &e.path, why);
@@ -153,6 +165,37 @@ impl Pass<'_> {
             moves.block(&old, format!("{held}, imports it"));
         }
         Ok((frozen, read_only))
+    }
+
+    /// What a history file holds back, being never rewritten: the moves
+    /// its imports follow, and the project's names it imports (`from
+    /// app.kinds import SessionKind`), which stay everywhere. The other
+    /// names it spells are renamed elsewhere: a schema changes by a new
+    /// migration, not by rewriting the applied ones.
+    fn hold_history(
+        &self,
+        e: &Entry,
+        s: &Scanned,
+        frozen: &mut Frozen,
+        follows: &mut BTreeMap<PathBuf, Held>,
+    ) {
+        let held = Held {
+            file: e.path.clone(),
+            why: Why::History,
+        };
+        let kept = s.kept.iter().filter(|k| k.reason == Some(Reason::History));
+        for old in kept.filter_map(|k| k.follows.as_ref()) {
+            follows.entry(old.clone()).or_insert_with(|| held.clone());
+        }
+        let (Some(lang), Ok(text)) = (e.lang, std::fs::read_to_string(&e.abs)) else {
+            return;
+        };
+        let worded = |n: &str| self.rules.prefilter().is_match(n.as_bytes());
+        for import in definers::imports(lang, &text, &worded) {
+            if !self.project.third_party(lang, &import.module, &e.abs) {
+                frozen.add(&import.original, &e.path, Why::History);
+            }
+        }
     }
 
     /// `check` and `diff`: each file's outcome printed as soon as it and

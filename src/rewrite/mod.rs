@@ -21,7 +21,7 @@ use crate::index::frozen::Frozen;
 use crate::index::moves::Moves;
 use crate::index::project::Project;
 use crate::lang::{self, Lang};
-use crate::model::{Dropped, Edit, Mode, Outcome, Rewrite, Scanned, Skip};
+use crate::model::{Dropped, Edit, Mode, Outcome, Reason, Rewrite, Scanned, Skip};
 use crate::walk::read::{self, keeps_file, Seen};
 use crate::walk::Entry;
 
@@ -81,7 +81,8 @@ impl<'r> Context<'r> {
             }
             let renamed = self.renamed.get_or_init(|| ends::Renamed::new(moves));
             let rule_file = self.analyzer.rules.is_rule_file(&entry.abs);
-            return ends::process(entry, renamed, self.mode, rule_file);
+            let outcome = ends::process(entry, renamed, self.mode, rule_file)?;
+            return Ok(self.as_history(entry, outcome));
         };
         // The walk read the file already: most need nothing more.
         match entry.seen {
@@ -94,6 +95,20 @@ impl<'r> Context<'r> {
             Ok(full) => self.process_text(entry, lang, full),
             Err(skip) => Ok(Outcome::Skipped(skip)),
         })?
+    }
+
+    /// `outcome`, where `entry` is migration history: kept whole, with
+    /// the reason `history`. Applied migrations are never rewritten (that
+    /// changes no deployed database), and their top-level definitions are
+    /// no senses the rules rename.
+    fn as_history(&self, entry: &Entry, mut outcome: Outcome) -> Outcome {
+        if let Outcome::Scanned(s) = &mut outcome {
+            if self.analyzer.project.history.contains(entry) {
+                s.keep_all(&Reason::History);
+                s.defines.clear();
+            }
+        }
+        outcome
     }
 
     /// Process a file with hits, its whole text (BOM included) at hand.
@@ -109,8 +124,9 @@ impl<'r> Context<'r> {
             return Ok(Outcome::Skipped(Skip::KeepFile));
         }
         let (syntax, edits, mut scanned) = self.analyzer.analyze(entry, lang, text, &hits)?;
-        if edits.is_empty() {
-            return Ok(Outcome::Scanned(scanned));
+        // Nothing to write, or nothing that may be written (history).
+        if edits.is_empty() || self.analyzer.project.history.contains(entry) {
+            return Ok(self.as_history(entry, Outcome::Scanned(scanned)));
         }
         let mut dropped = verify::dropped(&syntax, &edits)?;
         // A file with syntax errors is rewritten only where a second run

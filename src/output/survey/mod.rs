@@ -68,6 +68,8 @@ pub enum SenseKind {
     KeepNames,
     /// Kept by `retrace: keep` comments.
     KeepComment,
+    /// In migration history, never rewritten.
+    History,
     Strings,
     Comments,
 }
@@ -83,6 +85,7 @@ impl SenseKind {
             SenseKind::Platform => "platform",
             SenseKind::KeepNames => "keep-names",
             SenseKind::KeepComment => "keep-comment",
+            SenseKind::History => "history",
             SenseKind::Strings => "strings",
             SenseKind::Comments => "comments",
         }
@@ -100,7 +103,10 @@ impl SenseKind {
     pub fn kept_already(self) -> bool {
         matches!(
             self,
-            SenseKind::ThirdParty | SenseKind::Platform | SenseKind::KeepComment
+            SenseKind::ThirdParty
+                | SenseKind::Platform
+                | SenseKind::KeepComment
+                | SenseKind::History
         )
     }
 }

@@ -229,6 +229,9 @@ fn sense_of<'d>(
                 None,
             )
         }
+        Some(Reason::History) => {
+            return (SenseKind::History, "migration history".to_string(), None)
+        }
         _ => {}
     }
     if let Some(module) = &o.follows {

@@ -1,0 +1,6 @@
+import enum
+
+
+class SessionKind(enum.Enum):
+    WEB = "web"
+    API = "api"

@@ -1,0 +1,1 @@
+CREATE TABLE sessions (session_id text PRIMARY KEY);

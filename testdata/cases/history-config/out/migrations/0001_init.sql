@@ -1,0 +1,1 @@
+CREATE TABLE traces (trace_id text PRIMARY KEY, owner_id text);

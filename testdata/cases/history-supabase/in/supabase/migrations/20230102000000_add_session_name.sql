@@ -1,0 +1,1 @@
+ALTER TABLE public.sessions ADD COLUMN session_name text;
