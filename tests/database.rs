@@ -498,3 +498,122 @@ fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
     });
     assert_eq!(results, expected);
 }
+
+/// Copy `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// `ALTER … RENAME [COLUMN|CONSTRAINT] old TO new` and `ALTER FUNCTION …
+/// RENAME TO new` of a migration: (old, new) pairs.
+fn migrated_names(sql: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    const KINDS: [&str; 7] = [
+        "TABLE",
+        "VIEW",
+        "MATERIALIZED",
+        "INDEX",
+        "SEQUENCE",
+        "FUNCTION",
+        "TRIGGER",
+    ];
+    // Policy names are phrases no code spells.
+    let alters = sql
+        .lines()
+        .filter(|l| l.starts_with("ALTER ") && !l.starts_with("ALTER POLICY"));
+    for line in alters {
+        let words: Vec<&str> = line.trim_end_matches(';').split_whitespace().collect();
+        let Some(to) = words.iter().rposition(|w| *w == "TO") else {
+            continue;
+        };
+        let new = words[to + 1].to_string();
+        let old = match words[to - 1] {
+            "RENAME" => {
+                let named = words[1..].iter().find(|w| !KINDS.contains(w)).unwrap();
+                let name = named.rsplit('.').next().unwrap();
+                name.split('(').next().unwrap().to_string()
+            }
+            old => old.to_string(),
+        };
+        out.insert((old, new));
+    }
+    out
+}
+
+#[test]
+fn code_and_schema_agree_on_every_database_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("supabase")).unwrap();
+    copy_tree(
+        &repo().join("testdata/database/supabase"),
+        &dir.path().join("supabase"),
+    );
+    copy_tree(&repo().join("testdata/database/code"), dir.path());
+    tools();
+    let migration = common::retrace(dir.path(), &["migrate", "-o", "-"]);
+    assert!(migration.status.success(), "{}", common::stderr(&migration));
+    let schema = migrated_names(&common::stdout(&migration));
+    let check = common::retrace(dir.path(), &["check", "-v", "--format", "json", "."]);
+    let history: String = replay::history_files(&dir.path().join("supabase/migrations"))
+        .unwrap()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    // The code's renames of names the history spells: database names.
+    let code: std::collections::BTreeSet<(String, String)> = common::stdout(&check)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "change")
+        .map(|v| {
+            (
+                v["old"].as_str().unwrap().to_string(),
+                v["new"].as_str().unwrap().to_string(),
+            )
+        })
+        .filter(|(old, _)| history.contains(old.as_str()))
+        .collect();
+    assert!(code.len() >= 5, "{code:?}");
+    for pair in &code {
+        assert!(
+            schema.contains(pair),
+            "code renames {pair:?}, the migration does not: {schema:?}"
+        );
+    }
+    // No occurrence of a renamed database name is left in the code,
+    // reported or kept.
+    let renamed_in_schema: Vec<&String> = schema.iter().map(|(old, _)| old).collect();
+    for line in common::stdout(&check).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let in_code = v["path"]
+            .as_str()
+            .is_some_and(|p| !p.starts_with("supabase/"));
+        let old = v["old"].as_str().unwrap_or("").to_string();
+        assert!(
+            !(in_code && v["type"] != "change" && renamed_in_schema.contains(&&old)),
+            "left in the code while the migration renames it: {line}"
+        );
+    }
+    let code_text: String = ["src/db.ts", "src/report.py", "types/supabase.ts"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    for (old, new) in schema
+        .iter()
+        .filter(|(old, _)| code_text.contains(old.as_str()))
+    {
+        let pair = (old.clone(), new.clone());
+        assert!(
+            code.contains(&pair),
+            "the migration renames {pair:?}, the code does not: {code:?}"
+        );
+    }
+}

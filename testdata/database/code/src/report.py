@@ -1,0 +1,3 @@
+def daily(cur):
+    cur.execute("SELECT day, sessions FROM daily_sessions")
+    return cur.fetchall()
