@@ -617,3 +617,12 @@ fn code_and_schema_agree_on_every_database_name() {
         );
     }
 }
+
+#[test]
+fn the_readme_shows_the_fixtures_migration_as_it_is_written() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Database").unwrap()..];
+    let start = section.find("```sql\n").unwrap() + "```sql\n".len();
+    let shown = &section[start..start + section[start..].find("```").unwrap()];
+    assert_eq!(shown, migrate(&[]));
+}
