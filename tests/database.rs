@@ -449,6 +449,8 @@ fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
                 "SELECT session_id, session_name FROM app.sessions ORDER BY session_id LIMIT 1",
                 "SELECT count() FROM app.session_events",
                 "SELECT count() FROM app.recent_traces",
+                "SELECT dictGet('app.trace_names', 'trace_name', tuple('s2'))",
+                "SELECT trace_label('x')",
             ]
         ],
         [
@@ -467,6 +469,7 @@ fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
                 "SELECT session_id FROM app.sessions ORDER BY session_id LIMIT 1",
                 "SELECT count() FROM app.session_events",
                 "EXISTS TABLE app.traces",
+                "SELECT dictGet('app.session_names', 'session_name', tuple('s3'))",
             ]
         ],
     ]);
@@ -490,11 +493,11 @@ fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
     let expected = serde_json::json!({
         "history": [],
         "rows": ["3"],
-        "up": ["3", "\"s1\",\"one\"", "1", "\"s1\",\"one\"", "2", "3"],
+        "up": ["3", "\"s1\",\"one\"", "1", "\"s1\",\"one\"", "2", "3", "\"two\"", "\"session: x\""],
         // p1's two rows counted before, and the new one by the re-created
         // materialized view.
         "new rows": ["3", "4"],
-        "down": ["4", "\"s1\"", "2", "0"],
+        "down": ["4", "\"s1\"", "2", "0", "\"three\""],
     });
     assert_eq!(results, expected);
 }

@@ -2,8 +2,8 @@
 //! COLUMN` where ClickHouse allows them; a table whose renamed column is in
 //! its key (which ClickHouse refuses to rename) is rebuilt under the new
 //! names with `INSERT … SELECT`, the old table kept until `--contract`;
-//! views and materialized views writing `TO` a table are dropped and
-//! re-created with renamed text; a materialized view that stores its own
+//! views, materialized views writing `TO` a table, dictionaries and SQL
+//! functions are dropped and re-created with renamed text; a materialized view that stores its own
 //! rows is reported, never dropped. ClickHouse has no transactions: the
 //! statements run in order, and `--down` is computed the same way from the
 //! schema the migration leaves.
@@ -139,16 +139,18 @@ fn migration(schema: &Schema, names: &BTreeMap<String, String>, compat: bool) ->
     let mut body = String::new();
     let mut after = String::new();
     for object in &schema.objects {
-        let new_text = object.ddl.as_deref().map(|d| rewrite(d, names));
+        // A dictionary names its source table in a string.
+        let strings = object.kind == Kind::Dictionary;
+        let new_text = object.ddl.as_deref().map(|d| rewrite(d, names, strings));
         let mentions = new_text.as_deref() != object.ddl.as_deref();
         match &object.kind {
             Kind::Table => table(object, names, compat, &mut body, &mut m),
-            Kind::View | Kind::MaterializedTo(_) if mentions => {
-                let _ = writeln!(before, "DROP VIEW IF EXISTS {};", object.name);
+            Kind::View | Kind::MaterializedTo(_) | Kind::Dictionary | Kind::Function if mentions => {
+                let _ = writeln!(before, "DROP {} IF EXISTS {};", object.kind.drop_word(), object.name);
                 let _ = writeln!(after, "{};", new_text.unwrap_or_default());
                 m.changes += 1;
             }
-            Kind::View | Kind::MaterializedTo(_) | Kind::MaterializedInner
+            Kind::View | Kind::MaterializedTo(_) | Kind::MaterializedInner | Kind::Dictionary | Kind::Function
                 if object.ddl.is_none() && mentions_renamed(object, names) =>
             {
                 m.notes.push(format!("{} was altered after it was made: re-create it by hand", object.name));
@@ -214,7 +216,7 @@ fn table(
             true => format!("{}_retrace_new", object.name),
             false => new_name.clone(),
         };
-        let mut create = rewrite(ddl, names);
+        let mut create = rewrite(ddl, names, false);
         if target != new_name {
             create = create.replacen(&new_name, &target, 1);
         }
@@ -269,8 +271,9 @@ fn table(
 }
 
 /// `text` with every name in `names` (bare or quoted, as a whole token;
-/// outside strings and comments) spelled anew.
-fn rewrite(text: &str, names: &BTreeMap<String, String>) -> String {
+/// outside comments, and outside strings unless `strings`, where a string
+/// that is exactly a name is one) spelled anew.
+fn rewrite(text: &str, names: &BTreeMap<String, String>, strings: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -279,9 +282,9 @@ fn rewrite(text: &str, names: &BTreeMap<String, String>) -> String {
         let b = bytes[i];
         if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
             i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-        } else if b == b'\'' {
+        } else if b == b'\'' && !strings {
             i = schema::quoted_end(bytes, i);
-        } else if b == b'`' || b == b'"' {
+        } else if b == b'`' || b == b'"' || b == b'\'' {
             let end = schema::quoted_end(bytes, i);
             if let Some(new) = names.get(&text[i + 1..end.saturating_sub(1).max(i + 1)]) {
                 out.push_str(&text[copied..i + 1]);

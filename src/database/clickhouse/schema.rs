@@ -17,6 +17,22 @@ pub enum Kind {
     MaterializedTo(String),
     /// An inner engine: its rows live in it, and dropping it drops them.
     MaterializedInner,
+    /// Loaded from its source: re-created without losing anything.
+    Dictionary,
+    /// A SQL user-defined function (a lambda).
+    Function,
+}
+
+impl Kind {
+    /// What `DROP … IF EXISTS` calls it.
+    pub fn drop_word(&self) -> &'static str {
+        match self {
+            Kind::Table => "TABLE",
+            Kind::Dictionary => "DICTIONARY",
+            Kind::Function => "FUNCTION",
+            _ => "VIEW",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +69,7 @@ impl Schema {
                 }
                 None => self.unread(statement, file),
             },
-            ("DROP", "TABLE" | "VIEW" | "DICTIONARY") => {
+            ("DROP", "TABLE" | "VIEW" | "DICTIONARY" | "FUNCTION") => {
                 let name = name_after(&tokens, &words, 2);
                 self.objects.retain(|o| Some(&o.name) != name.as_ref());
             }
@@ -186,11 +202,13 @@ fn create(text: &str, tokens: &[String], words: &[String]) -> Option<Object> {
     }
     let materialized = words.get(i).map(String::as_str) == Some("MATERIALIZED");
     i += usize::from(materialized);
-    let table = match words.get(i).map(String::as_str) {
-        Some("TABLE") => true,
-        Some("VIEW") => false,
+    let other = match words.get(i).map(String::as_str) {
+        Some("TABLE" | "VIEW") => None,
+        Some("DICTIONARY") => Some(Kind::Dictionary),
+        Some("FUNCTION") => Some(Kind::Function),
         _ => return None,
     };
+    let table = words.get(i).map(String::as_str) == Some("TABLE");
     i += 1;
     i += if_exists(words, i);
     let name = dotted(tokens, i)?;
@@ -207,11 +225,12 @@ fn create(text: &str, tokens: &[String], words: &[String]) -> Option<Object> {
         Some("(") => column_list(tokens, i),
         _ => Vec::new(),
     };
-    let kind = match (table, materialized, to) {
-        (true, _, _) => Kind::Table,
-        (false, false, _) => Kind::View,
-        (false, true, Some(target)) => Kind::MaterializedTo(target),
-        (false, true, None) => Kind::MaterializedInner,
+    let kind = match (other, table, materialized, to) {
+        (Some(kind), ..) => kind,
+        (None, true, _, _) => Kind::Table,
+        (None, false, false, _) => Kind::View,
+        (None, false, true, Some(target)) => Kind::MaterializedTo(target),
+        (None, false, true, None) => Kind::MaterializedInner,
     };
     let keys = key_columns(words, tokens, &columns);
     Some(Object {
@@ -385,7 +404,7 @@ mod tests {
         let s = schema(
             "CREATE TABLE a (x String) ENGINE = Log; CREATE TABLE b (y String) ENGINE = Log;
              RENAME TABLE a TO c; DROP TABLE IF EXISTS b; ALTER TABLE c RENAME COLUMN x TO z;
-             CREATE FUNCTION f AS (x) -> x;",
+             CREATE USER reader;",
         );
         let names: Vec<(&str, &Vec<String>)> = s
             .objects

@@ -11,3 +11,10 @@ CREATE VIEW app.recent_sessions AS
 
 CREATE MATERIALIZED VIEW app.daily_sessions ENGINE = SummingMergeTree ORDER BY day AS
   SELECT toDate(started_at) AS day, count() AS n FROM app.sessions GROUP BY day;
+
+CREATE DICTIONARY app.session_names (session_id String, session_name String)
+  PRIMARY KEY session_id
+  SOURCE(CLICKHOUSE(TABLE 'sessions' DB 'app'))
+  LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
+
+CREATE FUNCTION session_label AS (name) -> concat('session: ', name);
