@@ -412,9 +412,6 @@ mod tests {
             .map(|o| (o.name.as_str(), &o.columns))
             .collect();
         assert_eq!(names, vec![("c", &vec!["z".to_string()])]);
-        assert_eq!(
-            s.unread,
-            vec!["m.sql:3: not followed: CREATE FUNCTION f AS (x) -> x;"]
-        );
+        assert_eq!(s.unread, vec!["m.sql:3: not followed: CREATE USER reader;"]);
     }
 }
