@@ -629,3 +629,19 @@ fn the_readme_shows_the_fixtures_migration_as_it_is_written() {
     let shown = &section[start..start + section[start..].find("```").unwrap()];
     assert_eq!(shown, migrate(&[]));
 }
+
+#[test]
+fn a_live_database_gives_the_same_migration_as_its_history() {
+    let from_history = migrate(&[]);
+    let (server, _db) = seeded();
+    let url = server.url();
+    let out = common::retrace(repo(), &["migrate", "--database-url", &url, "-o", "-"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    // The live database has no Supabase directory beside it: the same
+    // migration but for PostgREST's reload.
+    let expected = from_history.replace(
+        "\n-- PostgREST caches the schema.\nNOTIFY pgrst, 'reload schema';\n",
+        "",
+    );
+    assert_eq!(common::stdout(&out), expected);
+}
