@@ -49,6 +49,10 @@ pub enum Command {
         /// are and reported, exit code 2).
         #[arg(long)]
         force_readonly: bool,
+        /// End the transition: remove the compatibility code (old names)
+        /// an earlier apply wrote, and rename nothing.
+        #[arg(long)]
+        drop_compat: bool,
     },
     /// Exit 1 if any change is pending or any finding is reported.
     Check {

@@ -127,6 +127,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         project: &project,
         threads,
         root: &root,
+        compat: compat(&options.command, &rules, &project),
     };
     let (frozen, read_only) = pass.read_frozen(&walked.files, &held, &mut moves)?;
     // Routes whose URLs strings name move only with all of those strings.
@@ -247,6 +248,28 @@ fn print_survey(
         file.display()
     );
     Ok(())
+}
+
+/// Whether this run writes compatibility code (`[compat] aliases`: always,
+/// or for a published package), removes it (`apply --drop-compat`), or neither.
+fn compat(command: &Command, rules: &config::Rules, project: &Project) -> rewrite::Compat {
+    let dropping = matches!(
+        command,
+        Command::Apply {
+            drop_compat: true,
+            ..
+        }
+    );
+    let aliases = match rules.aliases {
+        config::Aliases::Always => true,
+        config::Aliases::Auto => project.published(),
+        config::Aliases::Never => false,
+    };
+    match (dropping, aliases) {
+        (true, _) => rewrite::Compat::Drop,
+        (false, true) => rewrite::Compat::Aliases,
+        (false, false) => rewrite::Compat::None,
+    }
 }
 
 /// Shell completions and the man page, generated from the clap

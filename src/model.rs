@@ -29,6 +29,14 @@ impl Class {
     }
 }
 
+/// The comments that frame compatibility code retrace writes (old names
+/// kept for a transition), which `check` does not report and `apply
+/// --drop-compat` removes; a stub file left at a moved module's old path
+/// starts with `COMPAT_STUB`.
+pub const COMPAT_BEGIN: &str = "retrace: compat (begin)";
+pub const COMPAT_END: &str = "retrace: compat (end)";
+pub const COMPAT_STUB: &str = "retrace: compat: this module moved";
+
 /// Why an occurrence was reported instead of renamed.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
@@ -50,6 +58,10 @@ pub enum Reason {
     KeepName(String),
     /// Kept: a `retrace: keep` comment.
     KeepComment,
+    /// Kept: compatibility code retrace wrote for the transition (old
+    /// names on purpose), between `COMPAT_BEGIN` and `COMPAT_END` or in a
+    /// stub left at a moved module's old path.
+    Compat,
     /// Kept: in migration history (an applied migration), which is never
     /// rewritten: changing it changes no deployed database.
     History,
@@ -84,6 +96,7 @@ impl fmt::Display for Reason {
             Reason::KeepName(pattern) => write!(f, "keep: names ({pattern})"),
             Reason::KeepComment => f.write_str("keep: comment"),
             Reason::History => f.write_str("history"),
+            Reason::Compat => f.write_str("compat: old names kept for the transition"),
             Reason::CodeInComment(why) => write!(f, "{why} (code in a comment)"),
             Reason::SyntaxError => f.write_str("syntax error: the file does not parse here"),
             Reason::Needs(held) => write!(f, "linked: {held}"),
@@ -105,6 +118,7 @@ impl Reason {
             Reason::KeepName(_) => "keep-names",
             Reason::KeepComment => "keep-comment",
             Reason::History => "history",
+            Reason::Compat => "compat",
             Reason::CodeInComment(_) => "code-in-comment",
             Reason::SyntaxError => "syntax-error",
             Reason::Needs(_) | Reason::Linked(_) => "linked",
@@ -121,6 +135,7 @@ impl Reason {
                 | Reason::KeepName(_)
                 | Reason::KeepComment
                 | Reason::History
+                | Reason::Compat
                 | Reason::CodeInComment(_)
         )
     }

@@ -4,7 +4,7 @@
 //! a name in a scope stay together; then edits and occurrences are made.
 
 use std::collections::hash_map;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -14,6 +14,7 @@ use anyhow::Result;
 
 use super::collisions::Unsound;
 use super::links::{Key, Member};
+use super::markers::{compat_lines, kept_lines};
 use super::verdict::names_other_file;
 use super::{Analyzer, Syntax};
 use crate::analyze::scope::Scopes;
@@ -22,7 +23,6 @@ use crate::config::Rules;
 use crate::lang::lines::Lines;
 use crate::lang::{Lang, Shape, Unit};
 use crate::model::{Class, Defined, Edit, Occurrence, Reason, Scanned};
-use crate::walk::read::{comment_text, COMMENT_MARKERS};
 use crate::walk::Entry;
 
 impl Analyzer<'_> {
@@ -41,6 +41,7 @@ impl Analyzer<'_> {
         let matcher = Matcher::for_file(self.rules, &entry.abs);
         let lines = Lines::new(text);
         let kept_lines = kept_lines(text);
+        let compat_lines = compat_lines(text);
         let mut scopes: Option<Scopes> = None;
         let mut plans = Vec::new();
         let mut mapped: HashMap<(&str, Class), Rc<Mapped>> = HashMap::new();
@@ -106,7 +107,9 @@ impl Analyzer<'_> {
                         line,
                     }));
                 }
-                let verdict = if kept_lines.contains(&line) {
+                let verdict = if compat_lines.contains(&line) {
+                    Verdict::Kept(Reason::Compat)
+                } else if kept_lines.contains(&line) {
                     Verdict::Kept(Reason::KeepComment)
                 } else if let Some(pattern) = &outcome.kept {
                     Verdict::Kept(Reason::KeepName(pattern.clone()))
@@ -423,52 +426,5 @@ fn member_verdict(member: Member) -> Verdict {
         Member::Dynamic(string) => Verdict::Blocked(Reason::Linked(format!(
             "the string at {string} names this member, which the project declares nowhere: a name given at run time"
         ))),
-    }
-}
-
-/// Lines (1-based) that a `retrace: keep` comment protects: its own line,
-/// and the next one when the comment stands alone on its line.
-fn kept_lines(text: &str) -> HashSet<usize> {
-    let mut out = HashSet::new();
-    // memmem's SIMD search: this runs over every file with a hit.
-    if memchr::memmem::find(text.as_bytes(), b"retrace: keep").is_none() {
-        return out;
-    }
-    for (i, line) in text.lines().enumerate() {
-        let Some(comment) = comment_text(line) else {
-            continue;
-        };
-        let Some(at) = comment.find("retrace: keep") else {
-            continue;
-        };
-        if comment[at..].starts_with("retrace: keep-file") {
-            continue;
-        }
-        out.insert(i + 1);
-        let alone = comment
-            .trim()
-            .trim_end_matches("*/")
-            .trim()
-            .eq("retrace: keep");
-        let only_comment = COMMENT_MARKERS
-            .iter()
-            .any(|m| line.trim_start().starts_with(m));
-        if alone && only_comment {
-            out.insert(i + 2);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keep_comments_protect_their_line_and_the_next() {
-        let text = "a = 1  # retrace: keep\n# retrace: keep\nb = 2\nc = 3\n";
-        let kept = kept_lines(text);
-        assert!(kept.contains(&1) && kept.contains(&2) && kept.contains(&3));
-        assert!(!kept.contains(&4));
     }
 }

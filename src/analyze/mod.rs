@@ -6,6 +6,7 @@ pub mod classify;
 mod collisions;
 mod decide;
 mod links;
+mod markers;
 mod prose;
 pub mod scope;
 mod senses;

@@ -84,6 +84,14 @@ struct RawFile {
     project: RawProject,
     #[serde(default)]
     check: RawCheck,
+    #[serde(default)]
+    compat: RawCompat,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCompat {
+    aliases: Option<super::Aliases>,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,6 +241,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut keep_modules = Vec::new();
     let mut first_party = Vec::new();
     let mut baseline = None;
+    let mut aliases = None;
     let mut keep = GlobSetBuilder::new();
     let mut platform_names = 0;
     let mut compiled = Compiled::default();
@@ -286,6 +295,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         if raw.check.baseline {
             baseline = Some(base.join(crate::model::BASELINE_FILE));
         }
+        aliases = raw.compat.aliases.or(aliases);
     }
     let policy = Policy::default().overlay(&policy);
     for r in &mut renames {
@@ -310,6 +320,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         sources: sources.iter().map(Source::name).collect(),
         files,
         baseline,
+        aliases: aliases.unwrap_or_default(),
         prefilter,
         index,
     })

@@ -207,10 +207,24 @@ pub struct Rules {
     pub files: Vec<PathBuf>,
     /// `[check] baseline = true`: the baseline file `check` uses by default.
     pub baseline: Option<PathBuf>,
+    /// `[compat] aliases`: whether renamed public names keep their old
+    /// names for the transition.
+    pub aliases: Aliases,
     /// Finds every needle, ignoring ASCII case, in one pass; built once.
     prefilter: std::sync::Arc<Prefilter>,
     /// The rules indexed by what they match; built once.
     index: Index,
+}
+
+/// `[compat] aliases`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aliases {
+    /// When the project is a published package.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Rules {

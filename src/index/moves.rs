@@ -371,7 +371,11 @@ fn keeps_file(path: &Path) -> bool {
         .take(5)
         .map_while(|l| l.ok())
         .collect();
-    crate::walk::read::keeps_file(&head.join("\n"))
+    // A compat stub stays at the old path it was left at.
+    let stub = head
+        .first()
+        .is_some_and(|l| l.contains(crate::model::COMPAT_STUB));
+    stub || crate::walk::read::keeps_file(&head.join("\n"))
 }
 
 #[cfg(test)]

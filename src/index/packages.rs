@@ -27,14 +27,23 @@ pub struct Packages {
     /// Manifests that could not be read or parsed, and why: they name no
     /// package, and the run goes on.
     pub unread: Vec<String>,
+    /// The root is a published package (SPEC, compatibility): a
+    /// `package.json` with a name and not `"private": true`, or a
+    /// `pyproject.toml` with a project name, or a `setup.py`.
+    pub published: bool,
 }
 
 impl Packages {
     /// Read the manifests at `root` and those of the workspace members
     /// among the walked `files`.
     pub fn read(root: &Path, files: &[Entry]) -> Packages {
-        let mut packages = Packages::default();
+        let mut packages = Packages {
+            published: root.join("setup.py").is_file(),
+            ..Packages::default()
+        };
         if let Some(json) = packages.json(&root.join("package.json")) {
+            let private = json.get("private").and_then(|p| p.as_bool()) == Some(true);
+            packages.published |= package_name(&json).is_some() && !private;
             packages.js.extend(package_name(&json));
             let members = workspaces(&json);
             for manifest in members_manifests(root, files, "package.json", &members) {
@@ -43,6 +52,8 @@ impl Packages {
             }
         }
         if let Some(toml) = packages.toml(&root.join("pyproject.toml")) {
+            let named = |at: &[&str]| toml_at(&toml, at).is_some_and(|n| n.is_str());
+            packages.published |= named(&["project", "name"]) || named(&["tool", "poetry", "name"]);
             packages.python.extend(python_names(&toml));
             let members = strings(toml_at(&toml, &["tool", "uv", "workspace", "members"]));
             for manifest in members_manifests(root, files, "pyproject.toml", &members) {

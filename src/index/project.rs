@@ -148,6 +148,12 @@ impl Project {
         (self, unread)
     }
 
+    /// Whether the project is a published package, whose renamed public
+    /// names keep their old names for the transition (`[compat]`).
+    pub fn published(&self) -> bool {
+        self.packages.published
+    }
+
     fn python_first_party(&self, module: &str) -> bool {
         let named = self.first_party.iter().chain(&self.packages.python);
         named.into_iter().any(|m| within(module, m, '.'))

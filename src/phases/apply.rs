@@ -128,7 +128,8 @@ impl Apply<'_> {
     /// no text waits in memory): by index.
     fn stage(&self, moves: &Moves, redo: impl Fn(usize) -> bool) -> Result<Vec<Option<Prepared>>> {
         let context = Context::new(self.pass.rules, self.pass.project, moves, Mode::Apply)
-            .with_frozen(self.frozen);
+            .with_frozen(self.frozen)
+            .with_compat(self.pass.compat);
         let list: Vec<(usize, &Entry)> = self
             .shown
             .iter()

@@ -93,6 +93,8 @@ pub struct Pass<'r> {
     pub threads: usize,
     /// The project's root: Python modules are named from it.
     pub root: &'r Path,
+    /// Compatibility code written, dropped, or neither.
+    pub compat: crate::rewrite::Compat,
 }
 
 /// Files with hits are the ones that take time: the biggest start first.
@@ -209,7 +211,9 @@ impl Pass<'_> {
         summary: &mut Summary,
     ) -> Result<()> {
         let mode = printer.mode();
-        let context = Context::new(self.rules, self.project, moves, mode).with_frozen(frozen);
+        let context = Context::new(self.rules, self.project, moves, mode)
+            .with_frozen(frozen)
+            .with_compat(self.compat);
         let progress = output::Progress::new(shown.len());
         let work = |e: &&Entry| {
             let outcome = context.process(e);

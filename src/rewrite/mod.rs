@@ -6,6 +6,7 @@
 //! Files are independent, so this runs on many threads at once; nothing
 //! here prints. The caller reports in path order.
 
+pub mod compat;
 pub mod edit;
 pub mod ends;
 pub mod patch;
@@ -32,6 +33,18 @@ pub struct Context<'r> {
     /// Where the moves take paths, for files of other languages that
     /// name them: made on first need.
     renamed: std::sync::OnceLock<ends::Renamed>,
+    /// What happens to compatibility code (old names kept for the transition).
+    compat: Compat,
+}
+
+/// Whether a run writes compatibility code, removes it, or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compat {
+    None,
+    /// Renamed public names keep their old names (`[compat] aliases`).
+    Aliases,
+    /// `apply --drop-compat`: the transition is over; nothing is renamed.
+    Drop,
 }
 
 impl<'r> Context<'r> {
@@ -40,7 +53,13 @@ impl<'r> Context<'r> {
             analyzer: Analyzer::new(rules, project, moves),
             mode,
             renamed: std::sync::OnceLock::new(),
+            compat: Compat::None,
         }
+    }
+
+    /// This context, writing or dropping compatibility code.
+    pub fn with_compat(self, compat: Compat) -> Self {
+        Context { compat, ..self }
     }
 
     /// This context, where names that `frozen` files still spell stay.
@@ -114,6 +133,10 @@ impl<'r> Context<'r> {
     /// Process a file with hits, its whole text (BOM included) at hand.
     fn process_text(&self, entry: &Entry, lang: Lang, full: &str) -> Result<Outcome> {
         let (bom, text) = read::split_bom(full);
+        if self.compat == Compat::Drop {
+            let edits = compat::drop_blocks(text);
+            return Ok(self.finish(full, bom, edits, Scanned::default()));
+        }
         // The prefilter: most files have no hit and are never parsed.
         let rules = self.analyzer.rules;
         let hits: Vec<Range<usize>> = rules.prefilter().find_iter(text.as_bytes()).collect();
@@ -123,10 +146,14 @@ impl<'r> Context<'r> {
         if keeps_file(text) {
             return Ok(Outcome::Skipped(Skip::KeepFile));
         }
-        let (syntax, edits, mut scanned) = self.analyzer.analyze(entry, lang, text, &hits)?;
+        let (syntax, mut edits, mut scanned) = self.analyzer.analyze(entry, lang, text, &hits)?;
         // Nothing to write, or nothing that may be written (history).
         if edits.is_empty() || self.analyzer.project.history.contains(entry) {
             return Ok(self.as_history(entry, Outcome::Scanned(scanned)));
+        }
+        // Old names for the renamed public ones, verified with the renames.
+        if self.compat == Compat::Aliases && self.mode != Mode::Check {
+            edits.extend(compat::aliases(lang, &entry.abs, text, &edits));
         }
         let mut dropped = verify::dropped(&syntax, &edits)?;
         // A file with syntax errors is rewritten only where a second run
@@ -145,6 +172,15 @@ impl<'r> Context<'r> {
             scanned.changes.clear();
             return Ok(Outcome::Scanned(scanned));
         }
+        Ok(self.finish(full, bom, edits, scanned))
+    }
+
+    /// The outcome of `edits` to the text after `bom`: the diff or the
+    /// rewrite the mode asks for.
+    fn finish(&self, full: &str, bom: &str, edits: Vec<Edit>, mut scanned: Scanned) -> Outcome {
+        if edits.is_empty() {
+            return Outcome::Scanned(scanned);
+        }
         // Diffs and writes see the whole file, BOM included.
         let edits: Vec<Edit> = edits
             .into_iter()
@@ -161,7 +197,7 @@ impl<'r> Context<'r> {
             }
             Mode::Check => {}
         }
-        Ok(Outcome::Scanned(scanned))
+        Outcome::Scanned(scanned)
     }
 }
 

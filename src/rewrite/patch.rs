@@ -24,11 +24,28 @@ pub struct Hunk {
     pub edits: Range<usize>,
 }
 
-/// The hunks of a unified diff of applying `edits` (sorted, each within
-/// one line) to `old`, one after another: what follows the `---` and
-/// `+++` lines.
+/// The hunks of a unified diff of applying `edits` (sorted) to `old`, one
+/// after another: what follows the `---` and `+++` lines. Edits that span
+/// or add lines (compatibility blocks) take the general text diff.
 pub fn unified(old: &str, edits: &[Edit]) -> String {
+    let multiline = |e: &Edit| e.replacement.contains('\n') || old[e.range.clone()].contains('\n');
+    if edits.iter().any(multiline) {
+        return general(old, edits);
+    }
     hunks(old, edits).into_iter().map(|h| h.text).collect()
+}
+
+/// `similar`'s line diff, in the same shape: hunks only.
+fn general(old: &str, edits: &[Edit]) -> String {
+    let Ok(new) = crate::rewrite::edit::apply(old, edits) else {
+        return String::new();
+    };
+    let diff = similar::TextDiff::from_lines(old, &new);
+    let mut out = String::new();
+    for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
+        out.push_str(&hunk.to_string());
+    }
+    out
 }
 
 /// The hunks of applying `edits` (sorted, each within one line) to `text`.

@@ -1,0 +1,128 @@
+//! Compatibility code for the transition (SPEC, "Backward compatibility"):
+//! a published package's renamed public names stay reachable under their
+//! old names, with a deprecation warning, until `apply --drop-compat`
+//! removes what was written here. Every block is framed by
+//! `COMPAT_BEGIN` and `COMPAT_END`, which `check` keeps and the drop finds.
+
+pub mod python;
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::model::{Edit, Lang, COMPAT_BEGIN, COMPAT_END};
+
+/// The edit that appends old names for the public names `edits` rename in
+/// a module of `lang` at `path` (the original `text`); None when there are
+/// none, or the module is no part of the public surface.
+pub fn aliases(lang: Lang, path: &Path, text: &str, edits: &[Edit]) -> Option<Edit> {
+    if !is_public(lang, path) {
+        return None;
+    }
+    let renames: Vec<(Range<usize>, &str)> = edits
+        .iter()
+        .map(|e| (e.range.clone(), e.replacement.as_ref()))
+        .collect();
+    let block = match lang {
+        Lang::Python => python::aliases(text, &renames)?,
+        _ => return None,
+    };
+    Some(Edit {
+        range: text.len()..text.len(),
+        replacement: Arc::from(block),
+    })
+}
+
+/// Directories whose files are no public surface.
+const NOT_PUBLIC: [&str; 8] = [
+    "tests",
+    "test",
+    "__tests__",
+    "examples",
+    "example",
+    "docs",
+    "scripts",
+    "benchmarks",
+];
+
+/// Whether a module is part of what users import: not a test, an example
+/// or a script; for Python, a module of a package (its directory has an
+/// `__init__.py`), which is what a distribution installs.
+fn is_public(lang: Lang, path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let aside = path.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|c| NOT_PUBLIC.contains(&c))
+    });
+    let test = name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || name.contains(".test.")
+        || name.contains(".spec.");
+    let packaged = lang != Lang::Python || path.with_file_name("__init__.py").is_file();
+    !aside && !test && packaged
+}
+
+/// The edits that remove every compat block from `text`, each with the
+/// blank lines that set it apart.
+pub fn drop_blocks(text: &str) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(COMPAT_BEGIN) {
+        let begin = from + found;
+        let Some(end) = text[begin..].find(COMPAT_END).map(|e| begin + e) else {
+            break;
+        };
+        let line_start = text[..begin].rfind('\n').map_or(0, |i| i + 1);
+        let start = text[..line_start].trim_end_matches('\n').len();
+        let start = if start == 0 { 0 } else { start + 1 };
+        let end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+        edits.push(Edit {
+            range: start..end,
+            replacement: Arc::from(""),
+        });
+        from = end;
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropping_restores_the_text_before_the_block() {
+        let text = "class Trace:\n    pass\n";
+        let original = "class Session:\n    pass\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("__init__.py"), "").unwrap();
+        let block = aliases(
+            Lang::Python,
+            &dir.path().join("a.py"),
+            original,
+            &[Edit {
+                range: 6..13,
+                replacement: Arc::from("Trace"),
+            }],
+        )
+        .unwrap();
+        let with_block = format!("{text}{}", block.replacement);
+        let dropped = crate::rewrite::edit::apply(&with_block, &drop_blocks(&with_block)).unwrap();
+        assert_eq!(dropped, text);
+    }
+
+    #[test]
+    fn tests_examples_and_loose_scripts_get_no_aliases() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = dir.path().join("pkg");
+        std::fs::create_dir_all(package.join("tests")).unwrap();
+        std::fs::write(package.join("__init__.py"), "").unwrap();
+        std::fs::write(package.join("tests/__init__.py"), "").unwrap();
+        assert!(is_public(Lang::Python, &package.join("session.py")));
+        assert!(!is_public(Lang::Python, &package.join("tests/test_x.py")));
+        assert!(!is_public(Lang::Python, &dir.path().join("quickstart.py")));
+        assert!(!is_public(Lang::TypeScript, Path::new("src/a.spec.ts")));
+        assert!(!is_public(Lang::TypeScript, Path::new("examples/a.ts")));
+    }
+}

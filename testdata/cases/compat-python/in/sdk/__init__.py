@@ -1,0 +1,5 @@
+"""An SDK whose sessions become traces."""
+
+from sdk.core import Session, start_session
+
+__all__ = ["Session", "start_session"]

@@ -1,0 +1,51 @@
+class Trace:
+    """A recorded trace."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+def start_trace(name):
+    return Trace(name)
+
+
+def _trace_registry():
+    return {}
+
+
+DEFAULT_TRACE_NAME = "main"
+
+
+def __getattr__(name):
+    # An API the module already answers by name.
+    if name == "legacy_client":
+        return "legacy"
+    raise AttributeError(name)
+
+
+# retrace: compat (begin): old names kept for the transition; `retrace apply --drop-compat` removes this block
+def __getattr__(
+    name,
+    _renamed={
+        "Session": "Trace",
+        "start_session": "start_trace",
+        "DEFAULT_SESSION_NAME": "DEFAULT_TRACE_NAME",
+    },
+    _next=globals().get("__getattr__"),
+):
+    if name in _renamed:
+        import warnings
+
+        new = _renamed[name]
+        warnings.warn(
+            f"{__name__}.{name} is deprecated; use {__name__}.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # Once: `from package import Old` looks the name up twice.
+        globals()[name] = globals()[new]
+        return globals()[name]
+    if _next is not None:
+        return _next(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# retrace: compat (end)
