@@ -1,0 +1,125 @@
+//! The TypeScript compat code, checked by TypeScript itself: the fixture
+//! library `testdata/compat/ts-lib` renamed with its compat block and
+//! stub (`after/`, kept equal to what `rewrite::compat::typescript` makes
+//! by its unit tests) still serves a consumer that spells every old name,
+//! with no error under `strict`, and each old name it uses is reported
+//! deprecated; before the rename, none is. TypeScript is installed from npm
+//! by `scripts/typescript.sh` when missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(side: &str) -> PathBuf {
+    repo().join("testdata/compat/ts-lib").join(side)
+}
+
+/// What `scripts/typescript.sh` installed.
+struct Tools {
+    tsc: PathBuf,
+    /// Where `require('typescript')` resolves, for NODE_PATH.
+    node_modules: PathBuf,
+}
+
+/// Install what is missing, once per test binary.
+fn tools() -> &'static Tools {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(repo().join("scripts/typescript.sh"))
+            .arg(repo().join("target/tools"))
+            .output()
+            .expect("scripts/typescript.sh runs");
+        assert!(
+            out.status.success(),
+            "scripts/typescript.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let printed = String::from_utf8(out.stdout).unwrap();
+        let path = |key: &str| {
+            let line = printed.lines().find_map(|l| l.strip_prefix(key));
+            PathBuf::from(line.unwrap_or_else(|| panic!("no {key} in {printed}")))
+        };
+        Tools {
+            tsc: path("tsc="),
+            node_modules: path("node_modules="),
+        }
+    })
+}
+
+/// `tests/typescript/deprecations.js` over a side's tsconfig.json: its
+/// errors, and its deprecated uses as (file, line, name).
+fn deprecations(side: &str) -> (Vec<Value>, Vec<(String, u64, String)>) {
+    let out = Command::new("node")
+        .arg(repo().join("tests/typescript/deprecations.js"))
+        .arg(fixture(side).join("tsconfig.json"))
+        .env("NODE_PATH", &tools().node_modules)
+        .output()
+        .expect("node runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "deprecations.js failed: {stderr}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = json["errors"].as_array().unwrap().clone();
+    let deprecated = json["deprecated"].as_array().unwrap().iter().map(|d| {
+        let field = |k: &str| d[k].as_str().unwrap().to_string();
+        (field("file"), d["line"].as_u64().unwrap(), field("name"))
+    });
+    (errors, deprecated.collect())
+}
+
+/// Each use of an old name in consumer.ts, as (line, name): the words
+/// holding "session" outside strings (the stub's path is no name).
+fn old_names_used() -> Vec<(u64, String)> {
+    let text = std::fs::read_to_string(fixture("before/consumer.ts")).unwrap();
+    let mut out = Vec::new();
+    for (n, line) in (1..).zip(text.lines()) {
+        let code = line.split('\'').step_by(2);
+        let words = code.flat_map(|c| c.split(|ch: char| !(ch.is_alphanumeric() || ch == '_')));
+        let old = words.filter(|w| w.to_lowercase().contains("session"));
+        out.extend(old.map(|w| (n, w.to_string())));
+    }
+    out
+}
+
+#[test]
+fn the_renamed_library_type_checks_with_the_consumer_under_its_old_names() {
+    let out = Command::new(&tools().tsc)
+        .args(["--noEmit", "-p"])
+        .arg(fixture("after"))
+        .output()
+        .expect("tsc runs");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "tsc --noEmit reports errors:\n{printed}"
+    );
+}
+
+#[test]
+fn every_old_name_the_consumer_uses_is_reported_deprecated() {
+    let (errors, deprecated) = deprecations("after");
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut used = old_names_used();
+    assert!(used.len() > 10, "the consumer uses the old names: {used:?}");
+    let mut reported: Vec<(u64, String)> = deprecated
+        .into_iter()
+        .filter(|(file, _, _)| file == "consumer.ts")
+        .map(|(_, line, name)| (line, name))
+        .collect();
+    used.sort();
+    reported.sort();
+    assert_eq!(reported, used, "uses of old names reported deprecated");
+}
+
+#[test]
+fn before_the_rename_nothing_is_deprecated() {
+    let (errors, deprecated) = deprecations("before");
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(deprecated.is_empty(), "{deprecated:?}");
+}
