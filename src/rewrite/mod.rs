@@ -288,7 +288,3 @@ mod tests {
         assert_eq!(catch_panic(|| 2), Ok(2));
     }
 }
-
-#[cfg(test)]
-#[path = "compat/typescript.rs"]
-mod compat_typescript;

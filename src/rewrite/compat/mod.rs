@@ -5,6 +5,7 @@
 //! `COMPAT_BEGIN` and `COMPAT_END`, which `check` keeps and the drop finds.
 
 pub mod python;
+pub mod typescript;
 
 use std::ops::Range;
 use std::path::Path;
@@ -25,12 +26,52 @@ pub fn aliases(lang: Lang, path: &Path, text: &str, edits: &[Edit]) -> Option<Ed
         .collect();
     let block = match lang {
         Lang::Python => python::aliases(text, &renames)?,
-        _ => return None,
+        Lang::Sql => return None,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            let renamed: Vec<typescript::Renamed> = renames
+                .iter()
+                .map(|(range, new)| typescript::Renamed {
+                    at: range.start,
+                    old: &text[range.clone()],
+                    new,
+                })
+                .collect();
+            let block = typescript::aliases(lang == Lang::JavaScript, text, &renamed)?;
+            match is_declaration_file(path) {
+                true => declared(&block),
+                false => block,
+            }
+        }
     };
     Some(Edit {
         range: text.len()..text.len(),
         replacement: Arc::from(block),
     })
+}
+
+/// A `.d.ts` file (or `.d.mts`, `.d.cts`): declarations only.
+fn is_declaration_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+/// A block's value aliases as declarations: `export const Old = New;`
+/// becomes `export declare const Old: typeof New;`, which is what a
+/// declaration file may say.
+fn declared(block: &str) -> String {
+    block
+        .lines()
+        .map(|line| match line.split_once("export const ") {
+            Some((head, rest)) => match rest.trim_end_matches(';').split_once(" = ") {
+                Some((old, new)) => format!("{head}export declare const {old}: typeof {new};"),
+                None => line.to_string(),
+            },
+            None => line.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect()
 }
 
 /// Directories whose files are no public surface.
@@ -110,6 +151,17 @@ mod tests {
         let with_block = format!("{text}{}", block.replacement);
         let dropped = crate::rewrite::edit::apply(&with_block, &drop_blocks(&with_block)).unwrap();
         assert_eq!(dropped, text);
+    }
+
+    #[test]
+    fn declaration_files_declare_their_value_aliases() {
+        let block = "// retrace: compat (begin)\n/** @deprecated Use B */ export const A = B;\nexport type C = D;\n// retrace: compat (end)\n";
+        assert_eq!(
+            declared(block),
+            "// retrace: compat (begin)\n/** @deprecated Use B */ export declare const A: typeof B;\nexport type C = D;\n// retrace: compat (end)\n"
+        );
+        assert!(is_declaration_file(Path::new("lib/trace.d.ts")));
+        assert!(!is_declaration_file(Path::new("lib/trace.ts")));
     }
 
     #[test]
