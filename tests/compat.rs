@@ -67,9 +67,13 @@ def function():
 def constant():
     import sdk.core
     return sdk.core.DEFAULT_SESSION_NAME
+def moved_module():
+    import sdk.session
+    return sdk.session.open_trace("c").name
 assert record("Session", from_package) == "a"
 assert record("start_session", function) == "b"
 assert record("DEFAULT_SESSION_NAME", constant) == "main"
+assert record("sdk.session", moved_module) == "c"
 import sdk.core
 assert sdk.core.legacy_client == "legacy"
 print(json.dumps(seen, sort_keys=True))
@@ -90,6 +94,7 @@ fn old_names_work_with_one_warning_each_and_new_names_with_none() {
         serde_json::json!({
             "DEFAULT_SESSION_NAME": ["sdk.core.DEFAULT_SESSION_NAME is deprecated; use sdk.core.DEFAULT_TRACE_NAME"],
             "Session": ["sdk.Session is deprecated; use sdk.Trace"],
+            "sdk.session": ["sdk.session is deprecated; use sdk.trace"],
             "start_session": ["sdk.start_session is deprecated; use sdk.start_trace"],
         })
     );

@@ -185,6 +185,21 @@ impl Printer {
         }
     }
 
+    /// A file the run creates (a compat stub at a moved module's old path),
+    /// as `git diff` shows a new file.
+    pub fn new_file(&mut self, path: &Path, text: &str) -> io::Result<()> {
+        if self.mode != Mode::Diff || self.format != Format::Human {
+            return Ok(());
+        }
+        let path = self.diff_path(path);
+        let lines: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let count = text.lines().count();
+        write!(
+            self.out,
+            "diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{count} @@\n{lines}"
+        )
+    }
+
     /// `diff --git`, rename lines for a move, then the hunks.
     fn diff(&mut self, path: &Path, movement: Movement, s: &Scanned) -> io::Result<()> {
         let new = match movement {

@@ -108,7 +108,12 @@ impl Apply<'_> {
             outcomes.push(outcome);
         }
         if committed {
+            let stubs = self.pass.stubs(self.shown, &moves);
             write::moves::apply(&moves, &self.journal)?;
+            self.leave_stubs(&stubs)?;
+            if self.pass.compat == crate::rewrite::Compat::Drop {
+                self.remove_stubs()?;
+            }
         } else if !moves.to.is_empty() {
             eprintln!("retrace: no file was moved, as some could not be written");
             block_all(&mut moves, "not moved: some files could not be written");
@@ -119,6 +124,46 @@ impl Apply<'_> {
             printer
                 .file(&entry.path, movement(&moves, entry), &outcome, summary)
                 .context("cannot write output")?;
+        }
+        Ok(())
+    }
+
+    /// Write the compat stubs at the old paths the moves left.
+    fn leave_stubs(&self, stubs: &BTreeMap<PathBuf, String>) -> Result<()> {
+        for (path, text) in stubs {
+            // A directory that moved whole is made again for its stubs.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+            }
+            write::atomic_new(path, text.as_bytes())?;
+        }
+        if !stubs.is_empty() {
+            eprintln!(
+                "retrace: left {} compat stub(s) at moved modules' old paths (`retrace apply --drop-compat` removes them)",
+                stubs.len()
+            );
+        }
+        Ok(())
+    }
+
+    /// `--drop-compat`: remove the compat stubs among the shown files.
+    fn remove_stubs(&self) -> Result<()> {
+        let mut removed = 0;
+        for entry in self.shown.iter().filter(|e| e.lang.is_some()) {
+            let text = std::fs::read_to_string(&entry.path).unwrap_or_default();
+            if text
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains(crate::model::COMPAT_STUB))
+            {
+                std::fs::remove_file(&entry.path)
+                    .with_context(|| format!("{}: cannot remove", entry.path.display()))?;
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            eprintln!("retrace: removed {removed} compat stub(s)");
         }
         Ok(())
     }

@@ -211,6 +211,10 @@ impl Pass<'_> {
         summary: &mut Summary,
     ) -> Result<()> {
         let mode = printer.mode();
+        let stubs = match mode {
+            Mode::Diff => self.stubs(shown, moves),
+            _ => BTreeMap::new(),
+        };
         let context = Context::new(self.rules, self.project, moves, mode)
             .with_frozen(frozen)
             .with_compat(self.compat);
@@ -232,13 +236,35 @@ impl Pass<'_> {
             }
             printer
                 .file(&entry.path, movement(moves, entry), &outcome, summary)
-                .context("cannot write output")
+                .context("cannot write output")?;
+            match stubs.get(&entry.path) {
+                Some(text) => printer
+                    .new_file(&entry.path, text)
+                    .context("cannot write output"),
+                None => Ok(()),
+            }
         })?;
         progress.finish();
         // Two first-party definitions of one renamed name: said once, in
         // the summary, until the rules decide which one they mean.
         summary.ambiguous = survey::undecided(self.rules, &definers);
         Ok(())
+    }
+}
+
+impl Pass<'_> {
+    /// The compat stubs the moves of `shown` files leave at their old
+    /// paths, by old path (none unless the run writes compatibility code).
+    pub fn stubs(&self, shown: &[&Entry], moves: &Moves) -> BTreeMap<PathBuf, String> {
+        if self.compat != crate::rewrite::Compat::Aliases {
+            return BTreeMap::new();
+        }
+        let stub = |e: &&Entry| {
+            let new = moves.to.get(&e.path)?;
+            let text = crate::rewrite::compat::stub(e.lang?, &e.path, new, &e.abs, self.root)?;
+            Some((e.path.clone(), text))
+        };
+        shown.iter().filter_map(stub).collect()
     }
 }
 

@@ -49,6 +49,87 @@ pub fn aliases(lang: Lang, path: &Path, text: &str, edits: &[Edit]) -> Option<Ed
     })
 }
 
+/// The stub left at a moved module's old path (`old` and `new` as shown,
+/// relative to the current directory; `abs_old` and `root` absolute): it
+/// re-exports the new module and warns on import. None for a module that
+/// is no part of the public surface, or of another language.
+pub fn stub(lang: Lang, old: &Path, new: &Path, abs_old: &Path, root: &Path) -> Option<String> {
+    if !is_public(lang, abs_old) {
+        return None;
+    }
+    match lang {
+        Lang::Python => {
+            let old_module = crate::index::definers::python_module(abs_old, root);
+            let new_module = moved_module(&old_module, new);
+            Some(python::stub(&old_module, &new_module))
+        }
+        Lang::Sql => None,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            let specifier = relative_specifier(old, new);
+            let commonjs = lang == Lang::JavaScript && !is_module_syntax(abs_old);
+            Some(typescript::stub(&specifier, commonjs))
+        }
+    }
+}
+
+/// The new module's dotted name: the old one's segments, the trailing
+/// ones taken from the new path (a move renames path components one for
+/// one, and a module's segments are its path's last components).
+fn moved_module(old_module: &str, new: &Path) -> String {
+    let mut components: Vec<String> = new
+        .components()
+        .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect();
+    if let Some(last) = components.last_mut() {
+        *last = last
+            .trim_end_matches(".pyi")
+            .trim_end_matches(".py")
+            .to_string();
+        if last == "__init__" {
+            components.pop();
+        }
+    }
+    let count = old_module.split('.').count();
+    let skip = components.len().saturating_sub(count);
+    components[skip..].join(".")
+}
+
+/// `./trace` (or `../traces/x`): how the old file's directory names the
+/// new file, without its extension.
+fn relative_specifier(old: &Path, new: &Path) -> String {
+    let from: Vec<_> = old
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    let to: Vec<_> = new.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    let mut specifier = parts.join("/");
+    for ext in [".d.ts", ".tsx", ".ts", ".mjs", ".cjs", ".jsx", ".js"] {
+        if let Some(stem) = specifier.strip_suffix(ext) {
+            specifier = stem.to_string();
+            break;
+        }
+    }
+    match specifier.starts_with("..") {
+        true => specifier,
+        false => format!("./{specifier}"),
+    }
+}
+
+/// A JavaScript file written as an ES module (`import`/`export` at the
+/// start of a line), not CommonJS.
+fn is_module_syntax(abs: &Path) -> bool {
+    let text = std::fs::read_to_string(abs).unwrap_or_default();
+    text.lines()
+        .any(|l| l.starts_with("import ") || l.starts_with("export "))
+}
+
 /// A `.d.ts` file (or `.d.mts`, `.d.cts`): declarations only.
 fn is_declaration_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -75,7 +156,7 @@ fn declared(block: &str) -> String {
 }
 
 /// Directories whose files are no public surface.
-const NOT_PUBLIC: [&str; 8] = [
+const NOT_PUBLIC: [&str; 9] = [
     "tests",
     "test",
     "__tests__",
@@ -84,6 +165,7 @@ const NOT_PUBLIC: [&str; 8] = [
     "docs",
     "scripts",
     "benchmarks",
+    "bin",
 ];
 
 /// Whether a module is part of what users import: not a test, an example
@@ -151,6 +233,26 @@ mod tests {
         let with_block = format!("{text}{}", block.replacement);
         let dropped = crate::rewrite::edit::apply(&with_block, &drop_blocks(&with_block)).unwrap();
         assert_eq!(dropped, text);
+    }
+
+    #[test]
+    fn moved_modules_are_named_from_their_new_paths() {
+        assert_eq!(
+            moved_module("agentops.session", Path::new("src/agentops/trace.py")),
+            "agentops.trace"
+        );
+        assert_eq!(
+            moved_module("sdk.sessions", Path::new("sdk/traces/__init__.py")),
+            "sdk.traces"
+        );
+        assert_eq!(
+            relative_specifier(Path::new("src/session.ts"), Path::new("src/trace.ts")),
+            "./trace"
+        );
+        assert_eq!(
+            relative_specifier(Path::new("src/sessions/a.ts"), Path::new("src/traces/a.ts")),
+            "../traces/a"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::model::{COMPAT_BEGIN, COMPAT_END};
+use crate::model::{COMPAT_BEGIN, COMPAT_END, COMPAT_STUB};
 
 /// The block to append to a module whose `renames` (original range, new
 /// name) rename public top-level names; None when they rename none.
@@ -60,6 +60,30 @@ def __getattr__(
 # {COMPAT_END}
 "
     ))
+}
+
+/// The module left at a moved module's old path: what the new module
+/// exports, its old names too (its `__getattr__` answers them), and one
+/// warning when it is imported.
+pub fn stub(old_module: &str, new_module: &str) -> String {
+    format!(
+        "# {COMPAT_STUB} to {new_module}; `retrace apply --drop-compat` removes this file
+import warnings as _warnings
+
+import {new_module} as _moved
+from {new_module} import *  # noqa: F401,F403
+
+_warnings.warn(
+    \"{old_module} is deprecated; use {new_module}\",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
+
+def __getattr__(name):
+    return getattr(_moved, name)
+"
+    )
 }
 
 /// The names in the module's `__all__` (the old ones: read from the text

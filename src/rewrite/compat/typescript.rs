@@ -61,7 +61,7 @@ pub fn aliases(lang_is_js: bool, text: &str, renamed: &[Renamed]) -> Option<Stri
 /// `lang_is_js` asks for CommonJS; an ES module in JavaScript takes the
 /// TypeScript form, which is JavaScript too. The old specifier is not
 /// needed: the stub sits at the old path.
-pub fn stub(_old_specifier: &str, new_specifier: &str, lang_is_js: bool) -> String {
+pub fn stub(new_specifier: &str, lang_is_js: bool) -> String {
     let export = match lang_is_js {
         true => format!("module.exports = require('{new_specifier}');"),
         false => format!("export * from '{new_specifier}';"),

@@ -1,8 +1,9 @@
 """An SDK whose traces become traces."""
 
 from sdk.core import Trace, start_trace
+from sdk.trace import open_trace
 
-__all__ = ["Trace", "start_trace"]
+__all__ = ["Trace", "start_trace", "open_trace"]
 
 
 # retrace: compat (begin): old names kept for the transition; `retrace apply --drop-compat` removes this block
@@ -11,6 +12,7 @@ def __getattr__(
     _renamed={
         "Session": "Trace",
         "start_session": "start_trace",
+        "open_session": "open_trace",
     },
     _next=globals().get("__getattr__"),
 ):

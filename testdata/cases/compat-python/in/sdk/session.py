@@ -1,0 +1,5 @@
+from sdk.core import Session
+
+
+def open_session(name):
+    return Session(name)

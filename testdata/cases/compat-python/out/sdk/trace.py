@@ -1,0 +1,32 @@
+from sdk.core import Trace
+
+
+def open_trace(name):
+    return Trace(name)
+
+
+# retrace: compat (begin): old names kept for the transition; `retrace apply --drop-compat` removes this block
+def __getattr__(
+    name,
+    _renamed={
+        "Session": "Trace",
+        "open_session": "open_trace",
+    },
+    _next=globals().get("__getattr__"),
+):
+    if name in _renamed:
+        import warnings
+
+        new = _renamed[name]
+        warnings.warn(
+            f"{__name__}.{name} is deprecated; use {__name__}.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # Once: `from package import Old` looks the name up twice.
+        globals()[name] = globals()[new]
+        return globals()[name]
+    if _next is not None:
+        return _next(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# retrace: compat (end)

@@ -1,0 +1,3 @@
+// retrace: compat: this module moved to ./trace; `retrace apply --drop-compat` removes this file
+/** @deprecated Import from './trace' */
+export * from './trace';
