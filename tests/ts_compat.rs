@@ -1,10 +1,12 @@
-//! The TypeScript compat code, checked by TypeScript itself: the fixture
-//! library `testdata/compat/ts-lib` renamed with its compat block and
-//! stub (`after/`, kept equal to what `rewrite::compat::typescript` makes
-//! by its unit tests) still serves a consumer that spells every old name,
-//! with no error under `strict`, and each old name it uses is reported
-//! deprecated; before the rename, none is. TypeScript is installed from npm
-//! by `scripts/typescript.sh` when missing.
+//! The TypeScript compat code, checked by TypeScript itself: the library
+//! of the golden case `compat-ts-lib`, renamed by `retrace apply` (its
+//! compat block and the stub at its moved module's old path), still
+//! serves a consumer outside it that spells every old name
+//! (`testdata/compat/ts-consumer`), with no error under `strict`, and each
+//! old name it uses is reported deprecated; before the rename, none is.
+//! TypeScript is installed from npm by `scripts/typescript.sh` when missing.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,8 +18,31 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixture(side: &str) -> PathBuf {
-    repo().join("testdata/compat/ts-lib").join(side)
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// The consumer beside the library in `lib/`, renamed by `retrace apply`
+/// when `renamed`.
+fn fixture(renamed: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/compat/ts-consumer"), dir.path());
+    let lib = dir.path().join("lib");
+    copy_tree(&repo().join("testdata/cases/compat-ts-lib/in"), &lib);
+    if renamed {
+        let out = common::retrace(&lib, &["apply", "."]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    dir
 }
 
 /// What `scripts/typescript.sh` installed.
@@ -55,10 +80,10 @@ fn tools() -> &'static Tools {
 
 /// `tests/typescript/deprecations.js` over a side's tsconfig.json: its
 /// errors, and its deprecated uses as (file, line, name).
-fn deprecations(side: &str) -> (Vec<Value>, Vec<(String, u64, String)>) {
+fn deprecations(dir: &Path) -> (Vec<Value>, Vec<(String, u64, String)>) {
     let out = Command::new("node")
         .arg(repo().join("tests/typescript/deprecations.js"))
-        .arg(fixture(side).join("tsconfig.json"))
+        .arg(dir.join("tsconfig.json"))
         .env("NODE_PATH", &tools().node_modules)
         .output()
         .expect("node runs");
@@ -76,7 +101,8 @@ fn deprecations(side: &str) -> (Vec<Value>, Vec<(String, u64, String)>) {
 /// Each use of an old name in consumer.ts, as (line, name): the words
 /// holding "session" outside strings (the stub's path is no name).
 fn old_names_used() -> Vec<(u64, String)> {
-    let text = std::fs::read_to_string(fixture("before/consumer.ts")).unwrap();
+    let consumer = repo().join("testdata/compat/ts-consumer/consumer.ts");
+    let text = std::fs::read_to_string(consumer).unwrap();
     let mut out = Vec::new();
     for (n, line) in (1..).zip(text.lines()) {
         let code = line.split('\'').step_by(2);
@@ -89,9 +115,10 @@ fn old_names_used() -> Vec<(u64, String)> {
 
 #[test]
 fn the_renamed_library_type_checks_with_the_consumer_under_its_old_names() {
+    let dir = fixture(true);
     let out = Command::new(&tools().tsc)
         .args(["--noEmit", "-p"])
-        .arg(fixture("after"))
+        .arg(dir.path())
         .output()
         .expect("tsc runs");
     let printed = String::from_utf8_lossy(&out.stdout);
@@ -103,7 +130,8 @@ fn the_renamed_library_type_checks_with_the_consumer_under_its_old_names() {
 
 #[test]
 fn every_old_name_the_consumer_uses_is_reported_deprecated() {
-    let (errors, deprecated) = deprecations("after");
+    let dir = fixture(true);
+    let (errors, deprecated) = deprecations(dir.path());
     assert!(errors.is_empty(), "{errors:#?}");
     let mut used = old_names_used();
     assert!(used.len() > 10, "the consumer uses the old names: {used:?}");
@@ -119,7 +147,8 @@ fn every_old_name_the_consumer_uses_is_reported_deprecated() {
 
 #[test]
 fn before_the_rename_nothing_is_deprecated() {
-    let (errors, deprecated) = deprecations("before");
+    let dir = fixture(false);
+    let (errors, deprecated) = deprecations(dir.path());
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(deprecated.is_empty(), "{deprecated:?}");
 }

@@ -1,5 +1,4 @@
-//! The TypeScript and JavaScript compat code, on small sources and on
-//! the `testdata/compat/ts-lib` fixture.
+//! The TypeScript and JavaScript compat code, on small sources.
 
 use super::*;
 
@@ -212,32 +211,6 @@ fn a_moved_module_leaves_a_stub_that_re_exports_it() {
         stub("./trace", true),
         format!("{marker}\n{deprecated}\nmodule.exports = require('./trace');\n")
     );
-}
-
-/// `testdata/compat/ts-lib`: `after/` is `before/` renamed, with the
-/// compat block and, at the moved module's old path, the stub.
-#[test]
-fn the_fixture_library_renamed_is_as_committed() {
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/compat/ts-lib");
-    let read = |path: &str| std::fs::read_to_string(fixture.join(path)).unwrap();
-    for (before, after) in [
-        ("src/index.ts", "src/index.ts"),
-        ("src/session.ts", "src/trace.ts"),
-    ] {
-        let text = read(&format!("before/{before}"));
-        let words = words(&text);
-        let renamed = renamed(&words);
-        let mut new = new_text(&text, &renamed, 0..text.len());
-        new.push_str(&aliases(false, &text, &renamed).unwrap_or_default());
-        assert_eq!(new, read(&format!("after/{after}")), "{after}");
-    }
-    assert_eq!(stub("./trace", false), read("after/src/session.ts"));
-    for same in ["consumer.ts", "tsconfig.json"] {
-        assert_eq!(
-            read(&format!("before/{same}")),
-            read(&format!("after/{same}"))
-        );
-    }
 }
 
 #[test]

@@ -8,8 +8,8 @@ import {
   defaultSession,
   recordSession,
   startSession,
-} from './src/index';
-import { SessionRecord } from './src/session';
+} from './lib/src/index';
+import { SessionRecord } from './lib/src/session';
 
 const options: SessionOptions = { name: 'nightly', kind: SessionKind.Batch };
 const started: Session = startSession(options);

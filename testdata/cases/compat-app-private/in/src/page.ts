@@ -1,0 +1,3 @@
+import { loadSession } from './session';
+
+export const first = loadSession('a');

@@ -1,0 +1,8 @@
+export interface ISessionAndStats {
+  sessionId: string;
+  count: number;
+}
+
+export function loadSession(id: string): ISessionAndStats {
+  return { sessionId: id, count: 0 };
+}

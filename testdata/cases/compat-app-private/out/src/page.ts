@@ -1,0 +1,3 @@
+import { loadTrace } from './trace';
+
+export const first = loadTrace('a');
