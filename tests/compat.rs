@@ -67,6 +67,9 @@ def function():
 def constant():
     import sdk.core
     return sdk.core.DEFAULT_SESSION_NAME
+def old_keyword():
+    from sdk import start_trace
+    return start_trace("d", session_tag="t").tag
 def moved_module():
     import sdk.session
     return sdk.session.open_trace("c").name
@@ -74,6 +77,7 @@ assert record("Session", from_package) == "a"
 assert record("start_session", function) == "b"
 assert record("DEFAULT_SESSION_NAME", constant) == "main"
 assert record("sdk.session", moved_module) == "c"
+assert record("session_tag=", old_keyword) == "t"
 import sdk.core
 assert sdk.core.legacy_client == "legacy"
 print(json.dumps(seen, sort_keys=True))
@@ -95,6 +99,7 @@ fn old_names_work_with_one_warning_each_and_new_names_with_none() {
             "DEFAULT_SESSION_NAME": ["sdk.core.DEFAULT_SESSION_NAME is deprecated; use sdk.core.DEFAULT_TRACE_NAME"],
             "Session": ["sdk.Session is deprecated; use sdk.Trace"],
             "sdk.session": ["sdk.session is deprecated; use sdk.trace"],
+            "session_tag=": ["sdk.core.start_trace(session_tag=...) is deprecated; use trace_tag="],
             "start_session": ["sdk.start_session is deprecated; use sdk.start_trace"],
         })
     );

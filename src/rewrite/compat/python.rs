@@ -1,16 +1,47 @@
 //! Old names of a Python module's renamed public names, reachable for the
-//! transition through the module's `__getattr__` (PEP 562), which warns.
-//! The block goes at the end of the module, so it sees every name the
-//! module binds; a `__getattr__` the module already has (or an earlier
-//! block's) is captured and asked after it, not replaced.
+//! transition through the module's `__getattr__` (PEP 562), which warns;
+//! and the old keywords of its public functions' renamed parameters,
+//! taken by a wrapper, which warns. The block goes at the end of the
+//! module, so it sees every name the module binds; a `__getattr__` the
+//! module already has (or an earlier block's) is captured and asked after
+//! it, not replaced.
 
 use std::ops::Range;
 
 use crate::model::{COMPAT_BEGIN, COMPAT_END, COMPAT_STUB};
 
 /// The block to append to a module whose `renames` (original range, new
-/// name) rename public top-level names; None when they rename none.
+/// name) rename public top-level names or keyword parameters of its
+/// public functions; None when they rename none.
 pub fn aliases(text: &str, renames: &[(Range<usize>, &str)]) -> Option<String> {
+    let names = renamed_names(text, renames);
+    let keywords = renamed_keywords(text, renames);
+    if names.is_empty() && keywords.is_empty() {
+        return None;
+    }
+    let separation = if text.ends_with('\n') {
+        "\n\n"
+    } else {
+        "\n\n\n"
+    };
+    let mut block = format!(
+        "{separation}# {COMPAT_BEGIN}: old names kept for the transition; `retrace apply --drop-compat` removes this block\n"
+    );
+    if !names.is_empty() {
+        block.push_str(&getattr(&names));
+    }
+    if !keywords.is_empty() {
+        block.push_str(&keyword_wrappers(&keywords, !names.is_empty()));
+    }
+    block.push_str(&format!("# {COMPAT_END}\n"));
+    Some(block)
+}
+
+/// (old, new) of the public top-level names renamed, in order.
+fn renamed_names<'t>(
+    text: &'t str,
+    renames: &[(Range<usize>, &'t str)],
+) -> Vec<(&'t str, &'t str)> {
     let all = dunder_all(text);
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     for (range, new) in renames {
@@ -22,21 +53,17 @@ pub fn aliases(text: &str, renames: &[(Range<usize>, &str)]) -> Option<String> {
             pairs.push((old, new));
         }
     }
-    if pairs.is_empty() {
-        return None;
-    }
+    pairs
+}
+
+/// The module's `__getattr__` answering the old names.
+fn getattr(pairs: &[(&str, &str)]) -> String {
     let entries: String = pairs
         .iter()
         .map(|(old, new)| format!("        \"{old}\": \"{new}\",\n"))
         .collect();
-    let separation = if text.ends_with('\n') {
-        "\n\n"
-    } else {
-        "\n\n\n"
-    };
-    Some(format!(
-        "{separation}# {COMPAT_BEGIN}: old names kept for the transition; `retrace apply --drop-compat` removes this block
-def __getattr__(
+    format!(
+        "def __getattr__(
     name,
     _renamed={{
 {entries}    }},
@@ -57,9 +84,113 @@ def __getattr__(
     if _next is not None:
         return _next(name)
     raise AttributeError(f\"module {{__name__!r}} has no attribute {{name!r}}\")
-# {COMPAT_END}
 "
-    ))
+    )
+}
+
+/// A public top-level function whose keyword parameters are renamed: its
+/// new name, and (old, new) of each parameter.
+type Keywords<'t> = (&'t str, Vec<(&'t str, &'t str)>);
+
+/// The public top-level functions (`def` at column 0) whose parameters
+/// the renames rename, in order.
+fn renamed_keywords<'t>(text: &'t str, renames: &[(Range<usize>, &'t str)]) -> Vec<Keywords<'t>> {
+    let mut out: Vec<Keywords> = Vec::new();
+    for (at, _) in text
+        .match_indices("def ")
+        .filter(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+    {
+        let name_start = at + 4;
+        let Some(open) = text[name_start..].find('(').map(|o| name_start + o) else {
+            continue;
+        };
+        let old_name = text[name_start..open].trim();
+        let Some(close) = closing_paren(text, open) else {
+            continue;
+        };
+        let new_name = renames
+            .iter()
+            .find(|(r, _)| r.start == name_start)
+            .map_or(old_name, |(_, new)| *new);
+        if old_name.starts_with('_') || new_name.starts_with('_') {
+            continue;
+        }
+        let parameters: Vec<(&str, &str)> = renames
+            .iter()
+            .filter(|(r, _)| r.start > open && r.end < close && is_parameter(text, r))
+            .map(|(r, new)| (&text[r.clone()], *new))
+            .collect();
+        if !parameters.is_empty() {
+            out.push((new_name, parameters));
+        }
+    }
+    out
+}
+
+/// After the `)` that closes the `(` at `open`.
+fn closing_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the name at `range`, inside a signature, is a parameter (not
+/// its annotation or default): after `(`, `,` or `*`, before `=`, `:`,
+/// `,` or `)`.
+fn is_parameter(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].trim_end();
+    let after = text[range.end..].trim_start();
+    let starts = before.ends_with('(') || before.ends_with(',');
+    starts && after.starts_with(['=', ':', ',', ')'])
+}
+
+/// Wrappers that take each function's old keywords, with a warning.
+fn keyword_wrappers(functions: &[Keywords], after_getattr: bool) -> String {
+    let mut out = String::from(if after_getattr { "\n\n" } else { "" });
+    out.push_str(
+        "def _retrace_old_keywords(function, renamed):
+    import functools
+    import warnings
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for old, new in renamed.items():
+            if old in kwargs:
+                warnings.warn(
+                    f\"{function.__module__}.{function.__qualname__}({old}=...) is deprecated; use {new}=\",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+",
+    );
+    for (function, parameters) in functions {
+        let entries: Vec<String> = parameters
+            .iter()
+            .map(|(o, n)| format!("\"{o}\": \"{n}\""))
+            .collect();
+        out.push_str(&format!(
+            "{function} = _retrace_old_keywords({function}, {{{}}})\n",
+            entries.join(", ")
+        ));
+    }
+    out
 }
 
 /// The module left at a moved module's old path: what the new module
@@ -229,6 +360,26 @@ mod tests {
         assert!(block.contains("\"Session\": \"Trace\""), "{block}");
         assert!(
             !block.contains("helper") && !block.contains("agentops"),
+            "{block}"
+        );
+    }
+
+    #[test]
+    fn public_functions_keep_their_old_keywords() {
+        let text = "def start_session(name, session_id=None, *, kind: Session = default_session):\n    pass\n\n\ndef _hidden(session_id):\n    pass\n";
+        let mut r = renames(text, &[("start_session", "start_trace")]);
+        for (at, _) in text.match_indices("session_id") {
+            r.push((at..at + 10, "trace_id"));
+        }
+        let at = text.find("default_session").unwrap();
+        r.push((at..at + 15, "default_trace"));
+        let block = aliases(text, &r).unwrap();
+        assert!(
+            block.contains("start_trace = _retrace_old_keywords(start_trace, {\"session_id\": \"trace_id\"})\n"),
+            "{block}"
+        );
+        assert!(
+            !block.contains("_hidden") && !block.contains("\"default_session\""),
             "{block}"
         );
     }

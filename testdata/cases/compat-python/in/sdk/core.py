@@ -1,12 +1,13 @@
 class Session:
     """A recorded session."""
 
-    def __init__(self, name):
+    def __init__(self, name, session_tag=None):
         self.name = name
+        self.tag = session_tag
 
 
-def start_session(name):
-    return Session(name)
+def start_session(name, session_tag=None):
+    return Session(name, session_tag=session_tag)
 
 
 def _session_registry():

@@ -1,12 +1,13 @@
 class Trace:
     """A recorded trace."""
 
-    def __init__(self, name):
+    def __init__(self, name, trace_tag=None):
         self.name = name
+        self.tag = trace_tag
 
 
-def start_trace(name):
-    return Trace(name)
+def start_trace(name, trace_tag=None):
+    return Trace(name, trace_tag=trace_tag)
 
 
 def _trace_registry():
@@ -48,4 +49,26 @@ def __getattr__(
     if _next is not None:
         return _next(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _retrace_old_keywords(function, renamed):
+    import functools
+    import warnings
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for old, new in renamed.items():
+            if old in kwargs:
+                warnings.warn(
+                    f"{function.__module__}.{function.__qualname__}({old}=...) is deprecated; use {new}=",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+start_trace = _retrace_old_keywords(start_trace, {"session_tag": "trace_tag"})
 # retrace: compat (end)
