@@ -173,3 +173,28 @@ fn dropping_compat_leaves_what_a_run_without_aliases_writes() {
     std::fs::remove_file(plain.join("retrace.toml")).unwrap();
     assert_eq!(snapshot(&project), snapshot(&plain));
 }
+
+#[test]
+fn explain_says_whether_a_name_keeps_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::retrace(dir.path(), &["explain", "Session", "_session_cache"]);
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("alias: in a published package, where a public module defines or exports it, `Session` stays as a deprecated alias of `Trace`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no alias: a name with a leading underscore is not public"),
+        "{text}"
+    );
+    std::fs::write(
+        dir.path().join("retrace.toml"),
+        "[[rename]]\nfrom = \"session\"\nto = \"trace\"\n\n[compat]\naliases = \"never\"\n",
+    )
+    .unwrap();
+    let never = common::stdout(&common::retrace(dir.path(), &["explain", "Session"]));
+    assert!(
+        never.contains("no alias ([compat] aliases = never)"),
+        "{never}"
+    );
+}

@@ -62,6 +62,11 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
                  third-party callee or the platform, an attribute of a serialized class, a \
                  variable handed to templates); `retrace check -v` names each link's other end"
             );
+            let _ = writeln!(
+                out,
+                "  {}",
+                alias(rules, name, &everywhere.map(name, Class::Code).new)
+            );
         }
         for (i, rule) in rules.renames.iter().enumerate() {
             let Some(paths) = &rule.paths else { continue };
@@ -75,6 +80,23 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
         }
     }
     out
+}
+
+/// Whether a renamed `name` keeps its old name as a deprecated alias.
+fn alias(rules: &Rules, name: &str, new: &str) -> String {
+    use crate::config::Aliases;
+    if name.starts_with('_') {
+        return "no alias: a name with a leading underscore is not public".to_string();
+    }
+    match rules.aliases {
+        Aliases::Never => "no alias ([compat] aliases = never)".to_string(),
+        Aliases::Always => format!(
+            "alias: where a public module defines or exports it, `{name}` stays as a deprecated alias of `{new}` ([compat] aliases = always)"
+        ),
+        Aliases::Auto => format!(
+            "alias: in a published package, where a public module defines or exports it, `{name}` stays as a deprecated alias of `{new}` until `retrace apply --drop-compat` ([compat] aliases = auto); tests, examples and applications get none"
+        ),
+    }
 }
 
 fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &str) {
