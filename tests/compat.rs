@@ -12,21 +12,8 @@ use std::process::{Command, Output};
 fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases/compat-python/in");
-    copy_tree(&from, &dir.path().join("project"));
+    common::copy_tree(&from, &dir.path().join("project"));
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn python(project: &Path, args: &[&str]) -> Output {
@@ -137,25 +124,6 @@ fn the_packages_own_tests_pass_after_apply() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("Ran 1 test"));
 }
 
-/// Every file under `dir`, with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(dir).unwrap().display().to_string();
-                out.push((name, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn dropping_compat_leaves_what_a_run_without_aliases_writes() {
     let (_dir, project) = applied();
@@ -171,7 +139,7 @@ fn dropping_compat_leaves_what_a_run_without_aliases_writes() {
     let out = common::retrace(&plain, &["apply", "."]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     std::fs::remove_file(plain.join("retrace.toml")).unwrap();
-    assert_eq!(snapshot(&project), snapshot(&plain));
+    assert_eq!(common::snapshot(&project), common::snapshot(&plain));
 }
 
 #[test]
@@ -196,5 +164,38 @@ fn explain_says_whether_a_name_keeps_an_alias() {
     assert!(
         never.contains("no alias ([compat] aliases = never)"),
         "{never}"
+    );
+}
+
+#[test]
+fn a_module_that_binds_globals_itself_still_imports() {
+    // Flask's package imports its submodule `globals`, which shadows the
+    // builtin in the package's namespace: the compat block calls no
+    // builtin by name there.
+    let dir = common::project(&[
+        ("pyproject.toml", "[project]\nname = \"web\"\n"),
+        (
+            "web/__init__.py",
+            "from . import globals\nfrom .globals import Session\n",
+        ),
+        ("web/globals.py", "class Session:\n    pass\n"),
+    ]);
+    let out = common::retrace(dir.path(), &["apply", "."]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let script = "import warnings\nwarnings.simplefilter('error')\nimport web\nassert web.Trace\ntry:\n    web.Session\nexcept DeprecationWarning as w:\n    print(w)\n";
+    let run = Command::new("python3")
+        .args(["-c", script])
+        .current_dir(dir.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "web.Session is deprecated; use web.Trace\n"
     );
 }

@@ -40,25 +40,11 @@ struct Tools {
 fn tools() -> &'static Tools {
     static TOOLS: OnceLock<Tools> = OnceLock::new();
     TOOLS.get_or_init(|| {
-        let dir = repo().join("target/tools");
-        let out = Command::new("bash")
-            .arg(repo().join("scripts/database.sh"))
-            .arg(&dir)
-            .output()
-            .expect("scripts/database.sh runs");
-        assert!(
-            out.status.success(),
-            "scripts/database.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let printed = String::from_utf8(out.stdout).unwrap();
-        let path = |key: &str| {
-            let line = printed.lines().find_map(|l| l.strip_prefix(key));
-            PathBuf::from(line.unwrap_or_else(|| panic!("no {key} in {printed}")))
-        };
+        let mut paths = common::install("database.sh", &["squawk", "chdb"]).into_iter();
+        let mut next = || paths.next().unwrap();
         Tools {
-            squawk: path("squawk="),
-            chdb: path("chdb="),
+            squawk: next(),
+            chdb: next(),
         }
     })
 }
@@ -502,20 +488,6 @@ fn the_clickhouse_migration_runs_on_chdb_and_keeps_old_readers() {
     assert_eq!(results, expected);
 }
 
-/// Copy `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// `ALTER … RENAME [COLUMN|CONSTRAINT] old TO new` and `ALTER FUNCTION …
 /// RENAME TO new` of a migration: (old, new) pairs.
 fn migrated_names(sql: &str) -> std::collections::BTreeSet<(String, String)> {
@@ -556,11 +528,11 @@ fn migrated_names(sql: &str) -> std::collections::BTreeSet<(String, String)> {
 fn code_and_schema_agree_on_every_database_name() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("supabase")).unwrap();
-    copy_tree(
+    common::copy_tree(
         &repo().join("testdata/database/supabase"),
         &dir.path().join("supabase"),
     );
-    copy_tree(&repo().join("testdata/database/code"), dir.path());
+    common::copy_tree(&repo().join("testdata/database/code"), dir.path());
     tools();
     let migration = common::retrace(dir.path(), &["migrate", "-o", "-"]);
     assert!(migration.status.success(), "{}", common::stderr(&migration));

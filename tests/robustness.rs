@@ -14,25 +14,6 @@ fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Every file below `dir` with its content, hidden ones included.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                out.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn a_blocked_move_keeps_every_import_of_the_module() {
     let dir = project(&[
@@ -44,11 +25,11 @@ fn a_blocked_move_keeps_every_import_of_the_module() {
             "from pkg import session\nimport pkg.session\n\nprint(session.x, pkg.session.x)\n",
         ),
     ]);
-    let before = snapshot(dir.path());
+    let before = common::snapshot(dir.path());
     let out = retrace(dir.path(), &["apply"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        snapshot(dir.path()),
+        common::snapshot(dir.path()),
         before,
         "nothing may follow a move that is not made"
     );
@@ -77,9 +58,9 @@ fn a_move_that_another_module_would_shadow_is_a_collision() {
         ("web/trace/index.ts", "export const b = 2;\n"),
         ("web/main.ts", "import { a } from './session';\n"),
     ]);
-    let before = snapshot(dir.path());
+    let before = common::snapshot(dir.path());
     assert!(retrace(dir.path(), &["apply"]).status.success());
-    assert_eq!(snapshot(dir.path()), before);
+    assert_eq!(common::snapshot(dir.path()), before);
     let check = stdout(&retrace(dir.path(), &["check"]));
     assert!(
         check.contains("pkg/session.py:1:1: collision pkg/session.py → pkg/trace.py")
@@ -104,7 +85,7 @@ fn a_failed_write_writes_nothing_and_moves_nothing() {
         ("app/session.py", "def get_session():\n    return 1\n"),
         ("app/main.py", &big),
     ]);
-    let before = snapshot(dir.path());
+    let before = common::snapshot(dir.path());
     // `ulimit -f` in 512-byte blocks: app/main.py (24 KB) cannot be
     // written again, the small files could. SIGXFSZ ignored: the write
     // fails with EFBIG instead of killing the process.
@@ -126,7 +107,7 @@ fn a_failed_write_writes_nothing_and_moves_nothing() {
         "the path once: {message}"
     );
     assert_eq!(
-        snapshot(dir.path()),
+        common::snapshot(dir.path()),
         before,
         "a failed write changes nothing"
     );
@@ -306,7 +287,10 @@ fn what_a_killed_apply_left_is_removed_by_the_next() {
         said.contains("sessions, left empty by an interrupted apply"),
         "{said}"
     );
-    let left: Vec<String> = snapshot(dir.path()).into_iter().map(|(p, _)| p).collect();
+    let left: Vec<String> = common::snapshot(dir.path())
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     assert_eq!(left, ["src/a.py"]);
     assert!(!emptied.exists());
 }

@@ -18,26 +18,13 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// The consumer beside the library in `lib/`, renamed by `retrace apply`
 /// when `renamed`.
 fn fixture(renamed: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("testdata/compat/ts-consumer"), dir.path());
+    common::copy_tree(&repo().join("testdata/compat/ts-consumer"), dir.path());
     let lib = dir.path().join("lib");
-    copy_tree(&repo().join("testdata/cases/compat-ts-lib/in"), &lib);
+    common::copy_tree(&repo().join("testdata/cases/compat-ts-lib/in"), &lib);
     if renamed {
         let out = common::retrace(&lib, &["apply", "."]);
         assert!(out.status.success(), "{}", common::stderr(&out));
@@ -56,24 +43,11 @@ struct Tools {
 fn tools() -> &'static Tools {
     static TOOLS: OnceLock<Tools> = OnceLock::new();
     TOOLS.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(repo().join("scripts/typescript.sh"))
-            .arg(repo().join("target/tools"))
-            .output()
-            .expect("scripts/typescript.sh runs");
-        assert!(
-            out.status.success(),
-            "scripts/typescript.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let printed = String::from_utf8(out.stdout).unwrap();
-        let path = |key: &str| {
-            let line = printed.lines().find_map(|l| l.strip_prefix(key));
-            PathBuf::from(line.unwrap_or_else(|| panic!("no {key} in {printed}")))
-        };
+        let mut paths = common::install("typescript.sh", &["tsc", "node_modules"]).into_iter();
+        let mut next = || paths.next().unwrap();
         Tools {
-            tsc: path("tsc="),
-            node_modules: path("node_modules="),
+            tsc: next(),
+            node_modules: next(),
         }
     })
 }

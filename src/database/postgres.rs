@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::catalog::Catalog;
 use super::names::{qualified, quote};
-use super::plan::{Compat, Object, Plan, Rename};
+use super::plan::{Compat, FunctionChange, Object, Plan, Rename};
 
 /// The marker of generated compatibility objects, which `--contract` and
 /// `check` recognize.
@@ -42,20 +42,7 @@ pub fn up(plan: &Plan, catalog: &Catalog, header: &Header) -> String {
         out.push_str(&statement(rename, false));
     }
     for function in &plan.functions {
-        out.push('\n');
-        if function.new != function.old {
-            let _ = writeln!(
-                out,
-                "ALTER FUNCTION {}.{}({}) RENAME TO {};",
-                quote(&function.schema),
-                quote(&function.old),
-                function.arguments,
-                quote(&function.new)
-            );
-        }
-        if let Some(definition) = &function.new_definition {
-            let _ = writeln!(out, "{};", definition.trim_end());
-        }
+        out.push_str(&function_statements(function, false));
     }
     if compat {
         for view in &plan.compat {
@@ -67,7 +54,8 @@ pub fn up(plan: &Plan, catalog: &Catalog, header: &Header) -> String {
 
 pub fn down(plan: &Plan, header: &Header) -> String {
     let mut out = intro(header.title, "reverse", &[]);
-    out.push_str("BEGIN;\n\n");
+    out.push_str("BEGIN;\n");
+    out.push_str(TIMEOUTS);
     if header.compat {
         for view in &plan.compat {
             let _ = writeln!(
@@ -84,20 +72,7 @@ pub fn down(plan: &Plan, header: &Header) -> String {
         out.push_str(&statement(rename, true));
     }
     for function in plan.functions.iter().rev() {
-        out.push('\n');
-        if function.new != function.old {
-            let _ = writeln!(
-                out,
-                "ALTER FUNCTION {}.{}({}) RENAME TO {};",
-                quote(&function.schema),
-                quote(&function.new),
-                function.arguments,
-                quote(&function.old)
-            );
-        }
-        if function.new_definition.is_some() {
-            let _ = writeln!(out, "{};", function.old_definition.trim_end());
-        }
+        out.push_str(&function_statements(function, true));
     }
     end(out, header.supabase)
 }
@@ -136,6 +111,40 @@ fn end(mut out: String, supabase: bool) -> String {
         out.push_str("\n-- PostgREST caches the schema.\nNOTIFY pgrst, 'reload schema';\n");
     }
     out.push_str("\nCOMMIT;\n");
+    out
+}
+
+/// A function's rename and its re-creation with a renamed body, or
+/// (`back`) the reverse: the old name and the old body.
+fn function_statements(function: &FunctionChange, back: bool) -> String {
+    let (current, target, definition) = match back {
+        false => (
+            &function.old,
+            &function.new,
+            function.new_definition.as_ref(),
+        ),
+        true => {
+            let old = function
+                .new_definition
+                .as_ref()
+                .map(|_| &function.old_definition);
+            (&function.new, &function.old, old)
+        }
+    };
+    let mut out = String::from("\n");
+    if current != target {
+        let _ = writeln!(
+            out,
+            "ALTER FUNCTION {}.{}({}) RENAME TO {};",
+            quote(&function.schema),
+            quote(current),
+            function.arguments,
+            quote(target)
+        );
+    }
+    if let Some(definition) = definition {
+        let _ = writeln!(out, "{};", definition.trim_end());
+    }
     out
 }
 

@@ -56,18 +56,29 @@ fn renamed_names<'t>(
     pairs
 }
 
-/// The module's `__getattr__` answering the old names.
+/// The module's `__getattr__` answering the old names. No builtin is
+/// called by name at the module's level: a module may bind `globals` or
+/// `vars` itself (Flask's package imports its submodule `globals`).
 fn getattr(pairs: &[(&str, &str)]) -> String {
     let entries: String = pairs
         .iter()
         .map(|(old, new)| format!("        \"{old}\": \"{new}\",\n"))
         .collect();
     format!(
-        "def __getattr__(
+        "import sys as _retrace_sys
+
+try:
+    _retrace_next = __getattr__
+except NameError:
+    _retrace_next = None
+
+
+def __getattr__(
     name,
     _renamed={{
 {entries}    }},
-    _next=globals().get(\"__getattr__\"),
+    _next=_retrace_next,
+    _namespace=_retrace_sys.modules[__name__].__dict__,
 ):
     if name in _renamed:
         import warnings
@@ -79,8 +90,8 @@ fn getattr(pairs: &[(&str, &str)]) -> String {
             stacklevel=2,
         )
         # Once: `from package import Old` looks the name up twice.
-        globals()[name] = globals()[new]
-        return globals()[name]
+        _namespace[name] = _namespace[new]
+        return _namespace[name]
     if _next is not None:
         return _next(name)
     raise AttributeError(f\"module {{__name__!r}} has no attribute {{name!r}}\")

@@ -6,13 +6,22 @@ def open_trace(name):
 
 
 # retrace: compat (begin): old names kept for the transition; `retrace apply --drop-compat` removes this block
+import sys as _retrace_sys
+
+try:
+    _retrace_next = __getattr__
+except NameError:
+    _retrace_next = None
+
+
 def __getattr__(
     name,
     _renamed={
         "Session": "Trace",
         "open_session": "open_trace",
     },
-    _next=globals().get("__getattr__"),
+    _next=_retrace_next,
+    _namespace=_retrace_sys.modules[__name__].__dict__,
 ):
     if name in _renamed:
         import warnings
@@ -24,8 +33,8 @@ def __getattr__(
             stacklevel=2,
         )
         # Once: `from package import Old` looks the name up twice.
-        globals()[name] = globals()[new]
-        return globals()[name]
+        _namespace[name] = _namespace[new]
+        return _namespace[name]
     if _next is not None:
         return _next(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
