@@ -6,11 +6,21 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// What every `retrace --help` ends with.
+const AFTER_HELP: &str = "Exit codes: 0 success (diff and apply exit 0 whether or not they change \
+anything); 1 check found a pending change or a finding; 2 usage, rule or I/O error.
+
+Rules come from --rules, else the nearest retrace.toml upward from the first PATH, else the \
+bundled session -> trace rules (`retrace rules` shows them). The rule format is in README.md, \
+\"Rules\".";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "retrace",
-    version,
-    about = "Rename terminology across Python, TypeScript/JavaScript and SQL by declarative rules"
+    // `0.1.0 (abc1234)`: build.rs adds the commit when it knows it.
+    version = env!("RETRACE_VERSION"),
+    about = "Rename terminology across Python, TypeScript/JavaScript and SQL by declarative rules",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,9 +45,15 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print a unified diff of every change the rules make; writes nothing.
-    Diff { paths: Vec<PathBuf> },
+    Diff {
+        /// Files or directories to work on (default: `.`); the project is
+        /// still the whole repository.
+        paths: Vec<PathBuf>,
+    },
     /// Write the changes and print a summary.
     Apply {
+        /// Files or directories to work on (default: `.`); the project is
+        /// still the whole repository.
         paths: Vec<PathBuf>,
         /// Rewrite files even when they have uncommitted changes in git.
         #[arg(long)]
@@ -56,6 +72,8 @@ pub enum Command {
     },
     /// Exit 1 if any change is pending or any finding is reported.
     Check {
+        /// Files or directories to work on (default: `.`); the project is
+        /// still the whole repository.
         paths: Vec<PathBuf>,
         /// Fail only on findings not recorded in this baseline file.
         #[arg(long, value_name = "FILE")]
@@ -67,6 +85,8 @@ pub enum Command {
     /// Group every occurrence of each rule's word by sense (the definition
     /// it resolves to), with counts, main files and an example line.
     Survey {
+        /// Files or directories to work on (default: `.`); the project is
+        /// still the whole repository.
         paths: Vec<PathBuf>,
         /// Write a starter retrace.toml to FILE (never over an existing
         /// file) whose blocks keep the senses the rules are taken not to mean.
@@ -75,6 +95,8 @@ pub enum Command {
     },
     /// Show how the rules treat each NAME, and why.
     Explain {
+        /// Names (`ISessionAndStats`), or paths (`app/session.py`) to see
+        /// where they would move.
         #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,
     },
@@ -85,6 +107,7 @@ pub enum Command {
     Migrate(Migrate),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },

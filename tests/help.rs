@@ -1,0 +1,59 @@
+//! The command line explains itself: every argument and option of every
+//! subcommand has help text, `--help` ends with the exit codes and where
+//! the rule format is, and `--version` names the commit when built from a
+//! git checkout.
+
+mod common;
+
+use clap::CommandFactory;
+
+#[test]
+fn every_argument_has_help_text() {
+    let cli = retrace::cli::Cli::command();
+    let mut missing = Vec::new();
+    let commands = std::iter::once(&cli).chain(cli.get_subcommands());
+    for command in commands {
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no help text: {missing:?}");
+}
+
+#[test]
+fn help_ends_with_the_exit_codes_and_the_rule_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::retrace(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = common::stdout(&out);
+    let tail = &help[help.find("Exit codes:").expect("exit codes in --help")..];
+    for needed in [
+        "0 success",
+        "1 check found",
+        "2 usage, rule or I/O error",
+        "README.md",
+    ] {
+        assert!(tail.contains(needed), "{needed}: {tail}");
+    }
+}
+
+#[test]
+fn the_version_names_the_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = common::stdout(&common::retrace(dir.path(), &["--version"]));
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    let expected = match head.trim() {
+        "" => format!("retrace {}\n", env!("CARGO_PKG_VERSION")),
+        commit => format!("retrace {} ({commit})\n", env!("CARGO_PKG_VERSION")),
+    };
+    assert_eq!(version, expected);
+}
