@@ -306,8 +306,8 @@ fn load_rules(
     if rules.renames.is_empty() {
         eprintln!(
             "retrace: the rules ({}) hold no [[rename]], so nothing is renamed; \
-             a retrace.toml replaces the bundled rules: start it from a copy of \
-             rules/session-to-trace.toml",
+             a retrace.toml replaces the bundled rules unless it says \
+             `extends = \"bundled\"` (then it adds to them, e.g. [keep] names)",
             rules.sources[1..].join(", ")
         );
     }

@@ -116,3 +116,43 @@ fn a_rule_file_of_thousands_of_rules_works() {
     );
     assert!(stdout(&out).contains(" wordzzzz = 1\n"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_keep_only_file_that_extends_the_bundled_rules_adds_to_them() {
+    let text = "session_id = 1\nkeep_session = 2\n";
+    let extends = "extends = \"bundled\"\n\n[keep]\nnames = [\"keep_session\"]\n";
+    let dir = common::project(&[("a.py", text), ("retrace.toml", extends)]);
+    let out = common::retrace(dir.path(), &["check", "-v", "."]);
+    let shown = common::stdout(&out);
+    assert!(
+        shown.contains("a.py:1:1: code session_id → trace_id"),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .contains("keep_session → keep_trace (session→trace) kept: keep: names (keep_session)"),
+        "{shown}"
+    );
+
+    // Without `extends`, the file replaces the bundled rules, and says how not to.
+    let alone = common::project(&[
+        ("a.py", text),
+        ("retrace.toml", "[keep]\nnames = [\"keep_session\"]\n"),
+    ]);
+    let out = common::retrace(alone.path(), &["check", "."]);
+    assert!(out.status.success(), "nothing is renamed");
+    assert!(
+        common::stderr(&out).contains("extends = \"bundled\""),
+        "{}",
+        common::stderr(&out)
+    );
+
+    let bad = common::project(&[("a.py", text), ("retrace.toml", "extends = \"mine\"\n")]);
+    let out = common::retrace(bad.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).starts_with("retrace.toml:1:11: extends: `mine` is not known"),
+        "{}",
+        common::stderr(&out)
+    );
+}

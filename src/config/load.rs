@@ -13,66 +13,14 @@ use toml::Spanned;
 use super::globs::{Compiled, FileGlobs, RawFiles, Scope};
 use super::matcher::Index;
 use super::prefilter::Prefilter;
-use super::{
-    case, Action, Form, Origin, PathGlobs, Policy, Rename, Rules, BUNDLED, BUNDLED_NAME, PLATFORM,
-    PLATFORM_NAME,
-};
-
-/// Where one rule file comes from.
-#[derive(Clone, Debug)]
-pub enum Source {
-    File { path: PathBuf, base: PathBuf },
-    Bundled { base: PathBuf },
-    Platform,
-}
-
-impl Source {
-    fn name(&self) -> String {
-        match self {
-            Source::File { path, .. } => path.display().to_string(),
-            Source::Bundled { .. } => BUNDLED_NAME.to_string(),
-            Source::Platform => PLATFORM_NAME.to_string(),
-        }
-    }
-}
-
-/// `--rules` files if given, else the nearest `retrace.toml` upward from
-/// `start`, else the bundled rules.
-pub fn discover(explicit: &[PathBuf], start: &Path, cwd: &Path) -> Vec<Source> {
-    if !explicit.is_empty() {
-        return explicit
-            .iter()
-            .map(|p| Source::File {
-                path: p.clone(),
-                base: cwd.to_path_buf(),
-            })
-            .collect();
-    }
-    let start = crate::paths::absolute(cwd, start);
-    let mut dir = if start.is_file() {
-        start.parent().map(Path::to_path_buf)
-    } else {
-        Some(start)
-    };
-    while let Some(d) = dir {
-        let candidate = d.join("retrace.toml");
-        if candidate.is_file() {
-            // Shown relative to the current directory when it is below it.
-            let path = candidate
-                .strip_prefix(cwd)
-                .map_or(candidate.clone(), Path::to_path_buf);
-            return vec![Source::File { path, base: d }];
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    vec![Source::Bundled {
-        base: cwd.to_path_buf(),
-    }]
-}
+use super::sources::Source;
+use super::{case, Action, Form, Origin, PathGlobs, Policy, Rename, Rules, BUNDLED, PLATFORM};
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    /// `extends = "bundled"`: read after the bundled rules (`sources`).
+    extends: Option<Spanned<String>>,
     #[serde(default)]
     rename: Vec<RawRename>,
     policy: Option<RawPolicy>,
@@ -231,7 +179,7 @@ fn rule_error(origin: Origin, message: impl Into<String>) -> anyhow::Error {
 /// Load, merge and validate rule files, on top of the platform keep list.
 pub fn load(sources: &[Source]) -> Result<Rules> {
     let sources: Vec<Source> = std::iter::once(Source::Platform)
-        .chain(sources.iter().cloned())
+        .chain(super::sources::extended(sources))
         .collect();
     let sources = sources.as_slice();
     let mut renames = Vec::new();
@@ -264,6 +212,13 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
             let at = e.span().map_or(0, |s| s.start);
             rule_error(place.at(at), e.message().trim().to_string())
         })?;
+        if let Some(extends) = raw.extends.filter(|e| e.get_ref() != "bundled") {
+            let message = format!(
+                "extends: `{}` is not known; the one value is \"bundled\"",
+                extends.get_ref()
+            );
+            return Err(place.error(&extends, message));
+        }
         for r in raw.rename {
             renames.push(validate_rename(r, &place, base, &mut compiled)?);
         }

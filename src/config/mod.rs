@@ -12,6 +12,7 @@ mod globs;
 mod load;
 pub mod matcher;
 mod prefilter;
+mod sources;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -22,8 +23,9 @@ use serde::Deserialize;
 pub use globs::PathGlobs;
 #[cfg(test)]
 pub(crate) use load::load_str;
-pub use load::{discover, load, RuleError, Source};
+pub use load::{load, RuleError};
 pub use prefilter::Prefilter;
+pub use sources::{discover, Source};
 
 use load::RawPolicy;
 use matcher::Index;
