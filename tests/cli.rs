@@ -459,6 +459,7 @@ fn explain_says_what_and_why() {
             "explain",
             "ISessionAndStats",
             "obsession",
+            "sessionmaker",
             "sessionStorage",
             "user",
         ],
@@ -478,7 +479,8 @@ fn explain_says_what_and_why() {
         "{out}"
     );
     assert!(
-        out.contains("reported (compound): would be obtrace"),
+        out.contains("reported (compound): would be tracemaker")
+            && out.contains("obsession\n  kept: an English word that holds a rule's word by chance ([keep] words)"),
         "{out}"
     );
     assert!(

@@ -156,3 +156,28 @@ fn a_keep_only_file_that_extends_the_bundled_rules_adds_to_them() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn english_words_that_hold_the_word_are_no_compounds() {
+    let text =
+        "obsession = 1\nself_possession = 2\nPOSSESSIONS = 3\nsessionmaker = 4\nsessionable = 5\n";
+    let dir = common::project(&[("a.py", text)]);
+    let out = common::retrace(dir.path(), &["check", "--format", "json", "."]);
+    let reported: Vec<String> = common::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "finding")
+        .map(|v| v["old"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reported, ["sessionmaker", "sessionable"]);
+
+    // The list is the platform's; a rule file adds to it.
+    let more = "extends = \"bundled\"\n\n[keep]\nwords = [\"Sessionable\"]\n";
+    std::fs::write(dir.path().join("retrace.toml"), more).unwrap();
+    let out = common::retrace(dir.path(), &["check", "."]);
+    let shown = common::stdout(&out);
+    assert!(
+        shown.contains("sessionmaker") && !shown.contains("sessionable"),
+        "{shown}"
+    );
+}

@@ -89,6 +89,9 @@ struct RawKeep {
     names: Vec<Spanned<String>>,
     #[serde(default)]
     modules: Vec<String>,
+    /// English words that hold a rule's word by chance (`obsession`).
+    #[serde(default)]
+    words: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -187,6 +190,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut file_globs = FileGlobs::default();
     let mut keep_names = Vec::new();
     let mut keep_modules = Vec::new();
+    let mut english = std::collections::HashSet::new();
     let mut first_party = Vec::new();
     let mut baseline = None;
     let mut aliases = None;
@@ -246,6 +250,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
             platform_names = keep_names.len();
         }
         keep_modules.extend(raw.keep.modules);
+        english.extend(raw.keep.words.iter().map(|w| w.to_lowercase()));
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
             baseline = Some(base.join(crate::model::BASELINE_FILE));
@@ -271,6 +276,7 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         keep_names,
         platform_names,
         keep_modules,
+        english,
         first_party,
         sources: sources.iter().map(Source::name).collect(),
         files,

@@ -294,6 +294,10 @@ impl<'r> Matcher<'r> {
             };
             return Some((change, Style::of(segment).apply(to)));
         }
+        // An English word that holds the word by chance is no compound.
+        if self.rules.english.contains(&lower) {
+            return None;
+        }
         let i = self.compound(&lower)?;
         let rule = &self.rules.renames[i];
         let change = Change {

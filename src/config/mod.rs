@@ -202,6 +202,9 @@ pub struct Rules {
     platform_names: usize,
     keep_set: GlobSet,
     pub keep_modules: Vec<String>,
+    /// `[keep] words`, lowercase: English words that hold a rule's word by
+    /// chance (`obsession`), neither renamed nor reported as compounds.
+    pub english: std::collections::HashSet<String>,
     pub first_party: Vec<String>,
     pub sources: Vec<String>,
     /// The rule files read (absolute): retrace's own configuration, whose

@@ -41,6 +41,13 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
             );
             continue;
         }
+        if rules.english.contains(&name.to_lowercase()) {
+            let _ = writeln!(
+                out,
+                "  kept: an English word that holds a rule's word by chance ([keep] words); neither renamed nor reported"
+            );
+            continue;
+        }
         describe(&mut out, rules, &everywhere, name, "");
         if everywhere.map(name, Class::Code).changed() {
             let _ = writeln!(
