@@ -101,7 +101,14 @@ pub enum Command {
         names: Vec<String>,
     },
     /// List the active rules and the files they came from.
-    Rules,
+    Rules {
+        /// Print them as a rule file (TOML) instead.
+        #[arg(long)]
+        toml: bool,
+    },
+    /// Write ./retrace.toml, starting from the bundled rules (commented),
+    /// to edit; never over an existing file.
+    Init,
     /// Write the database migration the rules imply, as the history's next
     /// migration (PostgreSQL).
     Migrate(Migrate),

@@ -57,7 +57,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { names } => {
             return print(output::explain::names(&rules, names).as_bytes())
         }
-        Command::Rules => return print(output::explain::rules(&rules).as_bytes()),
+        Command::Rules { toml: false } => return print(output::explain::rules(&rules).as_bytes()),
+        Command::Rules { toml: true } => {
+            return print(config::emit::rules(&rules, &cwd).as_bytes())
+        }
+        Command::Init => return init(&cwd),
         Command::Migrate(migrate) => {
             let root = walk::project_root(std::slice::from_ref(&cwd), rules_dir.as_deref());
             database::migrate(migrate, &rules, &cwd, &root)?;
@@ -250,6 +254,25 @@ fn print_survey(
     Ok(())
 }
 
+/// `retrace init`: ./retrace.toml from the bundled rules, whose comments
+/// explain every key; never over an existing file.
+fn init(cwd: &Path) -> Result<ExitCode> {
+    let path = cwd.join("retrace.toml");
+    if std::fs::symlink_metadata(&path).is_ok() {
+        anyhow::bail!(
+            "retrace.toml exists; init never overwrites one (edit it, or remove it first)"
+        );
+    }
+    let text = format!(
+        "# Made by `retrace init` from the bundled rules: edit it to suit the project.\n\
+         # (A file that only adds [keep] names can say `extends = \"bundled\"` instead.)\n\n{}",
+        config::BUNDLED
+    );
+    write::atomic_new(&path, text.as_bytes())?;
+    eprintln!("retrace: wrote retrace.toml; `retrace rules` shows the rules it holds");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Whether this run writes compatibility code (`[compat] aliases`: always,
 /// or for a published package), removes it (`apply --drop-compat`), or neither.
 fn compat(command: &Command, rules: &config::Rules, project: &Project) -> rewrite::Compat {
@@ -298,7 +321,9 @@ fn load_rules(
     cwd: &Path,
 ) -> Result<(config::Rules, Option<PathBuf>)> {
     let start = match &options.command {
-        Command::Explain { .. } | Command::Rules | Command::Migrate(_) => Path::new("."),
+        Command::Explain { .. } | Command::Rules { .. } | Command::Init | Command::Migrate(_) => {
+            Path::new(".")
+        }
         _ => paths[0].as_path(),
     };
     let sources = config::discover(&options.rules, start, cwd);

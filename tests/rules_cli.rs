@@ -3,6 +3,7 @@
 
 mod common;
 use common::{project, retrace, stderr, stdout};
+use std::path::Path;
 
 /// `n` as four lowercase letters: a word rule takes letters only.
 fn letters(mut n: usize) -> String {
@@ -180,4 +181,42 @@ fn english_words_that_hold_the_word_are_no_compounds() {
         shown.contains("sessionmaker") && !shown.contains("sessionable"),
         "{shown}"
     );
+}
+
+/// `retrace check -v` of a golden case's `in/` with these extra args.
+fn golden_check(case: &Path, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&case.join("in"), dir.path());
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["check", "-v", "."]);
+    stdout(&retrace(dir.path(), &all))
+}
+
+#[test]
+fn init_and_rules_toml_write_rules_that_behave_as_the_bundled_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = retrace(dir.path(), &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = retrace(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2), "init never overwrites");
+    let init = dir.path().join("retrace.toml");
+    let toml = dir.path().join("rules.toml");
+    std::fs::write(&toml, stdout(&retrace(dir.path(), &["rules", "--toml"]))).unwrap();
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&cases).unwrap() {
+        let case = entry.unwrap().path();
+        // Cases with rules of their own, or that publish a package (whose
+        // compat code depends on nothing here), are left to golden_cases.
+        if case.join("retrace.toml").exists() || !case.join("check.out").exists() {
+            continue;
+        }
+        let want = std::fs::read_to_string(case.join("check.out")).unwrap();
+        for rules in [&init, &toml] {
+            let got = golden_check(&case, &["--rules", rules.to_str().unwrap()]);
+            assert_eq!(got, want, "{} with {}", case.display(), rules.display());
+        }
+        compared += 1;
+    }
+    assert!(compared > 50, "{compared} cases");
 }

@@ -143,6 +143,32 @@ pub fn literal_glob(path: &str) -> String {
     out
 }
 
+/// The active rules as one rule file (`retrace rules --toml`), globs
+/// relative to `dir`: the renames, the settings, and the project's own
+/// `[keep]` lists (the platform's are loaded under every rule set).
+pub fn rules(rules: &Rules, dir: &Path) -> String {
+    let mut out = String::new();
+    for r in &rules.renames {
+        out += &rename(r, dir);
+        out.push('\n');
+    }
+    out += &settings(rules, dir);
+    if rules.aliases != super::Aliases::Auto {
+        let value = format!("{:?}", rules.aliases).to_lowercase();
+        let _ = writeln!(out, "[compat]\naliases = \"{value}\"\n");
+    }
+    let names = rules.own_keep_names();
+    let modules = keep_modules(rules);
+    if !names.is_empty() || !modules.is_empty() {
+        out += "[keep]\n";
+        if !names.is_empty() {
+            let _ = writeln!(out, "names = {}", array(names));
+        }
+        out += &modules;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
