@@ -57,3 +57,20 @@ fn the_version_names_the_commit() {
     };
     assert_eq!(version, expected);
 }
+
+#[test]
+fn explain_of_a_dotted_name_says_it_is_kept_when_the_module_is_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::stdout(&common::retrace(
+        dir.path(),
+        &["explain", "requests.Session", "window.sessionStorage"],
+    ));
+    assert!(
+        out.contains("requests.Session\n  kept (third-party: requests) where `requests` is a third-party import"),
+        "{out}"
+    );
+    assert!(
+        out.contains("kept: `sessionStorage` matches [keep] names `sessionStorage`"),
+        "{out}"
+    );
+}

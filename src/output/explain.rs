@@ -41,6 +41,13 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
             );
             continue;
         }
+        if let Some((module, member)) = dotted(name) {
+            let _ = writeln!(
+                out,
+                "{}",
+                through_module(rules, &everywhere, module, member)
+            );
+        }
         if rules.english.contains(&name.to_lowercase()) {
             let _ = writeln!(
                 out,
@@ -87,6 +94,31 @@ pub fn names(rules: &Rules, names: &[String]) -> String {
         }
     }
     out
+}
+
+/// `requests.Session`: the module a dotted name reaches through, and the
+/// member; None for a plain name.
+fn dotted(name: &str) -> Option<(&str, &str)> {
+    let (module, member) = name.rsplit_once('.')?;
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (module.split('.').all(word) && word(member)).then_some((module, member))
+}
+
+/// How `module.member` is decided: by whose module it is.
+fn through_module(rules: &Rules, m: &Matcher, module: &str, member: &str) -> String {
+    if let Some(pattern) = rules.kept(member) {
+        return format!(
+            "  kept: `{member}` matches [keep] names `{pattern}`, whatever module it comes from"
+        );
+    }
+    let new = m.map(member, Class::Code).new;
+    if new == member {
+        return format!("  `{member}` is not renamed, whatever module it comes from");
+    }
+    format!(
+        "  kept (third-party: {module}) where `{module}` is a third-party import (installed, or no module of the project); \
+         renamed to {module}.{new} only where `{module}` is the project's own module"
+    )
 }
 
 /// Whether a renamed `name` keeps its old name as a deprecated alias.
