@@ -206,6 +206,15 @@ impl Options {
         if cli.threads == Some(0) {
             bail!("--threads must be at least 1");
         }
+        // Options that mean nothing to a command are refused there, not ignored.
+        let standalone = matches!(
+            cli.command,
+            Command::Completions { .. } | Command::Man | Command::Init
+        );
+        let given = !cli.rules.is_empty() || cli.verbose || cli.threads.is_some();
+        if standalone && given {
+            bail!("`completions`, `man` and `init` take no --rules, -v or -j");
+        }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match cli.color {
             ColorChoice::Always => true,

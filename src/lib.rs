@@ -37,10 +37,10 @@ use crate::rewrite::Context;
 use crate::walk::Entry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if let Some(text) = generated(&cli.command)? {
+    let options = Options::from_cli(cli, std::io::stdout().is_terminal())?;
+    if let Some(text) = generated(&options.command)? {
         return print(&text);
     }
-    let options = Options::from_cli(cli, std::io::stdout().is_terminal())?;
     // Threads are started by each stage that uses them. (Rayon's pool serves
     // only the interactive review: started early, its idle threads would
     // spin on the cores the walk needs.)

@@ -74,3 +74,24 @@ fn explain_of_a_dotted_name_says_it_is_kept_when_the_module_is_theirs() {
         "{out}"
     );
 }
+
+#[test]
+fn options_that_mean_nothing_to_a_command_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["man", "--format", "sarif"][..],
+        &["man", "-v"],
+        &["completions", "bash", "-j", "2"],
+        &["init", "--rules", "x.toml"],
+    ] {
+        let out = common::retrace(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(common::stderr(&out).starts_with("retrace: "), "{args:?}");
+    }
+    assert!(
+        !dir.path().join("retrace.toml").exists(),
+        "init wrote nothing"
+    );
+    let man = common::retrace(dir.path(), &["man"]);
+    assert!(man.status.success() && common::stdout(&man).starts_with(".ie"));
+}
