@@ -28,7 +28,7 @@ pub struct Cli {
     /// Rule file to use instead of retrace.toml discovery (repeatable).
     #[arg(long = "rules", value_name = "FILE", global = true)]
     pub rules: Vec<PathBuf>,
-    /// Output format (check and diff; human or json for survey).
+    /// Output format (check and diff; human or json for survey and explain).
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
     /// When to colour output. NO_COLOR is respected.
@@ -196,11 +196,16 @@ pub struct Options {
 impl Options {
     pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Options> {
         let scans = matches!(cli.command, Command::Diff { .. } | Command::Check { .. });
-        let survey = matches!(cli.command, Command::Survey { .. });
+        let two = matches!(
+            cli.command,
+            Command::Survey { .. } | Command::Explain { .. }
+        );
         match cli.format {
-            Some(Format::Human | Format::Json) if survey => {}
-            Some(_) if survey => bail!("`survey` prints --format human or json"),
-            Some(_) if !scans => bail!("--format applies to `check`, `diff` and `survey` only"),
+            Some(Format::Human | Format::Json) if two => {}
+            Some(_) if two => bail!("`survey` and `explain` print --format human or json"),
+            Some(_) if !scans => {
+                bail!("--format applies to `check`, `diff`, `survey` and `explain` only")
+            }
             _ => {}
         }
         if cli.threads == Some(0) {

@@ -55,7 +55,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Apply { .. } => Mode::Apply,
         Command::Check { .. } | Command::Survey { .. } => Mode::Check,
         Command::Explain { names } => {
-            return print(output::explain::names(&rules, names).as_bytes())
+            let text = match options.format {
+                cli::Format::Json => output::explain::names_json(&rules, names),
+                _ => output::explain::names(&rules, names),
+            };
+            return print(text.as_bytes());
         }
         Command::Rules { toml: false } => return print(output::explain::rules(&rules).as_bytes()),
         Command::Rules { toml: true } => {

@@ -95,3 +95,27 @@ fn options_that_mean_nothing_to_a_command_are_refused() {
     let man = common::retrace(dir.path(), &["man"]);
     assert!(man.status.success() && common::stdout(&man).starts_with(".ie"));
 }
+
+#[test]
+fn explain_speaks_json_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::retrace(
+        dir.path(),
+        &["explain", "--format", "json", "Session", "obsession"],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let lines: Vec<serde_json::Value> = common::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["type"], "explain");
+    assert_eq!(lines[0]["classes"]["code"]["outcome"], "renamed");
+    assert_eq!(lines[0]["classes"]["code"]["new"], "Trace");
+    assert_eq!(lines[0]["classes"]["string"]["outcome"], "reported");
+    assert_eq!(lines[1]["classes"]["code"]["outcome"], "unchanged");
+    let notes = lines[1]["notes"][0].as_str().unwrap();
+    assert!(notes.starts_with("kept: an English word"), "{notes}");
+    let sarif = common::retrace(dir.path(), &["explain", "--format", "sarif", "Session"]);
+    assert_eq!(sarif.status.code(), Some(2));
+}

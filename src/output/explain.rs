@@ -176,6 +176,43 @@ fn describe(out: &mut String, rules: &Rules, m: &Matcher, name: &str, scope: &st
     }
 }
 
+/// `explain --format json`: one object a name, each class's outcome (the
+/// new name, whether it is renamed, reported or unchanged, and the rules),
+/// and the human explanation's lines as `notes`.
+pub fn names_json(rules: &Rules, names: &[String]) -> String {
+    let everywhere = Matcher::new(rules, |_| false);
+    let mut out = String::new();
+    for name in names {
+        let classes: serde_json::Map<String, serde_json::Value> =
+            [Class::Code, Class::Comment, Class::String]
+                .into_iter()
+                .map(|class| {
+                    let o = everywhere.map(name, class);
+                    let outcome = match (o.kept.is_some(), o.changed(), o.reports.is_empty()) {
+                        (true, _, _) => "kept",
+                        (_, true, _) => "renamed",
+                        (_, false, false) => "reported",
+                        (_, false, true) => "unchanged",
+                    };
+                    let rules: Vec<String> =
+                        o.rules.iter().map(|&i| rules.renames[i].label()).collect();
+                    let value = serde_json::json!({
+                        "outcome": outcome, "new": o.new, "would_be": o.would_be, "rules": rules,
+                    });
+                    (class.name().to_string(), value)
+                })
+                .collect();
+        let human = self::names(rules, std::slice::from_ref(name));
+        let notes: Vec<&str> = human.lines().skip(1).map(str::trim).collect();
+        let value = serde_json::json!({
+            "version": super::formats::JSON_VERSION, "type": "explain", "name": name,
+            "classes": classes, "notes": notes,
+        });
+        let _ = writeln!(out, "{value}");
+    }
+    out
+}
+
 fn policy_text(p: &Policy) -> String {
     format!(
         "code {}, comments {}, strings {}, compounds {}",
