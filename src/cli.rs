@@ -79,7 +79,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
         /// Record today's findings in FILE (default .retrace-baseline.json) and exit 0.
-        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::model::BASELINE_FILE)]
+        /// FILE is given as `--write-baseline=FILE`, so that
+        /// `check --write-baseline .` reads `.` as the PATH.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = crate::model::BASELINE_FILE)]
         write_baseline: Option<PathBuf>,
     },
     /// Group every occurrence of each rule's word by sense (the definition

@@ -119,3 +119,19 @@ fn explain_speaks_json_too() {
     let sarif = common::retrace(dir.path(), &["explain", "--format", "sarif", "Session"]);
     assert_eq!(sarif.status.code(), Some(2));
 }
+
+#[test]
+fn write_baseline_before_a_path_takes_no_path_for_its_file() {
+    let dir = common::project(&[("a.py", "x = \"Session\"\n")]);
+    let out = common::retrace(dir.path(), &["check", "--write-baseline", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(dir.path().join(".retrace-baseline.json").is_file());
+    let again = common::retrace(
+        dir.path(),
+        &["check", "--baseline", ".retrace-baseline.json", "."],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", common::stderr(&again));
+    let named = common::retrace(dir.path(), &["check", "--write-baseline=other.json", "."]);
+    assert_eq!(named.status.code(), Some(0));
+    assert!(dir.path().join("other.json").is_file());
+}
