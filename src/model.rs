@@ -37,6 +37,12 @@ pub const COMPAT_BEGIN: &str = "retrace: compat (begin)";
 pub const COMPAT_END: &str = "retrace: compat (end)";
 pub const COMPAT_STUB: &str = "retrace: compat: this module moved";
 
+/// A file's text (or its first lines) is a compat stub: `COMPAT_STUB` on
+/// its first line.
+pub fn is_compat_stub(text: &str) -> bool {
+    text.lines().next().is_some_and(|l| l.contains(COMPAT_STUB))
+}
+
 /// Why an occurrence was reported instead of renamed.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {

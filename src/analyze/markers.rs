@@ -8,11 +8,11 @@ use crate::walk::read::{comment_text, COMMENT_MARKERS};
 /// Lines (1-based) of compatibility code: from a `COMPAT_BEGIN` comment to
 /// its `COMPAT_END`, or every line of a stub (`COMPAT_STUB` first).
 pub(super) fn compat_lines(text: &str) -> std::ops::Range<usize> {
-    use crate::model::{COMPAT_BEGIN, COMPAT_END, COMPAT_STUB};
+    use crate::model::{is_compat_stub, COMPAT_BEGIN, COMPAT_END};
     if memchr::memmem::find(text.as_bytes(), b"retrace: compat").is_none() {
         return 0..0;
     }
-    if text.lines().next().is_some_and(|l| l.contains(COMPAT_STUB)) {
+    if is_compat_stub(text) {
         return 1..usize::MAX;
     }
     let mut begin = None;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::analyze::classify::sql::quoted_end;
+
 /// What Supabase creates before a project's first migration runs, in the
 /// shape its migrations use: the API roles and their default privileges,
 /// `auth`'s functions reading the request's JWT claims (as PostgREST sets
@@ -147,7 +149,7 @@ pub fn statements<'t>(text: &'t str) -> Vec<Statement<'t>> {
     };
     while i < bytes.len() {
         i = match bytes[i] {
-            b'\'' | b'"' => closing(bytes, i + 1, bytes[i]),
+            b'\'' | b'"' => quoted_end(bytes, i, bytes.len(), bytes[i]),
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n + 1)
             }
@@ -163,19 +165,6 @@ pub fn statements<'t>(text: &'t str) -> Vec<Statement<'t>> {
     }
     push(start, bytes.len(), &mut out);
     out
-}
-
-/// After the quote closing one opened before `from` (doubled quotes escape).
-fn closing(bytes: &[u8], mut from: usize, quote: u8) -> usize {
-    while let Some(n) = memchr::memchr(quote, &bytes[from..]) {
-        let at = from + n;
-        if bytes.get(at + 1) == Some(&quote) {
-            from = at + 2;
-        } else {
-            return at + 1;
-        }
-    }
-    bytes.len()
 }
 
 /// After a `/* … */` comment, which nests in PostgreSQL.

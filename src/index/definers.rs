@@ -252,11 +252,14 @@ fn score(d: &Definer, abs: &Path, spec: &str) -> u8 {
     }
 }
 
+/// What names a TypeScript declaration file (`a/b.d.ts`).
+pub const DECLARATION_SUFFIXES: [&str; 3] = [".d.ts", ".d.mts", ".d.cts"];
+
 /// A path without the extension of a source file (`a/b.ts` → `a/b`,
 /// `a/b.d.ts` → `a/b`).
-fn strip_source_extension(path: &Path) -> PathBuf {
+pub fn strip_source_extension(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy());
-    for declaration in [".d.ts", ".d.mts", ".d.cts"] {
+    for declaration in DECLARATION_SUFFIXES {
         if let Some(stem) = name.as_deref().and_then(|n| n.strip_suffix(declaration)) {
             return path.with_file_name(stem);
         }

@@ -372,10 +372,8 @@ fn keeps_file(path: &Path) -> bool {
         .map_while(|l| l.ok())
         .collect();
     // A compat stub stays at the old path it was left at.
-    let stub = head
-        .first()
-        .is_some_and(|l| l.contains(crate::model::COMPAT_STUB));
-    stub || crate::walk::read::keeps_file(&head.join("\n"))
+    let head = head.join("\n");
+    crate::model::is_compat_stub(&head) || crate::walk::read::keeps_file(&head)
 }
 
 #[cfg(test)]

@@ -152,11 +152,7 @@ impl Apply<'_> {
         let mut removed = 0;
         for entry in self.shown.iter().filter(|e| e.lang.is_some()) {
             let text = std::fs::read_to_string(&entry.path).unwrap_or_default();
-            if text
-                .lines()
-                .next()
-                .is_some_and(|l| l.contains(crate::model::COMPAT_STUB))
-            {
+            if crate::model::is_compat_stub(&text) {
                 std::fs::remove_file(&entry.path)
                     .with_context(|| format!("{}: cannot remove", entry.path.display()))?;
                 removed += 1;

@@ -182,7 +182,7 @@ fn find_from(bytes: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usi
 }
 
 /// The end of a quoted token starting at `start`; a doubled quote escapes.
-fn quoted_end(bytes: &[u8], start: usize, end: usize, quote: u8) -> usize {
+pub fn quoted_end(bytes: &[u8], start: usize, end: usize, quote: u8) -> usize {
     let mut i = start + 1;
     while i < end {
         if bytes[i] == quote {

@@ -11,7 +11,9 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::index::definers::{strip_source_extension, DECLARATION_SUFFIXES};
 use crate::model::{Edit, Lang, COMPAT_BEGIN, COMPAT_END};
+use crate::paths;
 
 /// The edit that appends old names for the public names `edits` rename in
 /// a module of `lang` at `path` (the original `text`); None when there are
@@ -76,18 +78,13 @@ pub fn stub(lang: Lang, old: &Path, new: &Path, abs_old: &Path, root: &Path) -> 
 /// ones taken from the new path (a move renames path components one for
 /// one, and a module's segments are its path's last components).
 fn moved_module(old_module: &str, new: &Path) -> String {
-    let mut components: Vec<String> = new
+    let stem = strip_source_extension(new);
+    let mut components: Vec<String> = stem
         .components()
         .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
         .collect();
-    if let Some(last) = components.last_mut() {
-        *last = last
-            .trim_end_matches(".pyi")
-            .trim_end_matches(".py")
-            .to_string();
-        if last == "__init__" {
-            components.pop();
-        }
+    if components.last().is_some_and(|l| l == "__init__") {
+        components.pop();
     }
     let count = old_module.split('.').count();
     let skip = components.len().saturating_sub(count);
@@ -97,25 +94,9 @@ fn moved_module(old_module: &str, new: &Path) -> String {
 /// `./trace` (or `../traces/x`): how the old file's directory names the
 /// new file, without its extension.
 fn relative_specifier(old: &Path, new: &Path) -> String {
-    let from: Vec<_> = old
-        .parent()
-        .map(|p| p.components().collect())
-        .unwrap_or_default();
-    let to: Vec<_> = new.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    let mut specifier = parts.join("/");
-    for ext in [".d.ts", ".tsx", ".ts", ".mjs", ".cjs", ".jsx", ".js"] {
-        if let Some(stem) = specifier.strip_suffix(ext) {
-            specifier = stem.to_string();
-            break;
-        }
-    }
+    let from = old.parent().unwrap_or(Path::new(""));
+    let relative = paths::relative(&strip_source_extension(new), from);
+    let specifier = relative.to_string_lossy().into_owned();
     match specifier.starts_with("..") {
         true => specifier,
         false => format!("./{specifier}"),
@@ -133,9 +114,7 @@ fn is_module_syntax(abs: &Path) -> bool {
 /// A `.d.ts` file (or `.d.mts`, `.d.cts`): declarations only.
 fn is_declaration_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    [".d.ts", ".d.mts", ".d.cts"]
-        .iter()
-        .any(|e| name.ends_with(e))
+    DECLARATION_SUFFIXES.iter().any(|e| name.ends_with(e))
 }
 
 /// A block's value aliases as declarations: `export const Old = New;`
