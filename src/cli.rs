@@ -34,7 +34,8 @@ pub struct Cli {
     /// When to colour output. NO_COLOR is respected.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Also list occurrences kept on purpose (third-party, keep lists) in `check`.
+    /// `check`: also list the occurrences kept on purpose (third-party,
+    /// keep lists), each with why; JSON lists them always.
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Number of worker threads (default: one per core).
@@ -91,7 +92,8 @@ pub enum Command {
         /// still the whole repository.
         paths: Vec<PathBuf>,
         /// Write a starter retrace.toml to FILE (never over an existing
-        /// file) whose blocks keep the senses the rules are taken not to mean.
+        /// file) that lists every sense: its active blocks keep the smaller
+        /// definitions of a name two modules define.
         #[arg(long, value_name = "FILE")]
         write: Option<PathBuf>,
     },
@@ -214,13 +216,25 @@ impl Options {
             bail!("--threads must be at least 1");
         }
         // Options that mean nothing to a command are refused there, not ignored.
+        let walks = matches!(
+            cli.command,
+            Command::Diff { .. }
+                | Command::Apply { .. }
+                | Command::Check { .. }
+                | Command::Survey { .. }
+        );
         let standalone = matches!(
             cli.command,
             Command::Completions { .. } | Command::Man | Command::Init
         );
-        let given = !cli.rules.is_empty() || cli.verbose || cli.threads.is_some();
-        if standalone && given {
-            bail!("`completions`, `man` and `init` take no --rules, -v or -j");
+        if standalone && !cli.rules.is_empty() {
+            bail!("`completions`, `man` and `init` take no --rules");
+        }
+        if cli.threads.is_some() && !walks {
+            bail!("-j applies to `check`, `diff`, `apply` and `survey` only");
+        }
+        if cli.verbose && !matches!(cli.command, Command::Check { .. }) {
+            bail!("-v applies to `check` only");
         }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match cli.color {

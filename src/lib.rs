@@ -252,7 +252,7 @@ fn print_survey(
     out.write_all(starter.as_bytes())
         .with_context(|| format!("{}: cannot write the starter rule file", file.display()))?;
     eprintln!(
-        "retrace: wrote {}: its active blocks keep the senses the rules are taken not to mean; delete a block to rename that sense",
+        "retrace: wrote {}: used as is, it renames what the rules rename now but the senses its active blocks keep; delete a block to rename that sense, uncomment a name in [keep] names to keep it",
         file.display()
     );
     Ok(())

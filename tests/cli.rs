@@ -134,6 +134,31 @@ fn run_case(case: &Path) -> Result<(), String> {
         ));
     }
 
+    // After apply, nothing is left to rename, and CI can go green: a
+    // baseline records what stays on purpose.
+    let check = retrace(&work, &[with("check"), vec!["--format", "json"]].concat());
+    if stdout(&check).contains("\"type\":\"change\"") {
+        return Err(format!(
+            "check after apply finds changes:\n{}",
+            stdout(&check)
+        ));
+    }
+    let baseline = tmp.path().join("baseline.json");
+    let write = format!("--write-baseline={}", baseline.display());
+    let written = retrace(&work, &[with("check"), vec![&write]].concat());
+    let baseline = baseline.display().to_string();
+    let green = retrace(
+        &work,
+        &[with("check"), vec!["--baseline", &baseline]].concat(),
+    );
+    if written.status.code() != Some(0) || green.status.code() != Some(0) {
+        return Err(format!(
+            "check after apply with a baseline is not green:\n{}{}",
+            stderr(&written),
+            stdout(&green)
+        ));
+    }
+
     // `git apply` of the diff on a pristine copy gives what `apply` wrote.
     if !diff.stdout.is_empty() {
         let pristine = tmp.path().join("pristine");

@@ -83,6 +83,14 @@ fn options_that_mean_nothing_to_a_command_are_refused() {
         &["man", "-v"],
         &["completions", "bash", "-j", "2"],
         &["init", "--rules", "x.toml"],
+        &["diff", "-v"],
+        &["apply", "-v"],
+        &["survey", "-v"],
+        &["explain", "-v", "Session"],
+        &["explain", "-j", "2", "Session"],
+        &["rules", "-j", "2"],
+        &["migrate", "--format", "json"],
+        &["apply", "--format", "json"],
     ] {
         let out = common::retrace(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -134,4 +142,59 @@ fn write_baseline_before_a_path_takes_no_path_for_its_file() {
     let named = common::retrace(dir.path(), &["check", "--write-baseline=other.json", "."]);
     assert_eq!(named.status.code(), Some(0));
     assert!(dir.path().join("other.json").is_file());
+}
+
+/// Kept occurrences: JSON always lists them (`type: kept`); human output
+/// counts them in its summary and lists the same ones with `-v`.
+#[test]
+fn kept_occurrences_are_listed_in_json_and_counted_in_human_output() {
+    let dir = common::project(&[(
+        "a.py",
+        "import requests\n\ns = requests.Session()\nt = requests.Session()\nsession_id = 1\n",
+    )]);
+    let json = common::retrace(dir.path(), &["check", "--format", "json", "."]);
+    let kept: Vec<String> = common::stdout(&json)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "kept")
+        .map(|v| format!("a.py:{}:{}:", v["line"], v["column"]))
+        .collect();
+    assert_eq!(kept, ["a.py:3:14:", "a.py:4:14:"]);
+    let human = common::stdout(&common::retrace(dir.path(), &["check", "."]));
+    assert!(human.contains("\nkept: 2 (third-party 2)\n"), "{human}");
+    assert!(!human.contains(" kept: third-party"), "{human}");
+    let verbose = common::stdout(&common::retrace(dir.path(), &["check", "-v", "."]));
+    let listed: Vec<&str> = verbose
+        .lines()
+        .filter(|l| l.contains(" kept: "))
+        .map(|l| &l[..l.match_indices(':').nth(2).unwrap().0 + 1])
+        .collect();
+    assert_eq!(listed, kept);
+}
+
+/// Where output goes: a command's report and its summary on stdout, but
+/// `diff`'s summary on stderr, so that stdout is only the patch.
+#[test]
+fn summaries_go_with_the_report_but_a_patch_stays_clean() {
+    let files = [("a.py", "session_id = 1\n")];
+    let dir = common::project(&files);
+    let summary = "files: 1 scanned, 1 to change, 0 skipped\n";
+    let check = common::retrace(dir.path(), &["check", "."]);
+    assert!(common::stdout(&check).contains(summary));
+    assert!(common::stderr(&check).is_empty());
+    let diff = common::retrace(dir.path(), &["diff", "."]);
+    assert!(common::stdout(&diff).starts_with("diff --git a/a.py b/a.py\n"));
+    assert!(!common::stdout(&diff).contains("files: "));
+    assert!(common::stderr(&diff).starts_with(summary));
+    let apply = common::retrace(dir.path(), &["apply", "."]);
+    let printed = common::stdout(&apply);
+    assert!(
+        printed.starts_with("a.py: 1 name renamed\nfiles: 1 scanned, 1 changed"),
+        "{printed}"
+    );
+    assert!(
+        common::stderr(&apply).is_empty(),
+        "{}",
+        common::stderr(&apply)
+    );
 }

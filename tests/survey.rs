@@ -185,7 +185,7 @@ fn survey_counts_every_sense_and_its_starter_keeps_exactly_the_senses_it_lists()
         "# policy: text in comments: 2 (renamed)",
         "# note: Session has 2 first-party definitions",
         "paths = [\"app/auth/models.py\", \"app/auth/views.py\"]\ncode = \"keep\"\n",
-        "    # keep: first-party names: 4 (renamed), in app/session.py 3, app/worker.py 1\n    \"session_id\",\n",
+        "    # renamed: first-party names: 4 (renamed), in app/session.py 3, app/worker.py 1; uncomment to keep\n    # \"session_id\",\n",
     ] {
         assert!(starter.contains(said), "{said}\nnot in:\n{starter}");
     }
@@ -203,29 +203,22 @@ fn survey_counts_every_sense_and_its_starter_keeps_exactly_the_senses_it_lists()
     );
 
     // Used as is: the product's Session (and the imports of its moving
-    // module) renamed, the auth Session and the locals kept, nothing else.
+    // module) and the locals renamed, the auth Session kept, nothing else.
     let product: Vec<(String, String)> = [
         ("app/session.py", "Session"),
+        ("app/session.py", "session_id"),
         ("app/api.py", "Session"),
         ("app/api.py", "session"),
         ("app/worker.py", "Session"),
         ("app/worker.py", "session"),
+        ("app/worker.py", "session_id"),
     ]
     .iter()
     .map(|(p, n)| (p.to_string(), n.to_string()))
     .collect();
     let (renamed, kept, summary) = check(root, "starter.toml");
     assert_eq!(renamed, set(&product));
-    let keep_names = |path: &str| {
-        (
-            path.to_string(),
-            "session_id".to_string(),
-            "keep: names (session_id)".to_string(),
-        )
-    };
-    for path in ["app/session.py", "app/worker.py"] {
-        assert!(kept.contains(&keep_names(path)), "{kept:?}");
-    }
+    assert!(!kept.iter().any(|k| k.1 == "session_id"), "{kept:?}");
     assert!(
         summary.get("ambiguous").is_none(),
         "the rules decided it: {summary}"
@@ -255,15 +248,21 @@ fn survey_counts_every_sense_and_its_starter_keeps_exactly_the_senses_it_lists()
     assert_eq!(renamed, both);
     assert_eq!(summary["ambiguous"][0]["name"], "Session");
 
-    // Deleting the locals' entry renames them.
-    let without_locals = starter.replace("    \"session_id\",\n", "");
-    std::fs::write(root.join("no-locals.toml"), &without_locals).unwrap();
-    let (renamed, kept, _) = check(root, "no-locals.toml");
-    assert!(
-        renamed.contains(&("app/worker.py".into(), "session_id".into())),
-        "{renamed:?}"
-    );
-    assert!(!kept.iter().any(|k| k.1 == "session_id"), "{kept:?}");
+    // Uncommenting the locals' entry keeps them.
+    let with_locals = starter.replace("    # \"session_id\",\n", "    \"session_id\",\n");
+    std::fs::write(root.join("locals.toml"), &with_locals).unwrap();
+    let (renamed, kept, _) = check(root, "locals.toml");
+    assert!(!renamed.iter().any(|r| r.1 == "session_id"), "{renamed:?}");
+    let keep_names = |path: &str| {
+        (
+            path.to_string(),
+            "session_id".to_string(),
+            "keep: names (session_id)".to_string(),
+        )
+    };
+    for path in ["app/session.py", "app/worker.py"] {
+        assert!(kept.contains(&keep_names(path)), "{kept:?}");
+    }
 }
 
 #[test]

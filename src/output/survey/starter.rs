@@ -4,12 +4,14 @@
 //! mean: used as is, it keeps exactly those senses; deleting a block
 //! renames that sense.
 //!
-//! Which sense a rule means is a guess: the largest first-party sense of
-//! its word. Every other first-party sense is kept by its block: a
-//! `[keep] names` entry where its names are its own, or, where another
-//! first-party sense spells the same name (two modules define `Session`),
-//! a rule for that one name limited to the files where it means this
-//! sense, whose policies keep it: names alone cannot tell the two apart.
+//! Which sense a rule means is a question only where two first-party
+//! modules define one name (a product `Session` and an auth `Session`):
+//! the definition with the most occurrences is taken to be meant, and each
+//! other one is kept by a rule for that one name limited to the files
+//! where it means this sense, whose policies keep it: names alone cannot
+//! tell the two apart. Every other first-party sense is the project's and
+//! renamed, as the rules do now; its names are listed under `[keep] names`
+//! commented out, so that keeping one is uncommenting a line.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -35,10 +37,12 @@ pub struct Place<'p> {
 const HEADER: &str = "\
 # Every sense of each rule's word that the survey found is listed below,
 # with its count, what the rules do to it now, its main files and one line:
-#   renamed       the sense the rule is taken to mean (its word's largest
-#                 first-party sense);
-#   keep          a first-party sense taken not to be meant: the active
-#                 block after it keeps it. Delete the block to rename it;
+#   renamed       the project's own: renamed as the rules say. Its names
+#                 are listed, commented out, in `[keep] names` at the end:
+#                 uncomment one to keep it;
+#   keep          where two first-party modules define one name, each
+#                 definition but the most used one: the active block after
+#                 it keeps it. Delete the block to rename it;
 #   kept already  a third party's name or type, a platform global, a
 #                 `retrace: keep` comment: kept whatever this file says;
 #   policy        words in comments and strings, which the [policy] keys
@@ -68,17 +72,21 @@ pub fn write(rules: &Rules, survey: &Survey, place: &Place) -> String {
         out.push('\n');
     }
     out += &emit::settings(rules, place.dir);
-    let meant = meant(&survey.rules);
+    let unmeant = unmeant(&survey.rules);
     let spelled = spelled(&survey.rules);
     let moving = moving_names(&survey.moves);
     let mut written: HashSet<(SenseKind, &str)> = HashSet::new();
     let mut keep_blocks = String::new();
     let mut kept_names: HashSet<&str> = HashSet::new();
     for rule in &survey.rules {
-        out += &section(rule, &meant);
+        out += &section(rule, &unmeant);
         for sense in &rule.senses {
             let key = (sense.kind, sense.label.as_str());
-            if !sense.kind.first_party() || meant.contains(&key) || !written.insert(key) {
+            if !sense.kind.first_party() || !written.insert(key) {
+                continue;
+            }
+            if !unmeant.contains(&key) {
+                keep_blocks += &offered(sense, &spelled, &mut kept_names);
                 continue;
             }
             let (mut names, mut exact, mut notes) = (Vec::new(), String::new(), String::new());
@@ -156,18 +164,53 @@ fn moving_names(moves: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     out
 }
 
-/// The sense each rule is taken to mean: its word's largest first-party
-/// sense (senses come most first). One meant by any rule is renamed.
-fn meant(rules: &[RuleSurvey]) -> HashSet<(SenseKind, &str)> {
-    rules
+/// The first-party senses the rules are taken not to mean: of the
+/// definitions that share a name, each but the most used one (senses come
+/// most first).
+fn unmeant(rules: &[RuleSurvey]) -> HashSet<(SenseKind, &str)> {
+    let mut defined: HashSet<&str> = HashSet::new();
+    let mut out = HashSet::new();
+    for sense in rules.iter().flat_map(|r| &r.senses) {
+        let Some((name, ..)) = sense.definition.as_ref().filter(|_| sense.shared_name) else {
+            continue;
+        };
+        if !defined.insert(name) {
+            out.insert((sense.kind, sense.label.as_str()));
+        }
+    }
+    out
+}
+
+/// A renamed first-party sense's own names as `[keep] names` entries,
+/// commented out (a name another sense spells too is left out: kept by
+/// name, it would keep both).
+fn offered<'s>(
+    sense: &'s Sense,
+    spelled: &BTreeMap<&str, BTreeSet<(SenseKind, &str)>>,
+    listed: &mut HashSet<&'s str>,
+) -> String {
+    let names: Vec<&str> = sense
+        .names
         .iter()
-        .filter_map(|r| r.senses.iter().find(|s| s.kind.first_party()))
-        .map(|s| (s.kind, s.label.as_str()))
-        .collect()
+        .map(|n| n.name.as_str())
+        .filter(|n| spelled.get(n).is_none_or(|s| s.len() == 1) && listed.insert(n))
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "    # renamed: {}; uncomment to keep
+",
+        describe(sense)
+    );
+    for name in names {
+        let _ = writeln!(out, "    # {},", emit::quoted(name));
+    }
+    out
 }
 
 /// A rule's senses, one comment each.
-fn section(rule: &RuleSurvey, meant: &HashSet<(SenseKind, &str)>) -> String {
+fn section(rule: &RuleSurvey, unmeant: &HashSet<(SenseKind, &str)>) -> String {
     let label = rule.label.replace('→', " → ");
     let mut out = format!(
         "# --- {label}: {} occurrences, {} senses ---\n",
@@ -180,8 +223,8 @@ fn section(rule: &RuleSurvey, meant: &HashSet<(SenseKind, &str)>) -> String {
             SenseKind::KeepNames => "kept by [keep] names (below)",
             SenseKind::Strings | SenseKind::Comments => "policy",
             SenseKind::Module => "moves",
-            k if k.first_party() && meant.contains(&(k, sense.label.as_str())) => "renamed",
-            _ => "keep",
+            k if unmeant.contains(&(k, sense.label.as_str())) => "keep",
+            _ => "renamed",
         };
         let _ = writeln!(out, "# {status}: {}", describe(sense));
         if let Some((path, line, text)) = &sense.example {
