@@ -181,6 +181,21 @@ fn english_words_that_hold_the_word_are_no_compounds() {
         shown.contains("sessionmaker") && !shown.contains("sessionable"),
         "{shown}"
     );
+
+    // `words_default = false` drops the built-in list: its words are
+    // compounds again, and `rules --toml` says so.
+    let own = format!("{more}words_default = false\n");
+    std::fs::write(dir.path().join("retrace.toml"), own).unwrap();
+    let shown = common::stdout(&common::retrace(dir.path(), &["check", "."]));
+    assert!(
+        shown.contains("obsession") && !shown.contains("sessionable"),
+        "{shown}"
+    );
+    let toml = common::stdout(&common::retrace(dir.path(), &["rules", "--toml"]));
+    assert!(
+        toml.contains("words = [\"sessionable\"]\nwords_default = false\n"),
+        "{toml}"
+    );
 }
 
 /// `retrace check -v` of a golden case's `in/` with these extra args.

@@ -119,12 +119,20 @@ pub fn settings(rules: &Rules, dir: &Path) -> String {
     out
 }
 
-/// `modules = [...]` of `[keep]`, if the rules keep any.
-pub fn keep_modules(rules: &Rules) -> String {
-    match rules.keep_modules.is_empty() {
-        true => String::new(),
-        false => format!("modules = {}\n", array(&rules.keep_modules)),
+/// `modules = [...]`, `words = [...]` and `words_default` of `[keep]`,
+/// where the rules set them.
+pub fn keep_lists(rules: &Rules) -> String {
+    let mut out = String::new();
+    if !rules.keep_modules.is_empty() {
+        let _ = writeln!(out, "modules = {}", array(&rules.keep_modules));
     }
+    if !rules.own_words.is_empty() {
+        let _ = writeln!(out, "words = {}", array(&rules.own_words));
+    }
+    if !rules.words_default {
+        out += "words_default = false\n";
+    }
+    out
 }
 
 /// A path as a glob that matches it alone: glob syntax escaped.
@@ -158,7 +166,7 @@ pub fn rules(rules: &Rules, dir: &Path) -> String {
         let _ = writeln!(out, "[compat]\naliases = \"{value}\"\n");
     }
     let names = rules.own_keep_names();
-    let modules = keep_modules(rules);
+    let modules = keep_lists(rules);
     if !names.is_empty() || !modules.is_empty() {
         out += "[keep]\n";
         if !names.is_empty() {
@@ -176,7 +184,7 @@ mod tests {
     #[test]
     fn rules_are_written_back_as_they_load() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "[[rename]]\nfrom = \"session\"\nto = \"trace\"\nfrom_plural = \"sessionz\"\npaths = [\"app/**\", \"x.py\"]\nstrings = \"rename\"\n\n[[rename]]\nfrom = \"ISession\"\nto = \"ITrace\"\nmatch = \"exact\"\n\n[policy]\ncomments = \"keep\"\n\n[files]\nexclude = [\"gen/**\"]\n\n[keep]\nmodules = [\"stripe\"]\n";
+        let text = "[[rename]]\nfrom = \"session\"\nto = \"trace\"\nfrom_plural = \"sessionz\"\npaths = [\"app/**\", \"x.py\"]\nstrings = \"rename\"\n\n[[rename]]\nfrom = \"ISession\"\nto = \"ITrace\"\nmatch = \"exact\"\n\n[policy]\ncomments = \"keep\"\n\n[files]\nexclude = [\"gen/**\"]\n\n[keep]\nmodules = [\"stripe\"]\nwords = [\"obsessive\"]\nwords_default = false\n";
         let path = dir.path().join("retrace.toml");
         std::fs::write(&path, text).unwrap();
         let source = super::super::Source::File {
@@ -191,7 +199,7 @@ mod tests {
             .map(|r| rename(r, here) + "\n")
             .collect();
         written += &settings(&rules, here);
-        written += &format!("[keep]\n{}", keep_modules(&rules));
+        written += &format!("[keep]\n{}", keep_lists(&rules));
         assert_eq!(written, text);
         let above = here.parent().unwrap();
         let name = here.file_name().unwrap().to_string_lossy();

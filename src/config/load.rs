@@ -1,7 +1,7 @@
 //! Reading rule files: where they are found, their TOML, and the checks
 //! that make `Rules` valid (every error at `FILE:LINE:COL`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -92,6 +92,8 @@ struct RawKeep {
     /// English words that hold a rule's word by chance (`obsession`).
     #[serde(default)]
     words: Vec<String>,
+    /// Whether the built-in English words count (the last file that says).
+    words_default: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -190,7 +192,8 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
     let mut file_globs = FileGlobs::default();
     let mut keep_names = Vec::new();
     let mut keep_modules = Vec::new();
-    let mut english = std::collections::HashSet::new();
+    let (mut english, mut platform_english) = (HashSet::new(), HashSet::new());
+    let mut words_default = true;
     let mut first_party = Vec::new();
     let mut baseline = None;
     let mut aliases = None;
@@ -250,12 +253,22 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
             platform_names = keep_names.len();
         }
         keep_modules.extend(raw.keep.modules);
-        english.extend(raw.keep.words.iter().map(|w| w.to_lowercase()));
+        let words = raw.keep.words.iter().map(|w| w.to_lowercase());
+        match source {
+            Source::Platform => platform_english.extend(words),
+            _ => english.extend(words),
+        }
+        words_default = raw.keep.words_default.unwrap_or(words_default);
         first_party.extend(raw.project.first_party);
         if raw.check.baseline {
             baseline = Some(base.join(crate::model::BASELINE_FILE));
         }
         aliases = raw.compat.aliases.or(aliases);
+    }
+    let mut own_words: Vec<String> = english.iter().cloned().collect();
+    own_words.sort();
+    if words_default {
+        english.extend(platform_english);
     }
     let policy = Policy::default().overlay(&policy);
     for r in &mut renames {
@@ -277,6 +290,8 @@ pub fn load(sources: &[Source]) -> Result<Rules> {
         platform_names,
         keep_modules,
         english,
+        own_words,
+        words_default,
         first_party,
         sources: sources.iter().map(Source::name).collect(),
         files,

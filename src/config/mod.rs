@@ -205,6 +205,10 @@ pub struct Rules {
     /// `[keep] words`, lowercase: English words that hold a rule's word by
     /// chance (`obsession`), neither renamed nor reported as compounds.
     pub english: std::collections::HashSet<String>,
+    /// The rule files' own `[keep] words`, sorted, and whether the built-in
+    /// list (`rules/platform.toml`) counts too (`words_default`).
+    pub own_words: Vec<String>,
+    pub words_default: bool,
     pub first_party: Vec<String>,
     pub sources: Vec<String>,
     /// The rule files read (absolute): retrace's own configuration, whose

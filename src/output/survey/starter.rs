@@ -122,7 +122,7 @@ pub fn write(rules: &Rules, survey: &Survey, place: &Place) -> String {
         }
     }
     out += "[keep]\n";
-    out += &emit::keep_modules(rules);
+    out += &emit::keep_lists(rules);
     out += "names = [\n";
     out += &own_keep_names(rules, survey);
     out += &keep_blocks;
