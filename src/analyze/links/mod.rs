@@ -17,7 +17,7 @@ use anyhow::Result;
 use tree_sitter::Node;
 
 use super::{Analyzer, Syntax};
-use crate::analyze::scope::Scopes;
+use crate::analyze::scope::{KeyShape, Scopes};
 use crate::index::symbols::Accepts;
 use crate::lang::Lang;
 use crate::lang::{is_field, last_name};
@@ -167,7 +167,31 @@ impl Analyzer<'_> {
         Ok(member.then_some(Member::Theirs(how)))
     }
 
+    /// Python: is the name `word` at `at` a key? Read from the tokens where
+    /// the file's scopes were (most files), from the tree otherwise.
     fn python_key<'t>(
+        &'t self,
+        entry: &'t Entry,
+        syntax: &'t Syntax<'t>,
+        scopes: &mut Option<Scopes<'t>>,
+        at: usize,
+        word: &str,
+    ) -> Result<Option<Key>> {
+        let text = syntax.text;
+        let read = self.scopes_in(entry, syntax, scopes)?;
+        match read.key_shape(at) {
+            Some(KeyShape::Keyword { callee, root }) => {
+                let theirs = root_module(read, &text[root.clone()], root.start);
+                let callee = &text[callee];
+                self.keyword_key(callee, theirs, last_name(callee), word)
+            }
+            Some(KeyShape::Attribute) => Ok(self.wire_attribute(word)),
+            Some(KeyShape::Other) => Ok(None),
+            None => self.python_key_on_tree(entry, syntax, scopes, at, word),
+        }
+    }
+
+    fn python_key_on_tree<'t>(
         &'t self,
         entry: &'t Entry,
         syntax: &'t Syntax<'t>,
@@ -185,13 +209,6 @@ impl Analyzer<'_> {
             return Ok(None);
         };
         let parent = node.parent();
-        let key = |note: String| {
-            Ok(Some(Key {
-                note,
-                held: None,
-                shorthand: false,
-            }))
-        };
         if let Some(argument) =
             parent.filter(|p| p.kind() == "keyword_argument" && is_field(*p, "name", node))
         {
@@ -204,48 +221,76 @@ impl Analyzer<'_> {
                 return Ok(None);
             };
             let callee = &text[function.byte_range()];
-            if let Some(module) = self.theirs(entry, syntax, scopes, function)? {
-                let mut note =
-                    format!("keyword of {}, which {module} reads by name", short(callee));
-                if hands_to_templates(callee) {
-                    let uses = self.project.templates.uses(word);
-                    if !uses.is_empty() {
-                        note.push_str(&format!("; the templates use it: {}", uses.join(", ")));
-                    }
-                }
-                return key(note);
-            }
+            let theirs = self.theirs(entry, syntax, scopes, function)?;
             let called = own_class(function, text).unwrap_or(last_name(callee));
-            let theirs = |module: &str| self.project.python_third_party(module);
-            if let Some(held) = self.project.symbols().held_parameter(called, word, &theirs) {
-                let (note, held) = (String::new(), Some(held.path.clone()));
-                return Ok(Some(Key {
-                    note,
-                    held,
-                    shorthand: false,
-                }));
-            }
-            return match self.project.symbols().accepts(called, word) {
-                Accepts::Parameter => Ok(None),
-                Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
-                Accepts::No => key(format!(
-                    "keyword of {}, which has no parameter {word} in the project: a key",
-                    short(callee)
-                )),
-            };
+            return self.keyword_key(callee, theirs, called, word);
         }
-        let Some(class) = self.project.symbols().wire(word) else {
-            return Ok(None);
-        };
         let attribute =
             parent.is_some_and(|p| p.kind() == "attribute" && is_field(p, "attribute", node));
         let field = parent.is_some_and(|p| {
             p.kind() == "assignment" && is_field(p, "left", node) && ancestor_is_class_body(p)
         });
         match attribute || field {
-            true => key(format!("wire: an attribute of {class}, serialized")),
+            true => Ok(self.wire_attribute(word)),
             false => Ok(None),
         }
+    }
+
+    /// The keyword argument `word` of a call to `callee` (whose root name
+    /// is bound to the module `theirs`, if a third party's; `called` names
+    /// the function): a key unless the callee is the project's function or
+    /// class that takes such a parameter.
+    fn keyword_key(
+        &self,
+        callee: &str,
+        theirs: Option<String>,
+        called: &str,
+        word: &str,
+    ) -> Result<Option<Key>> {
+        let key = |note: String| {
+            Ok(Some(Key {
+                note,
+                held: None,
+                shorthand: false,
+            }))
+        };
+        if let Some(module) = theirs {
+            let mut note = format!("keyword of {}, which {module} reads by name", short(callee));
+            if hands_to_templates(callee) {
+                let uses = self.project.templates.uses(word);
+                if !uses.is_empty() {
+                    note.push_str(&format!("; the templates use it: {}", uses.join(", ")));
+                }
+            }
+            return key(note);
+        }
+        let theirs = |module: &str| self.project.python_third_party(module);
+        if let Some(held) = self.project.symbols().held_parameter(called, word, &theirs) {
+            return Ok(Some(Key {
+                note: String::new(),
+                held: Some(held.path.clone()),
+                shorthand: false,
+            }));
+        }
+        match self.project.symbols().accepts(called, word) {
+            Accepts::Parameter => Ok(None),
+            Accepts::Wire(class) => key(format!("wire: a field of {class}, serialized")),
+            Accepts::No => key(format!(
+                "keyword of {}, which has no parameter {word} in the project: a key",
+                short(callee)
+            )),
+        }
+    }
+
+    /// The attribute or field `word` of one of the project's serialized
+    /// classes: a wire key.
+    fn wire_attribute(&self, word: &str) -> Option<Key> {
+        let class = self.project.symbols().wire(word)?;
+        Some(Key {
+            note: format!("wire: an attribute of {class}, serialized"),
+            held: None,
+            shorthand: false,
+        })
     }
 
     fn js_key<'t>(
@@ -404,7 +449,13 @@ impl Analyzer<'_> {
         }
         let scopes = self.scopes_in(entry, syntax, scopes)?;
         let name = &syntax.text[root.byte_range()];
-        let binding = scopes.resolve(name, root.start_byte()).1;
-        Ok(binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone())))
+        Ok(root_module(scopes, name, root.start_byte()))
     }
+}
+
+/// The third-party module the name `name` at `at` is bound to, or whose
+/// value it holds.
+fn root_module(scopes: &Scopes, name: &str, at: usize) -> Option<String> {
+    let binding = scopes.resolve(name, at).1;
+    binding.and_then(|b| b.third_party.clone().or_else(|| b.holds.clone()))
 }

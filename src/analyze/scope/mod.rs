@@ -21,6 +21,8 @@ use crate::model::Lang;
 mod lexical;
 mod tree;
 
+pub use lexical::KeyShape;
+
 /// Where a name is bound, and whose it is.
 #[derive(Clone, Debug)]
 pub struct Binding {

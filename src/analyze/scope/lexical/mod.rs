@@ -14,7 +14,10 @@
 
 mod bind;
 mod build;
+mod keys;
 mod tokens;
+
+pub use keys::KeyShape;
 
 use std::ops::Range;
 use std::path::Path;
@@ -319,6 +322,7 @@ mod tests {
             "def outer():\n    def inner(a):\n        return a\n    # a comment\n  # a lower one\n    x = 1\n\ny = 2\n",
             "from sqlalchemy import orm\nclass C(orm.Base, metaclass=(m := M)):\n    def get(cls, orm: orm.Session, id=orm.x, *a: (b := 1), k=lambda q=orm: q) -> orm.Query:\n        return orm\n",
             "def f(a: int = (c := 2), /, *, b: Dict[str, int] = {}, **k: T) -> 'R': pass\ng = lambda s=orm.S, t=lambda u=s: u: s\n",
+            "def f(name):\n    log(f\"token for {name}, lambda {name!r:>{width}}\")\n",
         ] {
             let (read, built) = compare(text, &project).expect(text);
             assert_eq!(read, built, "{text}");

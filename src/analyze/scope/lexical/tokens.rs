@@ -141,7 +141,83 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
 }
 
 /// Might a string's interpolations bind a name (`{(x := 1)}`, `{[a for a
-/// in b]}`, `{lambda x: x}`)? Then only the tree can tell.
+/// in b]}`, `{lambda x: x}`)? Then only the tree can tell. Only the code
+/// between its braces can: "token for {user}" binds nothing.
 fn binds_inside(string: &str) -> bool {
-    string.contains(":=") || string.contains("for") || string.contains("lambda")
+    interpolations(string)
+        .any(|code| code.contains(":=") || has_word(code, "for") || has_word(code, "lambda"))
+}
+
+/// The code of each `{…}` of a string (`{{` is a brace, not code); an
+/// interpolation left open runs to the end, so that nothing is missed.
+fn interpolations(string: &str) -> impl Iterator<Item = &str> {
+    let bytes = string.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if bytes[i..].starts_with(b"{{") {
+                i += 2;
+                continue;
+            }
+            if bytes[i] != b'{' {
+                i += 1;
+                continue;
+            }
+            let start = i + 1;
+            let mut depth = 0usize;
+            let end = (start..bytes.len())
+                .find(|&k| match bytes[k] {
+                    b'{' => {
+                        depth += 1;
+                        false
+                    }
+                    b'}' if depth == 0 => true,
+                    b'}' => {
+                        depth -= 1;
+                        false
+                    }
+                    _ => false,
+                })
+                .unwrap_or(bytes.len());
+            i = end + 1;
+            return Some(&string[start..end]);
+        }
+        None
+    })
+}
+
+/// Does `code` hold `word` as a whole word?
+fn has_word(code: &str, word: &str) -> bool {
+    let is_word_byte = |b: &u8| is_word(Lang::Python, *b);
+    code.match_indices(word).any(|(at, _)| {
+        let before = code.as_bytes()[..at].last();
+        let after = code.as_bytes().get(at + word.len());
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::binds_inside;
+
+    #[test]
+    fn only_the_code_between_braces_can_bind() {
+        for binds in [
+            "f\"{(x := 1)}\"",
+            "f\"{[a for a in b]}\"",
+            "f\"{ {k: v for k, v in d} }\"",
+            "f\"{(lambda x: x)(1)}\"",
+            "f\"open {[a for a in b]",
+        ] {
+            assert!(binds_inside(binds), "{binds}");
+        }
+        for plain in [
+            "f\"token for {user}\"",
+            "f\"{{for}} {x}\"",
+            "f\"{format_x} {lambda_y!r:>{width}}\"",
+            "\"a := lambda\"",
+        ] {
+            assert!(!binds_inside(plain), "{plain}");
+        }
+    }
 }
