@@ -76,19 +76,24 @@ impl Symbols {
         worded: &(dyn Fn(&str) -> bool + Sync),
         threads: usize,
     ) -> Symbols {
-        // Contiguous runs of files, one a thread, joined in order: the
-        // same index whatever the thread count.
-        let run = files.len().div_ceil(threads.max(1)).max(1);
-        let parts: Vec<Part> = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(run)
-                .map(|chunk| scope.spawn(move || Part::read(chunk, worded)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+        // One part a file, each read by the next free thread and joined
+        // in file order: the same index whatever the thread count, and no
+        // thread left alone with a run of big files.
+        let mut parts: Vec<Part> = Vec::with_capacity(files.len());
+        let read = |file: &(PathBuf, String)| Part::read(std::slice::from_ref(file), worded);
+        let joined = crate::parallel::ordered(
+            files,
+            threads.max(1),
+            |_| 1,
+            read,
+            |_, part| {
+                parts.push(part);
+                Ok(())
+            },
+        );
+        // Only a worker that panicked (a bug, reported by the panic) fails
+        // here: the files it did not read are left out of the index.
+        let _ = joined;
         let mut symbols = Symbols::default();
         let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
         for part in parts {

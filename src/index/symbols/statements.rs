@@ -50,14 +50,27 @@ pub(super) fn statements(text: &str) -> Vec<(usize, &str)> {
                 } else {
                     &bytes[i..i + 1]
                 };
+                // To the closing quote past escapes (a one-line string ends
+                // at its line's end too), found with memchr: docstrings are
+                // a good part of the bytes.
                 let mut j = i + close.len();
-                while j < bytes.len() && !bytes[j..].starts_with(close) {
-                    if bytes[j] == b'\\' {
-                        j += 1;
-                    } else if bytes[j] == b'\n' && !triple {
+                while j < bytes.len() {
+                    let rest = &bytes[j..];
+                    let next = match triple {
+                        true => memchr::memchr2(q, b'\\', rest),
+                        false => memchr::memchr3(q, b'\\', b'\n', rest),
+                    };
+                    let Some(k) = next else {
+                        j = bytes.len();
                         break;
+                    };
+                    j += k;
+                    match bytes[j] {
+                        b'\\' => j += 2,
+                        b'\n' => break,
+                        _ if bytes[j..].starts_with(close) => break,
+                        _ => j += 1,
                     }
-                    j += 1;
                 }
                 i = (j + close.len()).min(bytes.len());
                 continue;
