@@ -191,6 +191,7 @@ impl Analyzer<'_> {
         }
     }
 
+    /// `python_key` where the tokens are unsure: the node's parents say.
     fn python_key_on_tree<'t>(
         &'t self,
         entry: &'t Entry,
