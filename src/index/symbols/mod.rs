@@ -77,9 +77,12 @@ impl Symbols {
         threads: usize,
     ) -> Symbols {
         // One part a file, each read by the next free thread and joined
-        // in file order: the same index whatever the thread count, and no
-        // thread left alone with a run of big files.
-        let mut parts: Vec<Part> = Vec::with_capacity(files.len());
+        // in file order as it comes: the same index whatever the thread
+        // count (a file's part adds to the earlier ones as its own
+        // statements add to each other), and no thread left alone with a
+        // run of big files.
+        let mut symbols = Symbols::default();
+        let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
         let read = |file: &(PathBuf, String)| Part::read(std::slice::from_ref(file), worded);
         let joined = crate::parallel::ordered(
             files,
@@ -87,20 +90,15 @@ impl Symbols {
             |_| 1,
             read,
             |_, part| {
-                parts.push(part);
+                symbols.join(part.symbols);
+                classes.extend(part.classes);
+                serialized.extend(part.serialized);
                 Ok(())
             },
         );
         // Only a worker that panicked (a bug, reported by the panic) fails
         // here: the files it did not read are left out of the index.
         let _ = joined;
-        let mut symbols = Symbols::default();
-        let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
-        for part in parts {
-            symbols.join(part.symbols);
-            classes.extend(part.classes);
-            serialized.extend(part.serialized);
-        }
         symbols.add_classes(classes, &serialized);
         symbols
     }

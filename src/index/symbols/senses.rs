@@ -307,8 +307,11 @@ impl Senses {
         }
     }
 
+    /// Add a later file's senses: the first file's stays, as within one.
     pub(super) fn join(&mut self, other: Senses) {
-        self.parameters.extend(other.parameters);
+        for (key, held) in other.parameters {
+            self.parameters.entry(key).or_insert(held);
+        }
         for (name, gives) in other.names {
             self.names.entry(name).or_insert(gives);
         }
