@@ -83,7 +83,7 @@ impl Symbols {
         // run of big files.
         let mut symbols = Symbols::default();
         let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
-        let read = |file: &(PathBuf, String)| Part::read(std::slice::from_ref(file), worded);
+        let read = |file: &(PathBuf, String)| Part::read(file, worded);
         let joined = crate::parallel::ordered(
             files,
             threads.max(1),
@@ -401,15 +401,14 @@ struct Part {
 }
 
 impl Part {
-    fn read(files: &[(PathBuf, String)], worded: &dyn Fn(&str) -> bool) -> Part {
+    /// One file's definitions (`abs`, shown as `shown`).
+    fn read((abs, shown): &(PathBuf, String), worded: &dyn Fn(&str) -> bool) -> Part {
         let mut part = Part::default();
-        for (abs, shown) in files {
-            // A file that cannot be read now was reported by the walk, or
-            // will be when it is processed.
-            if let Ok(text) = std::fs::read_to_string(abs) {
-                let found = (&mut part.classes, &mut part.serialized);
-                part.symbols.read(shown, &text, worded, found);
-            }
+        // A file that cannot be read now was reported by the walk, or will
+        // be when it is processed.
+        if let Ok(text) = std::fs::read_to_string(abs) {
+            let found = (&mut part.classes, &mut part.serialized);
+            part.symbols.read(shown, &text, worded, found);
         }
         part
     }
