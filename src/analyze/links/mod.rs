@@ -185,7 +185,7 @@ impl Analyzer<'_> {
                 let callee = &text[callee];
                 self.keyword_key(callee, theirs, last_name(callee), word)
             }
-            Some(KeyShape::Attribute) => Ok(self.wire_attribute(word)),
+            Some(KeyShape::Attribute | KeyShape::Field) => Ok(self.wire_attribute(word)),
             Some(KeyShape::Other) => Ok(None),
             None => self.python_key_on_tree(entry, syntax, scopes, at, word),
         }

@@ -19,6 +19,8 @@ pub enum KeyShape {
     },
     /// The attribute of `x.name`.
     Attribute,
+    /// A field of a class, in its body (`name: T`, `name = v`).
+    Field,
     /// Neither (a parameter's default, a class's keyword, a plain name).
     Other,
 }
@@ -28,9 +30,7 @@ const OWN_CLASS: [&str; 3] = ["cls", "self.__class__", "type(self)"];
 
 impl Scopes<'_> {
     /// The shape of the name at byte `at`; None when these scopes came from
-    /// a tree or the tokens are unsure (the tree decides then). A name that
-    /// starts a statement and is followed by `=` or `:` may be a class's
-    /// field: unsure.
+    /// a tree or the tokens are unsure (the tree decides then).
     pub fn key_shape(&self, at: usize) -> Option<KeyShape> {
         let read = self.tokens.as_ref()?;
         let tokens = &read.tokens[..];
@@ -54,10 +54,18 @@ impl Scopes<'_> {
         let keyword = i > 0 && op(i + 1, "=") && (op(i - 1, "(") || op(i - 1, ","));
         if !keyword {
             // A class's field starts its statement (`session_id: str`).
-            let starts =
-                i == 0 || tokens[i - 1].kind == Kind::End || op(i - 1, ";") || op(i - 1, ":");
-            let field = starts && (op(i + 1, "=") || op(i + 1, ":"));
-            return (!field).then_some(KeyShape::Other);
+            let assigns = op(i + 1, "=") || op(i + 1, ":");
+            let line = i == 0 || tokens[i - 1].kind == Kind::End;
+            return match (assigns, line) {
+                (false, _) => Some(KeyShape::Other),
+                (true, true) => match self.in_class_body(tokens, i)? {
+                    true => Some(KeyShape::Field),
+                    false => Some(KeyShape::Other),
+                },
+                // After `;` or a one-line block's `:`: unsure.
+                (true, false) if op(i - 1, ";") || op(i - 1, ":") => None,
+                (true, false) => Some(KeyShape::Other),
+            };
         }
         let root = match self.equals(tokens, i)? {
             Equals::Default => return Some(KeyShape::Other),
@@ -85,6 +93,34 @@ impl Scopes<'_> {
             callee,
             root: tokens[root].range.clone(),
         })
+    }
+
+    /// Is the logical line that starts at token `i` directly in a class's
+    /// body: is the nearest line before it that is indented less a `class`
+    /// header? None when an indentation is not plain spaces.
+    fn in_class_body(&self, tokens: &[super::Token], i: usize) -> Option<bool> {
+        let indent = self.column(tokens[i].range.start)?;
+        if indent == 0 {
+            return Some(false);
+        }
+        for k in (0..i).rev() {
+            let starts_line = k == 0 || tokens[k - 1].kind == Kind::End;
+            if !starts_line || tokens[k].kind == Kind::End {
+                continue;
+            }
+            if self.column(tokens[k].range.start)? < indent {
+                let header = &tokens[k];
+                return Some(header.kind == Kind::Name && self.word(header) == "class");
+            }
+        }
+        Some(false)
+    }
+
+    /// The column of byte `at`, where only spaces come before it on its line.
+    fn column(&self, at: usize) -> Option<usize> {
+        let line = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let pad = &self.text[line..at];
+        pad.bytes().all(|b| b == b' ').then_some(pad.len())
     }
 
     /// Is the `name=` at token `i` a keyword of a `class` statement's bases?
@@ -142,8 +178,17 @@ mod tests {
             ("f(lambda session_id=1: 0)\n", plain("Other")),
             ("class A(B, session_id=1): pass\n", plain("Other")),
             ("f(x == session_id)\n", plain("Other")),
-            // Left to the tree: a field, a class's own call, no root name.
-            ("class A:\n    session_id: str\n", None),
+            ("class A:\n    session_id: str\n", plain("Field")),
+            (
+                "class A(\n    B,\n):\n    @property\n    def x(self):\n        pass\n\n    session_id = 1\n",
+                plain("Field"),
+            ),
+            ("def f():\n    session_id = 1\n", plain("Other")),
+            ("class A:\n    if x:\n        session_id = 1\n", plain("Other")),
+            ("session_id = 1\n", plain("Other")),
+            ("class A:\n    x = session_id = 1\n", plain("Other")),
+            ("class A:\n    session_id += 1\n", plain("Other")),
+            // Left to the tree: after `;`, a class's own call, no root name.
             ("class A:\n    x = 1; session_id = 2\n", None),
             ("cls(session_id=1)\n", None),
             ("\"{x}\".format(session_id=1)\n", None),
