@@ -39,14 +39,17 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
                     continue;
                 }
                 // A string with its interpolations is one value; a binding
-                // inside an interpolation is not followed here.
-                let (mut end, mut tree) = (range.end, tree);
+                // inside an interpolation (a region only the tree judges)
+                // is not followed here.
+                let binds =
+                    |tree: bool, r: &std::ops::Range<usize>| tree && may_bind(&text[r.clone()]);
+                let (mut end, mut unsure) = (range.end, binds(tree, &range));
                 while let Some((next, _, t)) = regions.peek().cloned().filter(|r| r.0.start == end)
                 {
                     regions.next();
-                    (end, tree) = (next.end, tree || t);
+                    (end, unsure) = (next.end, unsure || binds(t, &next));
                 }
-                if tree && binds_inside(&text[i..end]) {
+                if unsure {
                     return None;
                 }
                 out.push(token(i..end, Kind::Value));
@@ -140,50 +143,11 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
     Some(out)
 }
 
-/// Might a string's interpolations bind a name (`{(x := 1)}`, `{[a for a
-/// in b]}`, `{lambda x: x}`)? Then only the tree can tell. Only the code
-/// between its braces can: "token for {user}" binds nothing.
-fn binds_inside(string: &str) -> bool {
-    interpolations(string)
-        .any(|code| code.contains(":=") || has_word(code, "for") || has_word(code, "lambda"))
-}
-
-/// The code of each `{…}` of a string (`{{` is a brace, not code); an
-/// interpolation left open runs to the end, so that nothing is missed.
-fn interpolations(string: &str) -> impl Iterator<Item = &str> {
-    let bytes = string.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if bytes[i..].starts_with(b"{{") {
-                i += 2;
-                continue;
-            }
-            if bytes[i] != b'{' {
-                i += 1;
-                continue;
-            }
-            let start = i + 1;
-            let mut depth = 0usize;
-            let end = (start..bytes.len())
-                .find(|&k| match bytes[k] {
-                    b'{' => {
-                        depth += 1;
-                        false
-                    }
-                    b'}' if depth == 0 => true,
-                    b'}' => {
-                        depth -= 1;
-                        false
-                    }
-                    _ => false,
-                })
-                .unwrap_or(bytes.len());
-            i = end + 1;
-            return Some(&string[start..end]);
-        }
-        None
-    })
+/// Might this code bind a name (`(x := 1)`, `[a for a in b]`, `lambda x:
+/// x`)? Then only the tree can tell. Asked of an f-string's
+/// interpolations, not of its text: "token for {user}" binds nothing.
+fn may_bind(code: &str) -> bool {
+    code.contains(":=") || has_word(code, "for") || has_word(code, "lambda")
 }
 
 /// Does `code` hold `word` as a whole word?
@@ -198,26 +162,20 @@ fn has_word(code: &str, word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::binds_inside;
+    use super::may_bind;
 
     #[test]
-    fn only_the_code_between_braces_can_bind() {
+    fn only_a_walrus_a_comprehension_or_a_lambda_may_bind() {
         for binds in [
-            "f\"{(x := 1)}\"",
-            "f\"{[a for a in b]}\"",
-            "f\"{ {k: v for k, v in d} }\"",
-            "f\"{(lambda x: x)(1)}\"",
-            "f\"open {[a for a in b]",
+            "{(x := 1)}",
+            "{[a for a in b]}",
+            "{ {k: v for k, v in d} }",
+            "{(lambda x: x)(1)}",
         ] {
-            assert!(binds_inside(binds), "{binds}");
+            assert!(may_bind(binds), "{binds}");
         }
-        for plain in [
-            "f\"token for {user}\"",
-            "f\"{{for}} {x}\"",
-            "f\"{format_x} {lambda_y!r:>{width}}\"",
-            "\"a := lambda\"",
-        ] {
-            assert!(!binds_inside(plain), "{plain}");
+        for plain in ["{user}", "{format_x}", "{lambda_y!r:>{width}}", "{forty}"] {
+            assert!(!may_bind(plain), "{plain}");
         }
     }
 }
