@@ -68,8 +68,7 @@ impl Scopes<'_> {
             };
         }
         let root = match self.equals(tokens, i)? {
-            Equals::Default => return Some(KeyShape::Other),
-            Equals::Keyword(None) if self.class_keyword(tokens, i) => return Some(KeyShape::Other),
+            Equals::Default | Equals::ClassKeyword => return Some(KeyShape::Other),
             // No name at the callee's root (`"x".format(…)`): unsure.
             Equals::Keyword(None) => return None,
             Equals::Keyword(Some(root)) => root,
@@ -121,12 +120,6 @@ impl Scopes<'_> {
         let line = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
         let pad = &self.text[line..at];
         pad.bytes().all(|b| b == b' ').then_some(pad.len())
-    }
-
-    /// Is the `name=` at token `i` a keyword of a `class` statement's bases?
-    fn class_keyword(&self, tokens: &[super::Token], i: usize) -> bool {
-        let open = tokens[i].open as usize;
-        open >= 2 && self.word(&tokens[open - 2]) == "class"
     }
 }
 

@@ -83,6 +83,9 @@ enum Equals {
     /// A call's keyword argument, reached through the callee: the token of
     /// the callee chain's root, if it is a plain chain.
     Keyword(Option<usize>),
+    /// A keyword of a `class` statement's bases (`metaclass=…`): no
+    /// function's.
+    ClassKeyword,
 }
 
 fn is_keyword(word: &str) -> bool {
@@ -130,6 +133,7 @@ impl<'a> Scopes<'a> {
         } else if i > 0 && op(i + 1, "=") && (op(i - 1, "(") || op(i - 1, ",")) {
             match self.equals(tokens, i)? {
                 Equals::Keyword(callee) => (Role::Member, callee),
+                Equals::ClassKeyword => (Role::Member, None),
                 Equals::Default => (Role::Name, Some(i)),
             }
         } else {
@@ -223,7 +227,7 @@ impl<'a> Scopes<'a> {
         }
         if before.kind == Kind::Name && keyword("class") {
             // A class's keyword: the tree finds no function to own it.
-            return Some(Equals::Keyword(None));
+            return Some(Equals::ClassKeyword);
         }
         if !self.ends_operand(before) {
             return None;
