@@ -216,13 +216,7 @@ impl Options {
             bail!("--threads must be at least 1");
         }
         // Options that mean nothing to a command are refused there, not ignored.
-        let walks = matches!(
-            cli.command,
-            Command::Diff { .. }
-                | Command::Apply { .. }
-                | Command::Check { .. }
-                | Command::Survey { .. }
-        );
+        let walks = cli.command.paths().is_some();
         let standalone = matches!(
             cli.command,
             Command::Completions { .. } | Command::Man | Command::Init
@@ -254,17 +248,22 @@ impl Options {
 
     /// The PATH arguments, `.` when none.
     pub fn paths(&self) -> Vec<PathBuf> {
-        let given = match &self.command {
+        match self.command.paths() {
+            Some(given) if !given.is_empty() => given.to_vec(),
+            _ => vec![PathBuf::from(".")],
+        }
+    }
+}
+
+impl Command {
+    /// The PATHs of a command that walks files (check, diff, apply, survey).
+    fn paths(&self) -> Option<&[PathBuf]> {
+        match self {
             Command::Diff { paths }
             | Command::Apply { paths, .. }
             | Command::Check { paths, .. }
-            | Command::Survey { paths, .. } => paths.clone(),
-            _ => Vec::new(),
-        };
-        if given.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            given
+            | Command::Survey { paths, .. } => Some(paths),
+            _ => None,
         }
     }
 }
