@@ -60,3 +60,44 @@ fn serialized_classes_have_wire_attributes() {
     );
     assert!(s.wire("trace_id").is_none());
 }
+
+#[test]
+fn files_without_a_rule_word_add_the_classes_they_serialize() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "base.py",
+            "class Base:\n    def to_json(self):\n        return self.__dict__\n\
+             def record(event: Logged):\n    return vars(event)\n",
+        ),
+        (
+            "events.py",
+            "class Event(Base):\n    session_id: str = ''\n\
+             class Logged:\n    def __init__(self, session_id):\n        self.session_id = session_id\n",
+        ),
+    ];
+    let files: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(name, text)| {
+            let abs = dir.path().join(name);
+            std::fs::write(&abs, text).unwrap();
+            (abs, name.to_string())
+        })
+        .collect();
+    let worded = |name: &str| name.to_lowercase().contains("session");
+    let s = Symbols::new(&files, &worded, 2);
+    assert_eq!(
+        s.accepts("Event", "session_id"),
+        Accepts::Wire("class Event (events.py:1)".to_string()),
+        "a base in a file without the word serializes it"
+    );
+    assert_eq!(
+        s.wire("session_id"),
+        Some("class Event (events.py:1), class Logged (events.py:3)"),
+        "a function in a file without the word serializes a value annotated with it"
+    );
+    assert!(
+        !s.defines("Base") && !s.defines("to_json"),
+        "no word, nothing asked about"
+    );
+}
