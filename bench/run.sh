@@ -37,11 +37,13 @@ tree=$dest/tree
 scaled=$dest/tree-x$scale
 huge=$dest/tree-x$big
 clean=$dest/tree-clean
-if [ ! -d "$clean" ]; then
-  cp -r "$tree" "$clean.tmp"
-  (cd "$clean.tmp" && "$retrace" apply >/dev/null)
-  mv "$clean.tmp" "$clean"
-fi
+# The clean tree is the corpus migrated by this binary, made afresh each
+# run: one migrated by an older build holds what that build left, which
+# this one may decide otherwise.
+rm -rf "$clean" "$clean.tmp"
+cp -r "$tree" "$clean.tmp"
+(cd "$clean.tmp" && "$retrace" apply >/dev/null)
+mv "$clean.tmp" "$clean"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
