@@ -262,11 +262,18 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// The comma-separated items of `range` at the level of bracket `open`.
+    /// A lambda's parameters run to its colon: their commas separate no
+    /// items (`f=lambda r, b: r` is one).
     pub(super) fn items(&self, range: Range<usize>, open: u32) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         let mut from = range.start;
+        let mut lambdas = 0usize;
         for k in self.level(range.clone(), open) {
-            if self.op(k, ",") {
+            if self.word(k, "lambda") {
+                lambdas += 1;
+            } else if self.op(k, ":") {
+                lambdas = lambdas.saturating_sub(1);
+            } else if self.op(k, ",") && lambdas == 0 {
                 out.push(from..k);
                 from = k + 1;
             }

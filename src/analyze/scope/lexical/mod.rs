@@ -327,6 +327,7 @@ mod tests {
             "from sqlalchemy import orm\nclass C(orm.Base, metaclass=(m := M)):\n    def get(cls, orm: orm.Session, id=orm.x, *a: (b := 1), k=lambda q=orm: q) -> orm.Query:\n        return orm\n",
             "def f(a: int = (c := 2), /, *, b: Dict[str, int] = {}, **k: T) -> 'R': pass\ng = lambda s=orm.S, t=lambda u=s: u: s\n",
             "def f(name):\n    log(f\"token for {name}, lambda {name!r:>{width}}\")\n",
+            "def f(a: T = lambda r, b: r, c=lambda: 1, d=lambda x=lambda: 2, y=3: x, e={k: v}):\n    return g(key=lambda i, j: i, z=1)\n",
         ] {
             let (read, built) = compare(text, &project).expect(text);
             assert_eq!(read, built, "{text}");
