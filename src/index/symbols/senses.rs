@@ -180,20 +180,21 @@ pub fn callee(value: &str) -> Option<&str> {
 /// A function being read: its name and indentation, what it is
 /// annotated to give, whether it is a pytest fixture, and the statements
 /// of its body read so far.
-pub(super) struct Body {
-    name: String,
+pub(super) struct Body<'t> {
+    name: &'t str,
     indent: usize,
     held: Option<Held>,
     fixture: bool,
-    /// `name = value` and `with value as name` in its body.
-    bound: Vec<(String, String)>,
-    given: Vec<String>,
+    /// `name = value` and `with value as name` in its body: slices of the
+    /// file, since every function's statements are kept until it ends.
+    bound: Vec<(&'t str, &'t str)>,
+    given: Vec<&'t str>,
 }
 
-impl Body {
-    pub(super) fn new(name: &str, indent: usize, held: Option<Held>, fixture: bool) -> Body {
+impl<'t> Body<'t> {
+    pub(super) fn new(name: &'t str, indent: usize, held: Option<Held>, fixture: bool) -> Body<'t> {
         Body {
-            name: name.to_string(),
+            name,
             indent,
             held,
             fixture,
@@ -203,19 +204,18 @@ impl Body {
     }
 
     /// A statement of its body.
-    fn statement(&mut self, code: &str) {
+    fn statement(&mut self, code: &'t str) {
         if let Some(value) = given(code) {
-            self.given.push(value.trim().to_string());
+            self.given.push(value.trim());
         } else if let Some(items) = keyword(code, "with") {
             let items = items.trim_end_matches(':');
             for item in parts(items) {
                 if let Some((value, name)) = item.rsplit_once(" as ") {
-                    self.bound
-                        .push((name.trim().to_string(), value.trim().to_string()));
+                    self.bound.push((name.trim(), value.trim()));
                 }
             }
         } else if let Some((name, value)) = assignment(code) {
-            self.bound.push((name.to_string(), value.to_string()));
+            self.bound.push((name, value));
         }
     }
 
@@ -227,7 +227,7 @@ impl Body {
                 .iter()
                 .rev()
                 .find(|(n, _)| n == value)
-                .map_or(value.as_str(), |(_, v)| v.as_str());
+                .map_or(*value, |(_, v)| *v);
             callee(value)
         })
     }
@@ -248,10 +248,10 @@ impl Senses {
     /// A statement at `indent`: in the bodies of the functions open, or
     /// after some ended; `top` when it is at module or class level, where
     /// what it assigns is reached by name.
-    pub(super) fn statement(
+    pub(super) fn statement<'t>(
         &mut self,
-        bodies: &mut Vec<Body>,
-        (indent, code, top): (usize, &str, bool),
+        bodies: &mut Vec<Body<'t>>,
+        (indent, code, top): (usize, &'t str, bool),
         imports: &Imports,
         worded: &dyn Fn(&str) -> bool,
     ) {
@@ -283,11 +283,14 @@ impl Senses {
 
     fn ended(&mut self, body: Body, imports: &Imports, worded: &dyn Fn(&str) -> bool) {
         let gives = gives(body.held.clone(), body.called(), imports, worded);
-        if body.fixture {
-            let fixture = gives.clone();
-            self.fixtures.entry(body.name.clone()).or_insert(fixture);
+        // The first definition of a name stays (`or_insert`), looked up
+        // before its key is made: most functions are defined once.
+        if body.fixture && !self.fixtures.contains_key(body.name) {
+            self.fixtures.insert(body.name.to_string(), gives.clone());
         }
-        self.names.entry(body.name).or_insert(gives);
+        if !self.names.contains_key(body.name) {
+            self.names.insert(body.name.to_string(), gives);
+        }
     }
 
     /// The parameters (`annotated`) of the callable `name`.
