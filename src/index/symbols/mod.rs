@@ -78,29 +78,18 @@ impl Symbols {
         worded: &(dyn Fn(&str) -> bool + Sync),
         threads: usize,
     ) -> Symbols {
-        // One part a file, each read by the next free thread and joined
-        // in file order as it comes: the same index whatever the thread
-        // count (a file's part adds to the earlier ones as its own
-        // statements add to each other), and no thread left alone with a
-        // run of big files.
+        // One part a file, each read by the next free thread, then joined
+        // in file order: the same index whatever the thread count (a
+        // file's part adds to the earlier ones as its own statements add
+        // to each other).
         let mut symbols = Symbols::default();
         let (mut classes, mut serialized) = (Vec::new(), HashSet::new());
-        let read = |file: &(PathBuf, String)| Part::read(file, worded);
-        let joined = crate::parallel::ordered(
-            files,
-            threads.max(1),
-            |_| 1,
-            read,
-            |_, part| {
-                symbols.join(part.symbols);
-                classes.extend(part.classes);
-                serialized.extend(part.serialized);
-                Ok(())
-            },
-        );
-        // Only a worker that panicked (a bug, reported by the panic) fails
-        // here: the files it did not read are left out of the index.
-        let _ = joined;
+        let parts = crate::parallel::map(files, threads, |file| Part::read(file, worded));
+        for part in parts {
+            symbols.join(part.symbols);
+            classes.extend(part.classes);
+            serialized.extend(part.serialized);
+        }
         symbols.add_classes(classes, &serialized);
         symbols
     }
@@ -191,9 +180,13 @@ impl Symbols {
         let worded_file = worded(text);
         // Dataclasses are serialized where the file calls `asdict`.
         let asdict = text.contains("asdict(") || text.contains("astuple(");
-        let serializes = SERIALIZERS
+        // Where the file serializes, found once: a statement is asked
+        // which values it serializes only where one of these is.
+        let mut serializing: Vec<usize> = SERIALIZERS
             .iter()
-            .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
+            .flat_map(|m| memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()))
+            .collect();
+        serializing.sort_unstable();
         let mut blocks: Vec<Block> = Vec::new();
         let mut decorators = String::new();
         let mut imports = Imports::default();
@@ -215,9 +208,11 @@ impl Symbols {
                     classes[class].attributes_of(code, worded);
                 }
             }
-            let names = match serializes && SERIALIZERS.iter().any(|m| code.contains(m)) {
-                true => serialized_names(code),
-                false => Vec::new(),
+            let from = start + indent;
+            let next = serializing.partition_point(|&at| at < from);
+            let names = match serializing.get(next) {
+                Some(&at) if at < from + code.len() => serialized_names(code),
+                _ => Vec::new(),
             };
             for name in names {
                 match (name, around) {
@@ -279,7 +274,10 @@ impl Symbols {
                     self.senses
                         .parameters(name, annotated(parameters), &imports, worded);
                 }
-                let mut keywords = keywords(parameters);
+                let mut keywords = match worded_file {
+                    true => keywords(parameters),
+                    false => Vec::new(),
+                };
                 keywords.retain(|k| worded(k));
                 if let (Some(class), "__init__") = (in_class, name) {
                     classes[class].init = Some(keywords.clone());
@@ -465,7 +463,7 @@ impl Class {
     /// `self.x = …` in a statement anywhere inside the class.
     fn attributes_of(&mut self, code: &str, worded: &dyn Fn(&str) -> bool) {
         let mut rest = code;
-        while let Some(at) = rest.find("self.") {
+        while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"self.") {
             let word_before = rest[..at]
                 .chars()
                 .next_back()

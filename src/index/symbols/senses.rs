@@ -263,7 +263,11 @@ impl Senses {
         if let Some(body) = bodies.last_mut() {
             body.statement(code);
         }
-        if let Some((name, value)) = assignment(code).filter(|(n, _)| top && worded(n)) {
+        if let Some((name, value)) = top
+            .then(|| assignment(code))
+            .flatten()
+            .filter(|(n, _)| worded(n))
+        {
             let gives = gives(None, callee(value), imports, worded);
             self.names.entry(name.to_string()).or_insert(gives);
         }
