@@ -107,37 +107,6 @@ pub fn ordered<I: Sync, T: Send>(
     })
 }
 
-/// `work` on every item, on `threads` threads (this one among them), each
-/// taking the next item when free; the results in item order, once all are
-/// done. For work whose results are only used together: no result waits
-/// for an earlier one, and no thread is woken for each.
-pub fn map<I: Sync, T: Send>(items: &[I], threads: usize, work: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let run = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, SeqCst);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, work(item)));
-        }
-    };
-    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads.max(1).min(items.len()))
-            .map(|_| scope.spawn(run))
-            .collect();
-        let mut done = run();
-        for helper in helpers {
-            // A helper that panicked has said so; its items are left out.
-            done.extend(helper.join().unwrap_or_default());
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, t)| t).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,30 +134,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(seen, items);
-    }
-
-    #[test]
-    fn mapped_results_come_in_item_order_on_every_thread_count() {
-        let items: Vec<u64> = (0..2000).collect();
-        for threads in [1, 2, 5] {
-            let work = |&i: &u64| {
-                // Early items are slow, so later ones finish first.
-                if i % 400 == 0 {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                (i * 3, std::thread::current().id())
-            };
-            let mapped = map(&items, threads, work);
-            let values: Vec<u64> = mapped.iter().map(|(v, _)| *v).collect();
-            assert_eq!(values, items.iter().map(|i| i * 3).collect::<Vec<_>>());
-            let ids: std::collections::HashSet<_> = mapped.iter().map(|(_, id)| *id).collect();
-            assert!(ids.len() <= threads, "{threads} threads at most");
-            assert!(
-                ids.contains(&std::thread::current().id()),
-                "this one works too"
-            );
-        }
-        assert!(map(&[] as &[u64], 2, |&i| i).is_empty());
     }
 
     #[test]
