@@ -432,11 +432,15 @@ impl Part {
     fn read((abs, shown): &(PathBuf, String), worded: &dyn Fn(&str) -> bool) -> Part {
         let mut part = Part::default();
         // A file that cannot be read now was reported by the walk, or will
-        // be when it is processed.
-        if let Ok(text) = std::fs::read_to_string(abs) {
-            let found = (&mut part.classes, &mut part.serialized);
-            part.symbols.read(shown, &text, worded, found);
-        }
+        // be when it is processed. Read into this thread's buffer, as the
+        // walk reads: no fresh memory for each file.
+        let read = |text: Result<&str, _>| {
+            if let Ok(text) = text {
+                let found = (&mut part.classes, &mut part.serialized);
+                part.symbols.read(shown, text, worded, found);
+            }
+        };
+        let _ = crate::walk::read::with_text(abs, crate::walk::read::Until::End, read);
         part
     }
 }
