@@ -6,9 +6,11 @@
 //! import_module(…)`), whose owner needs scopes. This builds the scopes and
 //! bindings `Scopes::build` records from the tree, from the code between
 //! the lexer's comments and strings: logical lines, indentation blocks,
-//! brackets. Wherever the reading is unsure (a `match` statement, a tab, a
-//! binding inside an f-string's interpolation, a target of an unusual
-//! shape) it gives up, and the tree is parsed as before. `tests/lexer.rs`
+//! brackets. An f-string's interpolation that may bind a name
+//! (`{[a for a in xs]}`) is read as code too. Wherever the reading is unsure
+//! (a `match` statement, a tab, such an interpolation holding a string, a
+//! target of an unusual shape) it gives up, and the tree is parsed as
+//! before. `tests/lexer.rs`
 //! holds it to the tree's answers on the golden cases, on tricky snippets
 //! and on the corpus; a test below compares the scopes themselves.
 
@@ -328,6 +330,7 @@ mod tests {
             "def f(a: int = (c := 2), /, *, b: Dict[str, int] = {}, **k: T) -> 'R': pass\ng = lambda s=orm.S, t=lambda u=s: u: s\n",
             "def f(name):\n    log(f\"token for {name}, lambda {name!r:>{width}}\")\n",
             "def f(a: T = lambda r, b: r, c=lambda: 1, d=lambda x=lambda: 2, y=3: x, e={k: v}):\n    return g(key=lambda i, j: i, z=1)\n",
+            "q = f'{(a := 1)}'\nprint(f\"{[(i.x, i.y) for i in xs]!r:>{w}} {n=} {m == 1} {(lambda v: v)(2)}\")\n",
         ] {
             let (read, built) = compare(text, &project).expect(text);
             assert_eq!(read, built, "{text}");
@@ -340,10 +343,11 @@ mod tests {
         for text in [
             "match x:\n    case [a]: pass\n",
             "if x:\n\ty = 1\n",
-            "q = f'{(a := 1)}'\n",
             "type X = int\n",
             "def f[T](a: T): pass\n",
             "def f(a: lambda b=1: b): pass\n",
+            "q = f'{[d[\"k\"] for d in ds]}'\n",
+            "q = f'{x:{[w for w in ws]}}'\n",
         ] {
             assert!(compare(text, &project).is_none(), "{text}");
         }

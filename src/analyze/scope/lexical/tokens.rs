@@ -1,6 +1,8 @@
 //! The code tokens of a Python file: what lies between the lexer's
 //! comments and strings.
 
+use std::ops::Range;
+
 use super::{Kind, Token, TOP};
 use crate::lang::lex::{is_word, Lexed};
 use crate::model::Lang;
@@ -13,13 +15,147 @@ const OPERATORS: [&str; 23] = [
 
 /// The code tokens of `text`, between the lexer's comments and strings.
 pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
-    let bytes = text.as_bytes();
-    let word = |b: u8| is_word(Lang::Python, b);
     let mut out: Vec<Token> = Vec::new();
     let mut stack: Vec<u32> = Vec::new();
+    for span in spans(text, lexed)? {
+        let open = stack.last().copied().unwrap_or(TOP);
+        let token = |range, kind| Token {
+            range,
+            kind,
+            open,
+            pair: TOP,
+        };
+        match span {
+            Span::Code(range) => code(text, range, &mut out, &mut stack)?,
+            Span::Value(range) => out.push(token(range, Kind::Value)),
+            Span::Open(at) => {
+                stack.push(out.len() as u32);
+                out.push(token(at..at + 1, Kind::Op));
+            }
+            Span::Close(at) => close(text, at..at + 1, &mut out, &mut stack)?,
+        }
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    if out.last().is_some_and(|t| t.kind != Kind::End) {
+        let n = text.len();
+        out.push(Token {
+            range: n..n,
+            kind: Kind::End,
+            open: TOP,
+            pair: TOP,
+        });
+    }
+    Some(out)
+}
+
+/// What tokens are read from, in order.
+enum Span {
+    /// Code between the lexer's comments and strings.
+    Code(Range<usize>),
+    /// A string, or a string with its interpolations: one value.
+    Value(Range<usize>),
+    /// The braces around an interpolation read as code (`{` … `}`).
+    Open(usize),
+    Close(usize),
+}
+
+/// The spans of `text`. A string with its interpolations is one value,
+/// unless an interpolation may bind a name (`f"{[a for a in xs]}"`): then
+/// each such interpolation is read as code between its braces, as the tree
+/// reads it, and the rest of the string as values.
+fn spans(text: &str, lexed: &Lexed) -> Option<Vec<Span>> {
+    let mut spans = Vec::new();
     let mut regions = lexed.regions().peekable();
-    let n = bytes.len();
     let mut i = 0;
+    while let Some((range, comment, tree)) = regions.next() {
+        if range.start < i {
+            return None;
+        }
+        spans.push(Span::Code(i..range.start));
+        if comment {
+            i = range.end;
+            continue;
+        }
+        let mut group = vec![(range, tree)];
+        while let Some(next) = regions.next_if(|r| Some(r.0.start) == group.last().map(|g| g.0.end))
+        {
+            group.push((next.0, next.2));
+        }
+        let binds = |(r, tree): &(Range<usize>, bool)| *tree && may_bind(&text[r.clone()]);
+        let (start, end) = (group[0].0.start, group[group.len() - 1].0.end);
+        if !group.iter().any(binds) {
+            spans.push(Span::Value(start..end));
+        } else {
+            for part in &group {
+                match binds(part) {
+                    true => spans.extend(interpolation(text, part.0.clone())?),
+                    false => spans.push(Span::Value(part.0.clone())),
+                }
+            }
+        }
+        i = end;
+    }
+    spans.push(Span::Code(i..text.len()));
+    Some(spans)
+}
+
+/// An interpolation (`{…}`, braces included) read as code: its expression
+/// between its braces, without the conversion (`!r`), the format spec
+/// (`:>10`) or the `=` that prints the expression too. Unsure (None) of
+/// one that holds a string, an escape or a comment, or whose format spec
+/// may bind a name itself.
+fn interpolation(text: &str, hole: Range<usize>) -> Option<Vec<Span>> {
+    let inner = text.get(hole.start + 1..hole.end.checked_sub(1)?)?;
+    if !text[hole.clone()].starts_with('{') || !text[hole.clone()].ends_with('}') {
+        return None;
+    }
+    if inner.contains(['"', '\'', '\\', '#', '\n', '\r']) {
+        return None;
+    }
+    let bytes = inner.as_bytes();
+    let mut depth = 0usize;
+    let mut end = inner.len();
+    for (k, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'!' if depth == 0 && bytes.get(k + 1) != Some(&b'=') => {
+                end = k;
+                break;
+            }
+            b':' if depth == 0 => {
+                end = k;
+                break;
+            }
+            _ => {}
+        }
+    }
+    if may_bind(&inner[end..]) {
+        return None;
+    }
+    let mut expression = inner[..end].trim_end();
+    if let Some(before) = expression.strip_suffix('=') {
+        if !before.ends_with(['=', '!', '<', '>']) {
+            expression = before;
+        }
+    }
+    let from = hole.start + 1;
+    Some(vec![
+        Span::Open(hole.start),
+        Span::Code(from..from + expression.len()),
+        Span::Close(hole.end - 1),
+    ])
+}
+
+/// The tokens of the code in `range`, added to `out`; `stack` holds the
+/// brackets open.
+fn code(text: &str, range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u32>) -> Option<()> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| is_word(Lang::Python, b);
+    let n = range.end;
+    let mut i = range.start;
     while i < n {
         let open = stack.last().copied().unwrap_or(TOP);
         let token = |range, kind| Token {
@@ -28,35 +164,6 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
             open,
             pair: TOP,
         };
-        if let Some((range, comment, tree)) = regions.peek().cloned() {
-            if range.start < i {
-                return None;
-            }
-            if range.start == i {
-                regions.next();
-                if comment {
-                    i = range.end;
-                    continue;
-                }
-                // A string with its interpolations is one value; a binding
-                // inside an interpolation (a region only the tree judges)
-                // is not followed here.
-                let binds =
-                    |tree: bool, r: &std::ops::Range<usize>| tree && may_bind(&text[r.clone()]);
-                let (mut end, mut unsure) = (range.end, binds(tree, &range));
-                while let Some((next, _, t)) = regions.peek().cloned().filter(|r| r.0.start == end)
-                {
-                    regions.next();
-                    (end, unsure) = (next.end, unsure || binds(t, &next));
-                }
-                if unsure {
-                    return None;
-                }
-                out.push(token(i..end, Kind::Value));
-                i = end;
-                continue;
-            }
-        }
         let c = bytes[i];
         let start = i;
         i += 1;
@@ -85,7 +192,7 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
                 }
                 Kind::Value
             }
-            b'.' if bytes.get(i).is_some_and(u8::is_ascii_digit) => {
+            b'.' if bytes[..n].get(i).is_some_and(u8::is_ascii_digit) => {
                 while i < n && word(bytes[i]) {
                     i += 1;
                 }
@@ -102,45 +209,52 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
                 Kind::Op
             }
             b')' | b']' | b'}' => {
-                let opener = stack.pop()? as usize;
-                let expected = match bytes[out[opener].range.start] {
-                    b'(' => b')',
-                    b'[' => b']',
-                    _ => b'}',
-                };
-                if c != expected {
-                    return None;
-                }
-                out[opener].pair = out.len() as u32;
-                out.push(Token {
-                    range: start..i,
-                    kind: Kind::Op,
-                    open: stack.last().copied().unwrap_or(TOP),
-                    pair: opener as u32,
-                });
+                close(text, start..i, out, stack)?;
                 continue;
             }
             _ => {
-                let rest = &bytes[start..];
+                let rest = &bytes[start..n];
                 let long = OPERATORS.iter().find(|o| rest.starts_with(o.as_bytes()));
                 i = start + long.map_or(1, |o| o.len());
                 Kind::Op
             }
         };
+        // A token that would run on into a string or comment (`xf"…"`):
+        // only the tree can tell.
+        if i == n && n < text.len() && kind != Kind::Op && word(bytes[n]) {
+            return None;
+        }
         out.push(token(start..i, kind));
     }
-    if !stack.is_empty() {
+    Some(())
+}
+
+/// The closing bracket at `range` of `text`: paired with the one open,
+/// which must be of its kind.
+fn close(
+    text: &str,
+    range: Range<usize>,
+    out: &mut Vec<Token>,
+    stack: &mut Vec<u32>,
+) -> Option<()> {
+    let bytes = text.as_bytes();
+    let opener = stack.pop()? as usize;
+    let expected = match bytes[out[opener].range.start] {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    };
+    if bytes[range.start] != expected {
         return None;
     }
-    if out.last().is_some_and(|t| t.kind != Kind::End) {
-        out.push(Token {
-            range: n..n,
-            kind: Kind::End,
-            open: TOP,
-            pair: TOP,
-        });
-    }
-    Some(out)
+    out[opener].pair = out.len() as u32;
+    out.push(Token {
+        range,
+        kind: Kind::Op,
+        open: stack.last().copied().unwrap_or(TOP),
+        pair: opener as u32,
+    });
+    Some(())
 }
 
 /// Might this code bind a name (`(x := 1)`, `[a for a in b]`, `lambda x:
