@@ -18,20 +18,10 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
     let mut out: Vec<Token> = Vec::new();
     let mut stack: Vec<u32> = Vec::new();
     for span in spans(text, lexed)? {
-        let open = stack.last().copied().unwrap_or(TOP);
-        let token = |range, kind| Token {
-            range,
-            kind,
-            open,
-            pair: TOP,
-        };
         match span {
             Span::Code(range) => code(text, range, &mut out, &mut stack)?,
-            Span::Value(range) => out.push(token(range, Kind::Value)),
-            Span::Open(at) => {
-                stack.push(out.len() as u32);
-                out.push(token(at..at + 1, Kind::Op));
-            }
+            Span::Value(range) => out.push(token(range, Kind::Value, &stack)),
+            Span::Open(at) => open(at..at + 1, &mut out, &mut stack),
             Span::Close(at) => close(text, at..at + 1, &mut out, &mut stack)?,
         }
     }
@@ -40,12 +30,7 @@ pub(super) fn tokenize(text: &str, lexed: &Lexed) -> Option<Vec<Token>> {
     }
     if out.last().is_some_and(|t| t.kind != Kind::End) {
         let n = text.len();
-        out.push(Token {
-            range: n..n,
-            kind: Kind::End,
-            open: TOP,
-            pair: TOP,
-        });
+        out.push(token(n..n, Kind::End, &stack));
     }
     Some(out)
 }
@@ -157,13 +142,6 @@ fn code(text: &str, range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u
     let n = range.end;
     let mut i = range.start;
     while i < n {
-        let open = stack.last().copied().unwrap_or(TOP);
-        let token = |range, kind| Token {
-            range,
-            kind,
-            open,
-            pair: TOP,
-        };
         let c = bytes[i];
         let start = i;
         i += 1;
@@ -182,7 +160,7 @@ fn code(text: &str, range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u
             }
             b'\n' => {
                 if stack.is_empty() && out.last().is_some_and(|t| t.kind != Kind::End) {
-                    out.push(token(start..start, Kind::End));
+                    out.push(token(start..start, Kind::End, stack));
                 }
                 continue;
             }
@@ -205,8 +183,8 @@ fn code(text: &str, range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u
                 Kind::Name
             }
             b'(' | b'[' | b'{' => {
-                stack.push(out.len() as u32);
-                Kind::Op
+                open(start..i, out, stack);
+                continue;
             }
             b')' | b']' | b'}' => {
                 close(text, start..i, out, stack)?;
@@ -224,9 +202,26 @@ fn code(text: &str, range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u
         if i == n && n < text.len() && kind != Kind::Op && word(bytes[n]) {
             return None;
         }
-        out.push(token(start..i, kind));
+        out.push(token(start..i, kind, stack));
     }
     Some(())
+}
+
+/// A token at `range`, inside the brackets `stack` holds open.
+fn token(range: Range<usize>, kind: Kind, stack: &[u32]) -> Token {
+    Token {
+        range,
+        kind,
+        open: stack.last().copied().unwrap_or(TOP),
+        pair: TOP,
+    }
+}
+
+/// The opening bracket at `range`: a token inside the brackets open
+/// before it, and open itself until `close` pairs it.
+fn open(range: Range<usize>, out: &mut Vec<Token>, stack: &mut Vec<u32>) {
+    out.push(token(range, Kind::Op, stack));
+    stack.push(out.len() as u32 - 1);
 }
 
 /// The closing bracket at `range` of `text`: paired with the one open,
@@ -249,10 +244,8 @@ fn close(
     }
     out[opener].pair = out.len() as u32;
     out.push(Token {
-        range,
-        kind: Kind::Op,
-        open: stack.last().copied().unwrap_or(TOP),
         pair: opener as u32,
+        ..token(range, Kind::Op, stack)
     });
     Some(())
 }
