@@ -234,14 +234,19 @@ proptest! {
         prop_assert_eq!(Matcher::new(&back, |_| false).map(&renamed, Class::Code).new, name);
     }
 
-    // A word rule never renames inside a compound, whatever the case.
+    // A word rule never renames inside a compound, whatever the case; the
+    // compound is reported unless it is an English word that holds the rule's
+    // word by chance (`obsession`, from the built-in `[keep] words`).
     #[test]
     fn compounds_are_never_renamed(prefix in "[a-z]{1,4}", suffix in "[a-z]{0,4}", upper in any::<bool>()) {
         let name = format!("{prefix}session{suffix}");
+        let english = session_rules().english.contains(&name);
         let name = if upper { name.to_uppercase() } else { name };
         let r = session_rules();
         let out = Matcher::new(&r, |_| false).map(&name, Class::Code);
         prop_assert_eq!(&out.new, &name);
-        prop_assert_eq!(&out.reports[0].reason, &Reason::Compound);
+        let reasons: Vec<&Reason> = out.reports.iter().map(|r| &r.reason).collect();
+        let expected: Vec<&Reason> = if english { vec![] } else { vec![&Reason::Compound] };
+        prop_assert_eq!(reasons, expected);
     }
 }
