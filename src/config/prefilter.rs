@@ -209,6 +209,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::config::tests::seeded())]
         #[test]
         fn the_regex_and_the_automaton_agree_on_any_text(
             needles in proptest::collection::vec("[abAB\u{e9}]{1,4}", 1..12),

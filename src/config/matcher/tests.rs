@@ -149,6 +149,7 @@ fn rule_file(specs: &[(bool, String, usize)]) -> String {
 }
 
 proptest! {
+    #![proptest_config(crate::config::tests::seeded())]
     // The index decides as the one map and the scan did: a rule with
     // `paths` wins over one without, exact over word, the later rule
     // with `paths` over the earlier, and compounds alike.
@@ -206,6 +207,7 @@ fn style_name(words: &[String], style: usize) -> String {
 }
 
 proptest! {
+    #![proptest_config(crate::config::tests::seeded())]
     // Names built from words in snake, SCREAMING, kebab, Pascal and camel case:
     // replacing `session` by `trace` gives the same style, and mapping back
     // (trace → session) restores the name.
